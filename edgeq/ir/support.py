@@ -1,0 +1,126 @@
+"""What edgeq's microcontroller runtime can run: the operator/dtype table shared by `inspect`, `plan`
+and `build`, and the checks that explain a refusal before anything is generated.
+
+The table lists, per builtin operator, the activation dtypes the C kernels in firmware/kernels implement.
+Weights must match the activations (int8 weights for int8, float32 for float32); int4 weights are
+accepted where TFLite Micro accepts them (CONV_2D), so results stay checkable against it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Mapping
+
+from edgeq.errors import EdgeqError
+from edgeq.ir.graph import Graph, Op
+
+_INT8_FLOAT = frozenset({"int8", "float32"})
+
+SUPPORTED_OPS: Mapping[str, frozenset[str]] = MappingProxyType({
+    "CONV_2D": _INT8_FLOAT,
+    "DEPTHWISE_CONV_2D": _INT8_FLOAT,
+    "FULLY_CONNECTED": _INT8_FLOAT,
+    "AVERAGE_POOL_2D": _INT8_FLOAT,
+    "MAX_POOL_2D": _INT8_FLOAT,
+    "ADD": _INT8_FLOAT,
+    "SUB": _INT8_FLOAT,
+    "MUL": _INT8_FLOAT,
+    "MEAN": _INT8_FLOAT,
+    "SOFTMAX": _INT8_FLOAT,
+    "LOGISTIC": _INT8_FLOAT,
+    "TANH": _INT8_FLOAT,
+    "RELU": _INT8_FLOAT,
+    "RELU6": _INT8_FLOAT,
+    "LEAKY_RELU": _INT8_FLOAT,
+    "HARD_SWISH": _INT8_FLOAT,
+    "PAD": _INT8_FLOAT,
+    "CONCATENATION": _INT8_FLOAT,
+    "RESHAPE": _INT8_FLOAT,
+    "SQUEEZE": _INT8_FLOAT,
+    "EXPAND_DIMS": _INT8_FLOAT,
+    "QUANTIZE": frozenset({"int8", "uint8", "float32"}),
+    "DEQUANTIZE": frozenset({"int8", "uint8"}),
+})
+
+# Operators whose second input holds weights; float activations with integer weights make a hybrid op.
+_WEIGHTED = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "TRANSPOSE_CONV", "BATCH_MATMUL",
+             "UNIDIRECTIONAL_SEQUENCE_LSTM", "SVDF", "EMBEDDING_LOOKUP")
+
+
+@dataclass(frozen=True)
+class SupportIssue:
+    op_index: int  # -1 for model-level issues
+    opcode: str
+    reason: str
+    hint: str
+
+    def describe(self) -> str:
+        where = f"operator {self.op_index} ({self.opcode})" if self.op_index >= 0 else "model"
+        return f"{where}: {self.reason}"
+
+
+def _activation_dtype(graph: Graph, op: Op) -> str:
+    """The dtype the op computes in: its first non-constant input (QUANTIZE/DEQUANTIZE: the input side)."""
+    for i in op.inputs:
+        if i >= 0 and not graph.tensors[i].is_constant:
+            return graph.tensors[i].dtype
+    return graph.tensors[op.outputs[0]].dtype if op.outputs else "?"
+
+
+def _op_issue(graph: Graph, op: Op) -> SupportIssue | None:
+    dtype = _activation_dtype(graph, op)
+    if op.opcode in _WEIGHTED and dtype == "float32" and len(op.inputs) > 1 and op.inputs[1] >= 0:
+        weights = graph.tensors[op.inputs[1]]
+        if weights.dtype in ("int8", "uint8", "int4"):
+            return SupportIssue(
+                op.index, op.opcode,
+                f"hybrid (dynamic-range) operator: {weights.dtype} weights with float32 activations; "
+                "TFLite Micro and edgeq's MCU runtime run only full-integer or float operators",
+                "convert with `edgeq convert --mode int8` (full-integer) or `--mode fp32`",
+            )
+    if op.opcode == "DEQUANTIZE" and op.inputs and graph.tensors[op.inputs[0]].dtype == "float16":
+        return SupportIssue(
+            op.index, op.opcode, "float16 weights (dequantized at runtime) are not supported on microcontrollers",
+            "convert with `--mode int8` for MCUs; float16 suits GPUs and phones",
+        )
+    supported = SUPPORTED_OPS.get(op.opcode)
+    if supported is None:
+        return SupportIssue(
+            op.index, op.opcode, f"operator {op.opcode} is not supported by edgeq's MCU runtime",
+            "supported operators: " + ", ".join(sorted(SUPPORTED_OPS)),
+        )
+    if dtype not in supported:
+        return SupportIssue(
+            op.index, op.opcode, f"{op.opcode} with {dtype} activations is not supported "
+            f"(supported: {', '.join(sorted(supported))})",
+            "convert with `--mode int8` (or `--mode fp32`)",
+        )
+    if op.opcode in _WEIGHTED and len(op.inputs) > 1 and op.inputs[1] >= 0:
+        weights = graph.tensors[op.inputs[1]]
+        expected = {"int8": ("int8", "int4") if op.opcode == "CONV_2D" else ("int8",), "float32": ("float32",)}
+        if weights.dtype not in expected.get(dtype, ()):
+            return SupportIssue(
+                op.index, op.opcode, f"{weights.dtype} weights with {dtype} activations are not supported "
+                "(TFLite Micro accepts int4 weights only in CONV_2D)",
+                "convert with `--mode int8`",
+            )
+    return None
+
+
+def mcu_support(graph: Graph) -> tuple[SupportIssue, ...]:
+    """Every reason the MCU runtime cannot run this graph; empty when it can."""
+    issues = [issue for op in graph.ops if (issue := _op_issue(graph, op)) is not None]
+    for i in graph.inputs + graph.outputs:
+        t = graph.tensors[i]
+        if any(d <= 0 for d in t.shape):
+            issues.append(SupportIssue(-1, "-", f"tensor '{t.name}' has a dynamic shape {t.shape}",
+                                       "convert with a fixed batch size of 1 (`edgeq convert` does this)"))
+    return tuple(issues)
+
+
+def require_mcu_support(graph: Graph) -> None:
+    """Raise one EdgeqError listing every unsupported operator, before any file is written."""
+    issues = mcu_support(graph)
+    if issues:
+        lines = "\n  ".join(issue.describe() for issue in issues)
+        raise EdgeqError(f"the MCU runtime cannot run this model:\n  {lines}", issues[0].hint)
