@@ -1,0 +1,1 @@
+"""Benchmark runs: drive a target, collect timings and energy, normalise them into results."""

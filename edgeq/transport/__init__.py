@@ -1,0 +1,1 @@
+"""Ways to reach a target (serial, QEMU, host, adb); protocol parsing is kept pure."""
