@@ -1,0 +1,220 @@
+"""Operator emitters: one function per (builtin opcode, activation dtype) that turns an `Op` into C.
+
+Contract
+--------
+An emitter is a pure function `emit(ctx: OpContext) -> KernelCall`, registered with
+`@register("CONV_2D", "int8")`. The activation dtype is the dtype of the op's first non-constant input
+(for QUANTIZE/DEQUANTIZE: the input side), the same rule `edgeq.ir.support` uses.
+
+* `ctx` gives the graph, the op, and C expressions for tensors: `ctx.input_ptr(k)` / `ctx.output_ptr(k)`
+  (e.g. `(int8_t *)(edgeq_arena + 1024)` for an activation, `edgeq_t5` for a constant tensor),
+  `ctx.scratch_ptr()` for the op's planned scratch buffer, `ctx.weights(k)` (a `ConstArray` holding
+  constant input k as stored in the .tflite), and `ctx.const_array(suffix, ctype, values)` for arrays
+  computed at generation time (folded biases, per-channel multipliers, re-laid-out weights).
+* The emitter returns `KernelCall(statements, kernels, arrays, scratch_bytes)`: the C statements forming
+  the body of the operator's static function (no braces around them, no trailing return), the kernel
+  sources they call (paths relative to `firmware/kernels/`, e.g. `reference/edgeq_conv2d_s8.c`), every
+  `ConstArray` the statements name, and the bytes of arena scratch the kernels need (0 for none).
+* Emitters run twice: once without a memory plan (to learn `scratch_bytes`; pointer expressions are then
+  placeholders), once with the plan. They must therefore be deterministic and must not depend on pointer
+  text. Every shape and requantization constant is a literal in the statements or a const array.
+* Emitters raise `EdgeqError` for an op variant they cannot run; the generator calls them all before
+  anything is rendered, so nothing is half-written.
+
+Operators the generator handles itself: RESHAPE, SQUEEZE and EXPAND_DIMS alias their input (the planner
+gives input and output the same offset), so they have no emitter and no code.
+
+Registration: the modules listed in `_EMITTER_MODULES` are imported on first lookup. `activations.py`
+(SOFTMAX, LOGISTIC, TANH, RELU, RELU6, LEAKY_RELU, HARD_SWISH) is owned by another engineer and is
+imported the same way as the others.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+import numpy as np
+
+from edgeq.errors import EdgeqError
+from edgeq.ir import Graph, Op, Tensor
+
+#: C element types a const array may have, with the numpy dtype its values are stored as.
+CTYPES = {"int8_t": np.int8, "uint8_t": np.uint8, "int16_t": np.int16, "int32_t": np.int32,
+          "float": np.float32}
+
+#: Operators that alias their input: no emitter, no code, same arena offset (the planner's rule).
+ALIAS_OPS = frozenset({"RESHAPE", "SQUEEZE", "EXPAND_DIMS"})
+
+_EMITTER_MODULES = ("conv", "fully_connected", "pool", "elementwise", "shape", "quantize_ops",
+                    "activations")
+
+
+@dataclass(frozen=True)
+class ConstArray:
+    """A `static const` C array: `name` is a valid C identifier, `values` a read-only 1-D numpy array."""
+
+    name: str
+    ctype: str
+    values: np.ndarray = field(compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.ctype not in CTYPES:
+            raise ValueError(f"unsupported const array type {self.ctype}")
+        values = np.ascontiguousarray(np.asarray(self.values).reshape(-1).astype(CTYPES[self.ctype],
+                                                                                casting="unsafe"))
+        values.setflags(write=False)
+        object.__setattr__(self, "values", values)
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.values.nbytes)
+
+    def same_content(self, other: "ConstArray") -> bool:
+        return self.ctype == other.ctype and np.array_equal(self.values, other.values)
+
+
+@dataclass(frozen=True)
+class KernelCall:
+    statements: tuple[str, ...]
+    kernels: tuple[str, ...] = ()
+    arrays: tuple[ConstArray, ...] = ()
+    scratch_bytes: int = 0
+
+
+@dataclass(frozen=True)
+class OpContext:
+    """What an emitter may know: the graph, its op, and where tensors live (`plan` None in the sizing pass)."""
+
+    graph: Graph
+    op: Op
+    plan: object | None = None  # edgeq.plan.MemoryPlan
+
+    # -- tensors -------------------------------------------------------------------------------------
+    def input(self, k: int) -> Tensor | None:
+        index = self.op.inputs[k] if k < len(self.op.inputs) else -1
+        return None if index < 0 else self.graph.tensors[index]
+
+    def output(self, k: int = 0) -> Tensor:
+        return self.graph.tensors[self.op.outputs[k]]
+
+    def option(self, name: str, default=None):
+        return self.op.options.get(name, default)
+
+    # -- C expressions -------------------------------------------------------------------------------
+    def tensor_ptr(self, tensor_index: int) -> str:
+        """A C expression pointing at the tensor's first element, typed by its dtype."""
+        tensor = self.graph.tensors[tensor_index]
+        if tensor.is_constant:
+            return const_tensor_name(tensor_index)
+        ctype = c_type(tensor.dtype)
+        offset = 0 if self.plan is None else self.plan.offset_of(tensor_index)
+        return f"(({ctype} *)(edgeq_arena + {offset}))"
+
+    def input_ptr(self, k: int) -> str:
+        index = self.op.inputs[k] if k < len(self.op.inputs) else -1
+        return "NULL" if index < 0 else self.tensor_ptr(index)
+
+    def output_ptr(self, k: int = 0) -> str:
+        return self.tensor_ptr(self.op.outputs[k])
+
+    def scratch_ptr(self) -> str:
+        offset = 0 if self.plan is None else self.plan.scratch_offset(self.op.index)
+        return f"((void *)(edgeq_arena + {offset}))"
+
+    # -- constant data -------------------------------------------------------------------------------
+    def weights(self, k: int) -> ConstArray:
+        """Constant input k as stored in the model (shared by every op that reads the same tensor)."""
+        tensor = self.input(k)
+        if tensor is None or not tensor.is_constant:
+            raise EdgeqError(f"operator {self.op.index} ({self.op.opcode}): input {k} must be a constant tensor",
+                             "this variant is not supported by edgeq's MCU runtime")
+        return ConstArray(const_tensor_name(tensor.index), c_type(tensor.dtype), tensor.data)
+
+    def const_array(self, suffix: str, ctype: str, values: Iterable) -> ConstArray:
+        """An array computed at generation time for this op, named `edgeq_op<index>_<suffix>`."""
+        return ConstArray(f"edgeq_op{self.op.index}_{suffix}", ctype, np.asarray(list(values)
+                                                                                if not isinstance(values, np.ndarray)
+                                                                                else values))
+
+    def fail(self, reason: str, hint: str = "") -> EdgeqError:
+        return EdgeqError(f"operator {self.op.index} ({self.op.opcode}): {reason}",
+                          hint or "re-convert the model with standard TFLite int8 or float32 settings")
+
+
+Emitter = Callable[[OpContext], KernelCall]
+_REGISTRY: dict[tuple[str, str], Emitter] = {}
+_loaded = False
+
+
+def register(opcode: str, dtype: str) -> Callable[[Emitter], Emitter]:
+    """Decorator: `emit` handles `opcode` when the op computes in `dtype`."""
+
+    def decorate(emit: Emitter) -> Emitter:
+        key = (opcode, dtype)
+        if key in _REGISTRY and _REGISTRY[key] is not emit:
+            raise ValueError(f"two emitters registered for {key}")
+        _REGISTRY[key] = emit
+        return emit
+
+    return decorate
+
+
+def _load() -> None:
+    global _loaded
+    if _loaded:
+        return
+    for name in _EMITTER_MODULES:
+        try:
+            importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:
+            # A module still being written by its owner registers nothing yet; any other import
+            # failure (a missing dependency inside the module) is a bug and propagates.
+            if exc.name != f"{__name__}.{name}":
+                raise
+    _loaded = True
+
+
+def activation_dtype(graph: Graph, op: Op) -> str:
+    """The dtype the op computes in: its first non-constant input (as edgeq.ir.support decides)."""
+    for i in op.inputs:
+        if i >= 0 and not graph.tensors[i].is_constant:
+            return graph.tensors[i].dtype
+    return graph.tensors[op.outputs[0]].dtype
+
+
+def lookup(graph: Graph, op: Op) -> Emitter:
+    _load()
+    key = (op.opcode, activation_dtype(graph, op))
+    emit = _REGISTRY.get(key)
+    if emit is None:
+        supported = ", ".join(f"{o}/{d}" for o, d in sorted(_REGISTRY))
+        raise EdgeqError(f"operator {op.index} ({op.opcode}) with {key[1]} activations has no C kernel",
+                         f"supported operator/dtype pairs: {supported}")
+    return emit
+
+
+def registered() -> tuple[tuple[str, str], ...]:
+    _load()
+    return tuple(sorted(_REGISTRY))
+
+
+_C_TYPES = {"int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t", "int32": "int32_t",
+            "float32": "float"}
+
+
+def c_type(dtype: str) -> str:
+    try:
+        return _C_TYPES[dtype]
+    except KeyError:
+        raise EdgeqError(f"tensors of type {dtype} have no C representation in edgeq",
+                         "convert with `--mode int8` or `--mode fp32`") from None
+
+
+def const_tensor_name(tensor_index: int) -> str:
+    return f"edgeq_t{tensor_index}"
+
+
+def kernel(name: str) -> str:
+    """Path (relative to firmware/kernels/) of the reference source defining `name`."""
+    return f"reference/{name}.c"
