@@ -49,7 +49,7 @@ def parse(source: str | Path | bytes) -> Graph:
     schema = _schema()
     try:
         model = schema.ModelT.InitFromPackedBuf(raw, 0)
-        graph = _build_graph(schema, model, raw, name)
+        graph = _build_graph(schema, model, raw, name, label)
     except EdgeqError:
         raise
     except Exception as exc:  # flatbuffers raises assorted errors on truncated/garbage data
@@ -60,9 +60,9 @@ def parse(source: str | Path | bytes) -> Graph:
     return graph
 
 
-def _build_graph(schema: Any, model: Any, raw: bytes, name: str) -> Graph:
+def _build_graph(schema: Any, model: Any, raw: bytes, name: str, label: str) -> Graph:
     if not model.subgraphs:
-        raise EdgeqError("the model has no subgraph", "re-export the model")
+        raise EdgeqError(f"{label} has no subgraph: not a usable TFLite model", "re-export the model")
     tensor_type = _enum_names(schema.TensorType)
     builtin = _enum_names(schema.BuiltinOperator)
     sub = model.subgraphs[0]

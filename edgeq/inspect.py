@@ -1,0 +1,135 @@
+"""What a .tflite model contains and whether the microcontroller runtime can run it — without TensorFlow.
+
+`inspect_model(path) -> ModelReport` is pure apart from reading the file; `format_report` renders text.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from edgeq.ir import Graph, Tensor, mcu_support, op_macs, parse
+from edgeq.plan import plan_memory
+
+
+@dataclass(frozen=True)
+class TensorSummary:
+    name: str
+    shape: tuple[int, ...]
+    dtype: str
+    quantization: str  # "scale=… zp=…", "per-channel(axis=0, 64 scales in [a, b])" or "none"
+
+
+@dataclass(frozen=True)
+class OpSummary:
+    index: int
+    opcode: str
+    inputs: tuple[TensorSummary, ...]
+    outputs: tuple[TensorSummary, ...]
+    macs: int
+    weight_bytes: int
+
+
+@dataclass(frozen=True)
+class ModelReport:
+    path: str
+    size_bytes: int
+    sha256: str
+    ops: tuple[OpSummary, ...]
+    inputs: tuple[TensorSummary, ...]
+    outputs: tuple[TensorSummary, ...]
+    total_macs: int
+    weight_bytes: int
+    arena_bytes: int  # activation memory: the planned arena (greedy, no kernel scratch)
+    mcu_compatible: bool
+    mcu_issues: tuple[str, ...]
+    provenance: dict | None
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2)
+
+
+def _quant_text(t: Tensor) -> str:
+    q = t.quant
+    if q is None:
+        return "none"
+    if q.per_channel:
+        return (f"per-channel(axis={q.axis}, {len(q.scale)} scales in "
+                f"[{min(q.scale):.3g}, {max(q.scale):.3g}], zp {sorted(set(q.zero_point))[:3]})")
+    return f"scale={q.scale[0]:.6g} zp={q.zero_point[0]}"
+
+
+def _summary(t: Tensor) -> TensorSummary:
+    return TensorSummary(name=t.name, shape=t.shape, dtype=t.dtype, quantization=_quant_text(t))
+
+
+def _provenance(graph: Graph) -> dict | None:
+    raw = graph.metadata.get("edgeq_provenance")
+    if not raw:
+        return None
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
+
+
+def inspect_model(path: str | Path) -> ModelReport:
+    graph = parse(path)
+    ops = tuple(
+        OpSummary(
+            index=op.index,
+            opcode=op.opcode,
+            inputs=tuple(_summary(graph.tensors[i]) for i in op.inputs if i >= 0),
+            outputs=tuple(_summary(graph.tensors[i]) for i in op.outputs),
+            macs=op_macs(graph, op),
+            weight_bytes=sum(graph.tensors[i].nbytes for i in op.inputs if i >= 0 and graph.tensors[i].is_constant),
+        )
+        for op in graph.ops
+    )
+    issues = mcu_support(graph)
+    return ModelReport(
+        path=str(path),
+        size_bytes=graph.source_bytes,
+        sha256=graph.sha256,
+        ops=ops,
+        inputs=tuple(_summary(graph.tensors[i]) for i in graph.inputs),
+        outputs=tuple(_summary(graph.tensors[i]) for i in graph.outputs),
+        total_macs=sum(o.macs for o in ops),
+        weight_bytes=graph.weight_bytes,
+        arena_bytes=plan_memory(graph).arena_bytes,
+        mcu_compatible=not issues,
+        mcu_issues=tuple(i.describe() for i in issues),
+        provenance=_provenance(graph),
+    )
+
+
+def _shape(shape: tuple[int, ...]) -> str:
+    return "x".join(str(d) for d in shape) or "scalar"
+
+
+def format_report(r: ModelReport) -> str:
+    lines = [f"{r.path}  ({r.size_bytes:,} bytes, sha256 {r.sha256[:12]})"]
+    for t in r.inputs:
+        lines.append(f"  input  {t.name}: {_shape(t.shape)} {t.dtype} {t.quantization}")
+    for t in r.outputs:
+        lines.append(f"  output {t.name}: {_shape(t.shape)} {t.dtype} {t.quantization}")
+    lines.append("")
+    lines.append(f"  {'#':>3} {'operator':<20} {'output':<16} {'dtype':<8} {'MACs':>12} {'weights':>9}  quantization")
+    for op in r.ops:
+        out = op.outputs[0] if op.outputs else TensorSummary("", (), "", "")
+        weights = [t for t in op.inputs[1:2] if t.quantization != "none"]
+        quant = weights[0].quantization if weights else out.quantization
+        lines.append(f"  {op.index:>3} {op.opcode:<20} {_shape(out.shape):<16} {out.dtype:<8} "
+                     f"{op.macs:>12,} {op.weight_bytes:>9,}  {quant}")
+    lines.append("")
+    lines.append(f"  total MACs        {r.total_macs:,}")
+    lines.append(f"  weight bytes      {r.weight_bytes:,}")
+    lines.append(f"  activation arena  {r.arena_bytes:,} bytes (greedy plan, before kernel scratch)")
+    if r.provenance:
+        lines.append(f"  provenance        {json.dumps(r.provenance, sort_keys=True)}")
+    if r.mcu_compatible:
+        lines.append("  microcontroller   yes: every operator is supported by edgeq's MCU runtime")
+    else:
+        lines.append("  microcontroller   NO:")
+        lines.extend(f"    - {issue}" for issue in r.mcu_issues)
+    return "\n".join(lines)
