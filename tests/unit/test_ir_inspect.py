@@ -39,7 +39,9 @@ def test_constant_data_matches_litert(shared_models):
         if t.is_constant and t.dtype in ("int8", "int32"):
             np.testing.assert_array_equal(interp.get_tensor(t.index), t.data)
             q = details[t.index]["quantization_parameters"]
-            np.testing.assert_allclose(q["scales"], t.quant.scale if t.quant else [])
+            ours = np.asarray(t.quant.scale if t.quant else [], dtype=np.float32)
+            # LiteRT may broadcast a per-tensor weight scale to every output channel once allocated.
+            np.testing.assert_allclose(q["scales"], np.broadcast_to(ours, q["scales"].shape), rtol=1e-6)
             checked += 1
     assert checked >= 20
 
