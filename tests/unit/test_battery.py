@@ -129,6 +129,6 @@ def test_no_excess_power_and_too_few_samples():
     est = bt.estimate_energy(series(0, 1, 5, 200_000), series(1, 2, 5, 150_000), 10.0, charging=False)
     assert est.energy_uj is None and "baseline" in est.caveats[-1]
     with pytest.raises(EdgeqError, match="too few"):
-        bt.estimate_energy(series(0, 1, 5, 60_000), series(1, 1, 1, 200_000), 10.0, charging=False)
+        bt.estimate_energy(series(0, 1, 5, 60_000), [bt.Sample(1.0, 200_000, 3_800_000)], 10.0, charging=False)
     with pytest.raises(EdgeqError, match="reads 0"):
         bt.estimate_energy(series(0, 1, 5, 0), series(1, 2, 5, 0), 10.0, charging=False)
