@@ -1,0 +1,1 @@
+"""A zoo of tiny one-operator Keras models converted to .tflite (int8 and float32), cached on disk."""

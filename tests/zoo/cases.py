@@ -1,0 +1,121 @@
+"""The zoo's case specs: tiny Keras models, each isolating one operator variant.
+
+Every spec is plain JSON-able data (the converter subprocess builds the Keras model from it, and its hash
+keys the on-disk cache). `expect` lists the TFLite opcodes the converted int8 model must contain, so the
+zoo test can check that every operator in edgeq.ir.support.SUPPORTED_OPS is really exercised.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+
+def L(name: str, **kwargs: Any) -> list:  # noqa: N802 - reads like the Keras layer it names
+    return ["layer", name, kwargs]
+
+
+def OPS(name: str, **kwargs: Any) -> list:  # noqa: N802
+    return ["ops", name, kwargs]
+
+
+def _case(name: str, inputs: list, layers: list, expect: tuple[str, ...], *, combine: list | None = None,
+          variants: tuple[str, ...] = ("int8", "fp32"), per_tensor: bool = False,
+          rewrite: list | None = None) -> dict:
+    spec = {"name": name, "inputs": inputs, "combine": combine, "layers": layers, "expect": list(expect),
+            "variants": list(variants), "per_tensor": per_tensor, "seed": sum(map(ord, name)) % 997}
+    if rewrite:
+        spec["rewrite"] = rewrite
+    return spec
+
+
+IMG = [9, 9, 3]       # odd size so SAME padding is asymmetric at stride 2
+IMG5 = [8, 7, 5]      # non-square, odd channels
+ACT = [5, 6, 7]       # element-wise / activation shape
+
+CASES: tuple[dict, ...] = (
+    # CONV_2D: stride, padding, dilation, kernel shapes, fused activations, per-channel/per-tensor, no bias
+    _case("conv_3x3_s1_same_relu", [IMG], [L("Conv2D", filters=5, kernel_size=3, padding="same",
+                                             activation="relu")], ("CONV_2D",)),
+    _case("conv_3x3_s2_valid_relu6", [IMG5], [L("Conv2D", filters=7, kernel_size=3, strides=2,
+                                                activation="relu6")], ("CONV_2D",)),
+    _case("conv_5x5_s2_same", [IMG], [L("Conv2D", filters=4, kernel_size=5, strides=2, padding="same")],
+          ("CONV_2D",)),
+    _case("conv_3x3_dil2_same", [IMG5], [L("Conv2D", filters=3, kernel_size=3, dilation_rate=2,
+                                           padding="same")], ("CONV_2D",)),
+    _case("conv_1x1_nobias", [IMG5], [L("Conv2D", filters=6, kernel_size=1, use_bias=False)], ("CONV_2D",)),
+    _case("conv_3x1_s21_valid", [IMG], [L("Conv2D", filters=5, kernel_size=(3, 1), strides=(2, 1))],
+          ("CONV_2D",)),
+    _case("conv_3x3_per_tensor_relu", [IMG], [L("Conv2D", filters=5, kernel_size=3, padding="same",
+                                                 activation="relu")], ("CONV_2D",), per_tensor=True),
+    # DEPTHWISE_CONV_2D: depth multiplier 1/2, stride, dilation, per-tensor
+    _case("dw_3x3_m1_s1_same_relu", [IMG5], [L("DepthwiseConv2D", kernel_size=3, padding="same",
+                                               activation="relu")], ("DEPTHWISE_CONV_2D",)),
+    _case("dw_3x3_m2_s2_valid", [IMG], [L("DepthwiseConv2D", kernel_size=3, strides=2, depth_multiplier=2)],
+          ("DEPTHWISE_CONV_2D",)),
+    _case("dw_5x5_s2_same_relu6", [[9, 9, 7]], [L("DepthwiseConv2D", kernel_size=5, strides=2, padding="same",
+                                                  activation="relu6")], ("DEPTHWISE_CONV_2D",)),
+    _case("dw_3x3_dil2_same", [IMG5], [L("DepthwiseConv2D", kernel_size=3, dilation_rate=2, padding="same")],
+          ("DEPTHWISE_CONV_2D",)),
+    _case("dw_3x3_m2_per_tensor", [IMG], [L("DepthwiseConv2D", kernel_size=3, depth_multiplier=2,
+                                            padding="same")], ("DEPTHWISE_CONV_2D",), per_tensor=True),
+    # FULLY_CONNECTED
+    _case("fc_relu", [[20]], [L("Dense", units=7, activation="relu")], ("FULLY_CONNECTED",)),
+    _case("fc_nobias", [[13]], [L("Dense", units=10, use_bias=False)], ("FULLY_CONNECTED",)),
+    _case("fc_per_tensor_relu6", [[16]], [L("Dense", units=5, activation="relu6")], ("FULLY_CONNECTED",),
+          per_tensor=True),
+    _case("fc_flatten", [[4, 3, 5]], [L("Flatten"), L("Dense", units=6)], ("RESHAPE", "FULLY_CONNECTED")),
+    # Pools
+    _case("maxpool_2x2_s2_valid", [IMG5], [L("MaxPooling2D", pool_size=2)], ("MAX_POOL_2D",)),
+    _case("maxpool_3x3_s2_same", [IMG], [L("MaxPooling2D", pool_size=3, strides=2, padding="same")],
+          ("MAX_POOL_2D",)),
+    _case("avgpool_2x2_s2_valid", [IMG5], [L("AveragePooling2D", pool_size=2)], ("AVERAGE_POOL_2D",)),
+    _case("avgpool_3x3_s1_same", [IMG], [L("AveragePooling2D", pool_size=3, strides=1, padding="same")],
+          ("AVERAGE_POOL_2D",)),
+    _case("avgpool_3x2_s2_same_relu", [IMG5], [L("AveragePooling2D", pool_size=(3, 2), strides=2,
+                                                 padding="same"), L("ReLU")], ("AVERAGE_POOL_2D",)),
+    # Element-wise binary ops on two inputs of the same shape (different scales and zero points)
+    _case("add", [ACT, ACT], [], ("ADD",), combine=["Add", {}]),
+    _case("add_relu", [ACT, ACT], [L("ReLU")], ("ADD",), combine=["Add", {}]),
+    _case("sub", [ACT, ACT], [], ("SUB",), combine=["Subtract", {}]),
+    _case("sub_relu6", [ACT, ACT], [L("ReLU", max_value=6.0)], ("SUB",), combine=["Subtract", {}]),
+    _case("mul", [ACT, ACT], [], ("MUL",), combine=["Multiply", {}]),
+    _case("mul_relu", [ACT, ACT], [L("ReLU")], ("MUL",), combine=["Multiply", {}]),
+    # MEAN over H, W
+    _case("mean_hw_keepdims", [IMG5], [L("GlobalAveragePooling2D", keepdims=True)], ("MEAN",)),
+    _case("mean_hw", [IMG], [L("GlobalAveragePooling2D")], ("MEAN",)),
+    # Activations
+    _case("softmax_1d", [[10]], [L("Softmax")], ("SOFTMAX",)),
+    _case("softmax_4d", [ACT], [L("Softmax")], ("SOFTMAX",)),
+    _case("logistic", [ACT], [L("Activation", activation="sigmoid")], ("LOGISTIC",)),
+    _case("logistic_1d", [[37]], [L("Activation", activation="sigmoid")], ("LOGISTIC",)),
+    _case("tanh", [ACT], [L("Activation", activation="tanh")], ("TANH",)),
+    _case("tanh_1d", [[37]], [L("Activation", activation="tanh")], ("TANH",)),
+    _case("relu", [ACT], [L("ReLU")], ("RELU",)),
+    _case("relu6", [ACT], [L("ReLU", max_value=6.0)], ("RELU6",)),
+    _case("leaky_relu_0p2", [ACT], [L("LeakyReLU", negative_slope=0.2)], ("LEAKY_RELU",)),
+    _case("leaky_relu_0p01", [[37]], [L("LeakyReLU", negative_slope=0.01)], ("LEAKY_RELU",)),
+    _case("hard_swish", [ACT], [OPS("hard_swish")], ("HARD_SWISH",)),
+    _case("hard_swish_1d", [[37]], [OPS("hard_swish")], ("HARD_SWISH",)),
+    # Data movement
+    _case("pad_2d", [IMG5], [L("ZeroPadding2D", padding=((1, 2), (2, 1)))], ("PAD",)),
+    _case("concat_channels", [[4, 4, 3], [4, 4, 5]], [], ("CONCATENATION",), combine=["Concatenate", {}]),
+    _case("concat_width", [[4, 3, 6], [4, 5, 6]], [], ("CONCATENATION",),
+          combine=["Concatenate", {"axis": 2}]),
+    _case("reshape_relu", [[4, 6]], [L("Reshape", target_shape=(3, 8)), L("ReLU")], ("RESHAPE", "RELU")),
+    # The converter folds squeeze/expand_dims into RESHAPE; `rewrite` restores the original operator.
+    _case("squeeze_tanh", [[1, 6, 5]], [OPS("squeeze", axis=1), L("Activation", activation="tanh")],
+          ("SQUEEZE", "TANH"), rewrite=["SQUEEZE", 1]),
+    _case("expand_dims_logistic", [[6, 5]], [OPS("expand_dims", axis=1),
+                                             L("Activation", activation="sigmoid")],
+          ("EXPAND_DIMS", "LOGISTIC"), rewrite=["EXPAND_DIMS", 1]),
+    # QUANTIZE / DEQUANTIZE at float (and uint8) model boundaries around int8 kernels
+    _case("float_io_conv", [IMG], [L("Conv2D", filters=4, kernel_size=3, activation="relu")],
+          ("QUANTIZE", "CONV_2D", "DEQUANTIZE"), variants=("int8_float_io",)),
+    _case("uint8_io_fc", [[12]], [L("Dense", units=6)], ("QUANTIZE", "FULLY_CONNECTED"),
+          variants=("uint8_io",)),
+    # A few layers in a row: planner reuse, alias chains, requantization across ops
+    _case("conv_dw_pool_fc_softmax", [[10, 10, 3]], [
+        L("Conv2D", filters=6, kernel_size=3, strides=2, padding="same", activation="relu"),
+        L("DepthwiseConv2D", kernel_size=3, padding="same", activation="relu6"),
+        L("AveragePooling2D", pool_size=2), L("Flatten"), L("Dense", units=5), L("Softmax")],
+          ("CONV_2D", "DEPTHWISE_CONV_2D", "AVERAGE_POOL_2D", "RESHAPE", "FULLY_CONNECTED", "SOFTMAX")),
+)
