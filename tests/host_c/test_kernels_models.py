@@ -1,0 +1,25 @@
+"""The three MLPerf Tiny models: generated C (host gcc, ASan/UBSan) equals TFLite Micro, element for element."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from edgeq.reference.tflm import run_tflm
+from harness import random_inputs
+
+SAMPLES = 50
+
+
+@pytest.mark.tools("gcc")
+@pytest.mark.parametrize("model", ["ad01_int8", "kws_ref_model", "pretrainedResnet_quant"])
+def test_shared_model_bit_exact_with_tflm(shared_models, host_model, model):
+    path = shared_models / f"{model}.tflite"
+    compiled = host_model(path)
+    inputs = random_inputs(compiled.graph, SAMPLES, seed=20240603)
+    expected = run_tflm(path, inputs).outputs
+    actual = compiled.run(inputs)
+    assert len(actual) == len(expected)
+    for got, want in zip(actual, expected):
+        assert got.dtype == want.dtype and got.shape == want.shape
+        mismatched = int(np.count_nonzero(got != want))
+        assert mismatched == 0, f"{mismatched} of {want.size} output elements differ from TFLM"
