@@ -1,0 +1,93 @@
+"""`edgeq bench`: measure a model on a target.
+
+Targets (exactly one): `--adb [SERIAL]` (an Android phone, edgeq.bench.phone) and `--host` (LiteRT here,
+edgeq.bench.host_litert). Each target is one entry in TARGETS: the CLI only validates options, dispatches,
+and prints; measuring lives in edgeq.bench.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from edgeq.errors import EdgeqError
+
+
+def _phone(model: Path, opts: dict):
+    from edgeq.bench.phone import run_on_phone
+
+    return run_on_phone(model, serial=opts["adb"] or None, phone_id=opts["phone"],
+                        benchmark_binary=opts["benchmark_binary"], threads=opts["threads"],
+                        delegate=opts["delegate"] or "xnnpack", runs=opts["runs"], warmups=opts["warmups"],
+                        allow_charging=opts["allow_charging"])
+
+
+def _host(model: Path, opts: dict):
+    from edgeq.bench.host_litert import run_on_host
+
+    if opts["delegate"] not in (None, "cpu", "xnnpack"):
+        raise EdgeqError(f"--delegate {opts['delegate']} does not exist on the host",
+                         "use --xnnpack/--no-xnnpack (or --delegate cpu|xnnpack) with --host")
+    xnnpack = opts["xnnpack"] if opts["delegate"] is None else opts["delegate"] == "xnnpack"
+    return run_on_host(model, threads=opts["threads"], xnnpack=xnnpack, runs=opts["runs"], warmups=opts["warmups"])
+
+
+# target option -> runner(model, options) -> InferenceBench
+TARGETS = {"adb": _phone, "host": _host}
+
+
+def _print(result) -> None:
+    def ms(v):
+        return "n/a" if v is None else f"{v:.3f} ms"
+
+    click.echo(f"target {result.target}  model {result.model}  ({result.tool}, {result.threads} thread(s))")
+    applied = {True: "applied", False: "NOT applied", None: "-"}[result.delegate_applied]
+    click.echo(f"delegate {result.delegate}: {applied} ({result.delegate_detail})")
+    click.echo(f"latency {ms(result.latency_ms)} mean of {result.runs if result.runs is not None else '?'} runs "
+               f"(std {ms(result.latency_std_ms)}, min {ms(result.latency_min_ms)}, max {ms(result.latency_max_ms)}; "
+               f"source {result.latency_source})")
+    click.echo(f"init {ms(result.init_ms)}, first inference {ms(result.first_inference_ms)}, "
+               f"warm-ups {result.warmups if result.warmups is not None else '?'}")
+    if result.memory_kind:
+        click.echo(f"memory ({result.memory_kind}, as benchmark_model reports it) {result.memory_overall_mb:.1f} MB")
+    if result.energy_uj is not None:
+        click.echo(f"energy {result.energy_uj:.1f} µJ per inference (source {result.energy_source}; "
+                   f"{result.energy_note})")
+    else:
+        click.echo(f"energy: n/a ({result.energy_note})")
+    for caveat in result.energy_caveats:
+        click.echo(f"  caveat: {caveat}")
+
+
+@click.command("bench")
+@click.argument("model", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--adb", "adb", is_flag=False, flag_value="", default=None, metavar="[SERIAL]",
+              help="Measure on an Android phone over adb (serial needed when several are attached).")
+@click.option("--host", is_flag=True, help="Measure on this machine with LiteRT (ai-edge-litert).")
+@click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--delegate", type=click.Choice(["cpu", "xnnpack", "gpu", "nnapi"]), default=None,
+              help="Phone: delegate for benchmark_model (default xnnpack). Host: cpu or xnnpack.")
+@click.option("--xnnpack/--no-xnnpack", default=True, show_default=True, help="Host: XNNPACK on or off.")
+@click.option("--runs", type=click.IntRange(min=1), default=50, show_default=True, help="Timed runs.")
+@click.option("--warmups", type=click.IntRange(min=0), default=5, show_default=True, help="Warm-up runs.")
+@click.option("--benchmark-binary", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Phone: local benchmark_model binary to push (else the phone's TOML, else on the device).")
+@click.option("--phone", default=None, metavar="ID", help="Phone description devices/phones/ID.toml.")
+@click.option("--allow-charging", is_flag=True, help="Phone: report energy even on external power.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def command(model: Path, adb: str | None, host: bool, as_json: bool, **opts) -> None:
+    """Measure latency (and energy on a phone) of MODEL on one target."""
+    chosen = [name for name, on in (("adb", adb is not None), ("host", host)) if on]
+    if len(chosen) != 1:
+        raise EdgeqError("choose exactly one target: --adb [SERIAL] or --host",
+                         "e.g. `edgeq bench model.tflite --host`")
+    if not model.is_file():
+        raise EdgeqError(f"model {model} does not exist", "give the path of a .tflite file")
+    if model.suffix != ".tflite":
+        raise EdgeqError(f"{model} is not a .tflite file", "convert it first with `edgeq convert`")
+    result = TARGETS[chosen[0]](model, {**opts, "adb": adb})
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=2))
+    else:
+        _print(result)
