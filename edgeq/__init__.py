@@ -1,1 +1,18 @@
-"""edgeq."""
+"""edgeq: Keras model -> quantized model -> firmware -> measured numbers on the target.
+
+The Python API mirrors the CLI and is loaded lazily (module `__getattr__`), so `import edgeq` stays light:
+`edgeq.convert(model, output, mode, ...)`, `edgeq.evaluate(keras_model, tflite_model, data, ...)`.
+"""
+from __future__ import annotations
+
+
+def __getattr__(name: str):
+    if name == "convert":
+        import edgeq.convert as package  # a callable module: edgeq.convert(...) runs api.convert
+
+        return package
+    if name == "evaluate":
+        from edgeq.convert.api import evaluate
+
+        return evaluate
+    raise AttributeError(f"module 'edgeq' has no attribute {name!r}")
