@@ -1,7 +1,8 @@
 """edgeq: Keras model -> quantized model -> firmware -> measured numbers on the target.
 
 The Python API mirrors the CLI and is loaded lazily (module `__getattr__`), so `import edgeq` stays light:
-`edgeq.convert(model, output, mode, ...)`, `edgeq.evaluate(keras_model, tflite_model, data, ...)`.
+`edgeq.convert(model, output, mode, ...)`, `edgeq.evaluate(keras_model, tflite_model, data, ...)`,
+`edgeq.compile_host(tflite_model, sanitize=False).predict(x)` (the generated C, run on this machine).
 """
 from __future__ import annotations
 
@@ -15,4 +16,8 @@ def __getattr__(name: str):
         from edgeq.convert.api import evaluate
 
         return evaluate
+    if name == "compile_host":
+        from edgeq.host import compile_host
+
+        return compile_host
     raise AttributeError(f"module 'edgeq' has no attribute {name!r}")

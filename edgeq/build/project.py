@@ -1,0 +1,230 @@
+"""`build_project`: one .tflite → a standalone build directory (sources, Makefile, program) for a target.
+
+Steps:
+1. Parse the model and refuse unsupported operators/dtypes (`require_mcu_support`) — nothing written yet.
+2. Generate model.c/model.h (`edgeq.codegen.generate_model`, which plans the arena with kernel scratch)
+   and run the target's preflight check (e.g. arena against the board's RAM).
+3. Assemble the source tree (`assemble_sources`, pure): main.c, protocol, the port's sources, only the
+   kernels the model calls, the generated model, rendered target files, a copy of the .tflite, the
+   Makefile and a manifest (`edgeq-build.json`). `src/` mirrors `firmware/`, so include paths are the
+   same in every build.
+4. Write it into a temporary directory beside the destination and run `make` there.
+5. Move the finished directory into place (replacing an earlier edgeq build only with `force`).
+A failure at any step leaves the destination untouched.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Mapping
+
+import jinja2
+
+from edgeq.build.target import STRICT_CFLAGS, BuildTarget, resolve_target
+from edgeq.errors import EdgeqError
+
+REPO = Path(__file__).resolve().parents[2]
+FIRMWARE = REPO / "firmware"
+TEMPLATES = REPO / "templates"
+MANIFEST = "edgeq-build.json"
+MODEL_COPY = "model.tflite"
+# Directories of headers every build carries, relative to firmware/ (and to the output's src/).
+HEADER_DIRS = ("include", "protocol", "kernels/include")
+CORE_SOURCES = ("main.c", "protocol/dut.c")
+MAKE_TIMEOUT_S = 900
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out_dir: Path
+    program: Path  # the linked program (host executable or ELF)
+    target: str
+    model_name: str
+    model_sha256: str
+    arena_bytes: int
+    weights_bytes: int
+    input_bytes: int
+    kernel_sources: tuple[str, ...]
+    outputs: tuple[Path, ...]  # program plus post-link files (BIN, HEX)
+
+
+def _version() -> str:
+    try:
+        return metadata.version("edgeq")
+    except metadata.PackageNotFoundError:
+        return "dev"
+
+
+def _kernel_file(rel: str, variants: tuple[str, ...]) -> str:
+    """The kernel source to use for `rel` (e.g. "reference/edgeq_add_s8.c"): the first variant having it."""
+    name = Path(rel).name
+    for variant in variants:
+        candidate = f"kernels/{variant}/{name}"
+        if (FIRMWARE / candidate).is_file():
+            return candidate
+    if (FIRMWARE / "kernels" / rel).is_file():
+        return f"kernels/{rel}"
+    raise EdgeqError(f"kernel source {rel} is missing from {FIRMWARE / 'kernels'}",
+                     "the checkout is incomplete; reinstall edgeq from a full checkout")
+
+
+def assemble_sources(generated, target: BuildTarget, model_bytes: bytes, model_name: str,
+                     model_sha256: str, input_bytes: int) -> dict[str, bytes]:
+    """Every file of the build directory except build products, as relative path → content."""
+    files: dict[str, bytes] = {}
+
+    def copy(rel: str) -> None:
+        path = FIRMWARE / rel
+        if not path.is_file():
+            raise EdgeqError(f"firmware source {rel} is missing from {FIRMWARE}",
+                             "the checkout is incomplete; reinstall edgeq from a full checkout")
+        files[f"src/{rel}"] = path.read_bytes()
+
+    for header_dir in HEADER_DIRS:
+        for header in sorted((FIRMWARE / header_dir).glob("*.h")):
+            copy(f"{header_dir}/{header.name}")
+    sources = [*CORE_SOURCES, *target.port_sources,
+               *(_kernel_file(k, target.kernel_variants) for k in generated.kernel_sources)]
+    for rel in sources:
+        copy(rel)
+    for port_dir in sorted({str(Path(rel).parent) for rel in target.port_sources}):
+        for header in sorted((FIRMWARE / port_dir).glob("*.h")):
+            copy(f"{port_dir}/{header.name}")
+    for name, text in generated.files.items():
+        files[f"src/{name}"] = text.encode()
+    for rel, text in target.rendered_files.items():
+        files[rel] = text.encode()
+    c_sources = sorted([*(f"src/{rel}" for rel in sources),
+                        *(f"src/{name}" for name in generated.files if name.endswith(".c"))])
+
+    include_dirs = ["src", *(f"src/{d}" for d in HEADER_DIRS),
+                    *(f"src/{d}" for d in sorted({str(Path(rel).parent) for rel in target.port_sources})),
+                    *target.include_dirs]
+    cflags = [*STRICT_CFLAGS, *target.cflags, f"-DEDGEQ_INPUT_BYTES={input_bytes}",
+              *(f"-I{d}" for d in dict.fromkeys(include_dirs))]
+    outputs = [target.program, *(rule.output for rule in target.post_link)]
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=True,
+                             lstrip_blocks=True, autoescape=False)
+    makefile = env.from_string((TEMPLATES / "Makefile.j2").read_text(encoding="utf-8")).render(
+        edgeq_version=_version(), target=target.name, model_file=MODEL_COPY, model_sha256=model_sha256,
+        cc=target.cc, make_vars=sorted(target.make_vars.items()), cflags=shlex.join(cflags),
+        ldflags=shlex.join(target.ldflags), sources=c_sources, program=target.program,
+        post_link=target.post_link, outputs=outputs)
+    files["Makefile"] = makefile.encode()
+    files[MODEL_COPY] = model_bytes
+    manifest = {
+        "edgeq_version": _version(),
+        "target": target.name,
+        "target_facts": dict(target.facts),
+        "model": {"name": model_name, "sha256": model_sha256, "file": MODEL_COPY},
+        "program": target.program,
+        "outputs": outputs,
+        "arena_bytes": int(generated.arena_bytes),
+        "weights_bytes": int(generated.weights_bytes),
+        "input_bytes": input_bytes,
+        "kernel_sources": list(generated.kernel_sources),
+    }
+    files[MANIFEST] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
+    return files
+
+
+def _check_destination(out_dir: Path, force: bool) -> None:
+    if out_dir.exists() or out_dir.is_symlink():
+        if not force:
+            raise EdgeqError(f"{out_dir} already exists", "choose another -o directory or pass --force to replace it")
+        if not out_dir.is_dir() or (any(out_dir.iterdir()) and not (out_dir / MANIFEST).is_file()):
+            raise EdgeqError(f"{out_dir} exists and is not an edgeq build directory; refusing to replace it",
+                             "choose another -o directory (with --force only earlier edgeq builds are replaced)")
+
+
+def _run_make(work: Path, target: BuildTarget, extra_cflags: str = "") -> None:
+    for tool in ("make", target.cc, *target.tools):
+        if shutil.which(tool) is None:
+            raise EdgeqError(f"{tool} is not on PATH; it is needed to build for target {target.name!r}",
+                             "install the toolchain (tools/setup.sh installs gcc, make and arm-none-eabi-gcc)")
+    jobs = str(max(1, min(2, os.cpu_count() or 1)))
+    cmd = ["make", "-j", jobs]
+    if extra_cflags:
+        cmd.append(f"EXTRA_CFLAGS={extra_cflags}")
+    try:
+        proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True, timeout=MAKE_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        raise EdgeqError(f"compiling took longer than {MAKE_TIMEOUT_S} s", "the model may be too large for this "
+                         "machine; try a smaller model") from None
+    (work / "build.log").write_text(proc.stdout + proc.stderr, encoding="utf-8")
+    if proc.returncode != 0:
+        raise EdgeqError(f"compiling for target {target.name!r} failed:\n{(proc.stdout + proc.stderr)[-4000:]}",
+                         "this is a bug in edgeq's generated code or firmware if the toolchain is installed "
+                         "correctly; please report it with the model")
+
+
+def _move_into_place(work: Path, out_dir: Path) -> None:
+    old = None
+    if out_dir.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+        os.rename(out_dir, old / "previous")
+    os.rename(work, out_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build_project(model_path: Path, target: str | BuildTarget, out_dir: Path, force: bool = False,
+                  extra_cflags: str = "") -> BuildResult:
+    from edgeq.codegen.model import generate_model
+    from edgeq.ir import parse, require_mcu_support
+
+    model_path, out_dir = Path(model_path), Path(out_dir).absolute()
+    build_target = resolve_target(target) if isinstance(target, str) else target
+    if not model_path.is_file():
+        raise EdgeqError(f"model file not found: {model_path}", "pass the path of a .tflite file")
+    _check_destination(out_dir, force)
+    if not out_dir.parent.is_dir():
+        raise EdgeqError(f"parent directory of {out_dir} does not exist", "create it first or choose another -o")
+
+    model_bytes = model_path.read_bytes()
+    graph = parse(model_bytes)
+    require_mcu_support(graph)
+    model_name = model_path.stem
+    generated = generate_model(graph, name=model_name)
+    if build_target.preflight is not None:
+        build_target.preflight(generated)
+    input_bytes = sum(graph.tensors[i].nbytes for i in graph.inputs)
+    files = assemble_sources(generated, build_target, model_bytes, model_name, graph.sha256, input_bytes)
+
+    work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    try:
+        for rel, content in files.items():
+            path = work / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+        _run_make(work, build_target, extra_cflags)
+        _check_destination(out_dir, force)  # re-check: something may have appeared while compiling
+        _move_into_place(work, out_dir)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    outputs = (build_target.program, *(rule.output for rule in build_target.post_link))
+    return BuildResult(
+        out_dir=out_dir, program=out_dir / build_target.program, target=build_target.name, model_name=model_name,
+        model_sha256=graph.sha256, arena_bytes=int(generated.arena_bytes),
+        weights_bytes=int(generated.weights_bytes), input_bytes=input_bytes,
+        kernel_sources=tuple(generated.kernel_sources), outputs=tuple(out_dir / o for o in outputs))
+
+
+def read_manifest(build_dir: Path) -> Mapping[str, object]:
+    """The manifest of an earlier build, or EdgeqError if `build_dir` is not one."""
+    path = Path(build_dir) / MANIFEST
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise EdgeqError(f"{build_dir} is not an edgeq build directory (no {MANIFEST})",
+                         "pass a directory made by `edgeq build`, or a .tflite model") from None
+    except json.JSONDecodeError as err:
+        raise EdgeqError(f"{path} is corrupt: {err}", "rebuild with `edgeq build --force`") from None

@@ -1,0 +1,79 @@
+"""What `edgeq build` needs to know about a target, as data: compiler, flags, which port sources to link,
+files to render, and what to produce after linking.
+
+`resolve_target(name)` asks each provider module in `TARGET_PROVIDERS`, in order, for a `BuildTarget`;
+a provider is any module exposing `build_target(name: str) -> BuildTarget | None`. The host target lives
+here; board targets come from the boards' TOML through their own provider, so adding a target never
+touches the build logic in `edgeq.build.project`.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Callable, Mapping
+
+from edgeq.errors import EdgeqError
+
+# Flags every edgeq C file builds with on every target (generated code must pass -Werror).
+STRICT_CFLAGS = ("-std=c99", "-Wall", "-Wextra", "-Werror")
+
+# Modules asked for a target, in order; a missing module is skipped (the light install may lack one).
+TARGET_PROVIDERS = ("edgeq.build.target", "edgeq.targets.build")
+
+
+@dataclass(frozen=True)
+class PostLink:
+    """One file made from the linked program, e.g. `firmware.bin` by `$(OBJCOPY) -O binary $< $@`."""
+
+    output: str
+    recipe: str  # make recipe; `$<` is the linked program, `$@` the output
+
+
+@dataclass(frozen=True)
+class BuildTarget:
+    name: str
+    cc: str
+    cflags: tuple[str, ...]  # after STRICT_CFLAGS: optimisation, -mcpu, FPU, …
+    port_sources: tuple[str, ...]  # relative to firmware/: the port's .c/.S files (their directories' headers come along)
+    ldflags: tuple[str, ...] = ()
+    include_dirs: tuple[str, ...] = ()  # extra include directories, relative to the output's src/
+    program: str = "firmware"  # the linked file, in the output directory
+    post_link: tuple[PostLink, ...] = ()
+    make_vars: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # e.g. OBJCOPY
+    kernel_variants: tuple[str, ...] = ("reference",)  # firmware/kernels/ dirs searched first to last per file
+    rendered_files: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # path in output → text
+    tools: tuple[str, ...] = ()  # executables that must be on PATH (besides make and cc)
+    # Checks the generated model against the target before compiling (e.g. arena vs RAM); raises EdgeqError.
+    preflight: Callable[[object], None] | None = field(default=None, compare=False)
+    facts: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))  # for the build manifest
+
+
+HOST = BuildTarget(
+    name="host",
+    cc="gcc",
+    cflags=("-O2", "-g"),
+    ldflags=("-lm",),
+    port_sources=("ports/host/port.c",),
+    facts=MappingProxyType({"timing_source": "wall"}),
+)
+
+
+def build_target(name: str) -> BuildTarget | None:
+    """This module's provider: the host target."""
+    return HOST if name == "host" else None
+
+
+def resolve_target(name: str) -> BuildTarget:
+    for module_name in TARGET_PROVIDERS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as err:
+            if err.name == module_name:  # provider not installed; a broken provider still raises
+                continue
+            raise
+        target = module.build_target(name)
+        if target is not None:
+            return target
+    raise EdgeqError(f"unknown build target {name!r}",
+                     "use `--target host`, or a core/board listed by `edgeq targets`")

@@ -1,0 +1,190 @@
+"""Device outputs against TFLite Micro on the same inputs: the check behind `edgeq validate`.
+
+Pieces, usable on their own (the emulator and board paths reuse them with another Transport):
+- `load_samples(spec, inputs_info, seed)`: `FILE.npz` (key `x`, else the first array; a multi-input model
+  takes the arrays in file order; float data for an integer input is quantized with its scale and zero
+  point) or `random:N` (seeded, uniform over the input dtype's range; [-1, 1) for float inputs).
+- `run_on_device(client, batches, outputs_info)`: every sample through the DUT protocol, exact output bytes.
+- `compare(device, reference, arena_bytes)`: the JSON report (keys are a stable contract).
+- `validate_build(build_dir, spec, seed)`: the host program of an `edgeq build` directory against TFLM.
+"""
+from __future__ import annotations
+
+import contextlib
+import re
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+
+from edgeq.errors import EdgeqError
+from edgeq.reference.batch import TensorInfo, as_batches
+from edgeq.transport.base import Transport
+from edgeq.transport.client import DutClient
+
+_RANDOM = re.compile(r"random:(\d+)")
+_INT_RANGES = {"int8": (-128, 127), "uint8": (0, 255), "int16": (-32768, 32767), "int32": (-(2**31), 2**31 - 1)}
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    reference: str  # "tflm"
+    samples: int
+    exact_match_rate: float  # fraction of output elements identical to the reference
+    max_abs_diff: float  # in output units (quantization steps for integer outputs)
+    mismatched_elements: int
+    top1_agreement: float  # fraction of samples whose first output has the same argmax
+    arena_bytes: int
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def tensor_infos(graph, indices: Sequence[int]) -> tuple[TensorInfo, ...]:
+    infos = []
+    for i in indices:
+        t = graph.tensors[i]
+        scale, zp = (t.quant.scale[0], t.quant.zero_point[0]) if t.quant else (0.0, 0)
+        infos.append(TensorInfo(tuple(t.shape), t.dtype, float(scale), int(zp)))
+    return tuple(infos)
+
+
+def _quantize_if_float(array: np.ndarray, info: TensorInfo) -> np.ndarray:
+    if info.dtype in _INT_RANGES and np.issubdtype(array.dtype, np.floating):
+        if info.scale == 0:
+            raise EdgeqError(f"float data for an unquantized {info.dtype} input", "pass data of dtype " + info.dtype)
+        lo, hi = _INT_RANGES[info.dtype]
+        q = np.round(array.astype(np.float64) / info.scale) + info.zero_point
+        return np.clip(q, lo, hi).astype(info.dtype)
+    return array
+
+
+def load_samples(spec: str, inputs_info: Sequence[TensorInfo], seed: int = 0) -> list[np.ndarray]:
+    """One (N, *shape) array per model input."""
+    m = _RANDOM.fullmatch(spec)
+    if m:
+        n = int(m.group(1))
+        if n < 1:
+            raise EdgeqError("random:N needs N >= 1", "e.g. --data random:50")
+        rng = np.random.default_rng(seed)
+        arrays = []
+        for info in inputs_info:
+            shape = (n, *info.shape)
+            if info.dtype in _INT_RANGES:
+                lo, hi = _INT_RANGES[info.dtype]
+                arrays.append(rng.integers(lo, hi, size=shape, endpoint=True, dtype=np.int64).astype(info.dtype))
+            elif info.dtype == "float32":
+                arrays.append(rng.uniform(-1.0, 1.0, size=shape).astype(np.float32))
+            else:
+                raise EdgeqError(f"cannot generate random {info.dtype} inputs", "pass --data FILE.npz")
+        return as_batches(arrays, inputs_info)
+    path = Path(spec)
+    if not path.is_file():
+        raise EdgeqError(f"data not found: {spec}", "pass --data FILE.npz (key `x`) or --data random:N")
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            keys = list(data.keys())
+            if not keys:
+                raise EdgeqError(f"{path} holds no arrays", "save the inputs with np.savez(path, x=inputs)")
+            if len(inputs_info) == 1:
+                arrays = [data["x"] if "x" in keys else data[keys[0]]]
+            else:
+                if len(keys) < len(inputs_info):
+                    raise EdgeqError(f"{path} holds {len(keys)} arrays, the model has {len(inputs_info)} inputs",
+                                     "store one array per model input, in input order")
+                arrays = [data[k] for k in keys[:len(inputs_info)]]
+    except (OSError, ValueError) as err:
+        raise EdgeqError(f"cannot read {path} as .npz: {err}", "save the inputs with np.savez(path, x=inputs)") from None
+    arrays = [_quantize_if_float(np.asarray(a), info) for a, info in zip(arrays, inputs_info)]
+    return as_batches(arrays, inputs_info)
+
+
+def run_on_device(client: DutClient, batches: Sequence[np.ndarray], outputs_info: Sequence[TensorInfo],
+                  timeout: float | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> tuple[np.ndarray, ...]:
+    """Each sample through load + `infer 1 0`; outputs rebuilt from the raw bytes, shaped (N, *shape)."""
+    n = batches[0].shape[0]
+    outs = [np.empty((n, *info.shape), dtype=info.dtype) for info in outputs_info]
+    for s in range(n):
+        data = b"".join(np.ascontiguousarray(b[s]).tobytes() for b in batches)
+        raw = client.run(data, timeout).raw
+        if len(raw) != len(outs):
+            raise EdgeqError(f"device returned {len(raw)} outputs, the model has {len(outs)}",
+                             "the build directory does not match the model; rebuild it")
+        for out, blob in zip(outs, raw):
+            if len(blob) != out[s].nbytes:
+                raise EdgeqError(f"device output has {len(blob)} bytes, expected {out[s].nbytes}",
+                                 "the build directory does not match the model; rebuild it")
+            out[s] = np.frombuffer(blob, dtype=out.dtype).reshape(out.shape[1:])
+        if progress is not None:
+            progress(s + 1, n)
+    return tuple(outs)
+
+
+def compare(device: Sequence[np.ndarray], reference: Sequence[np.ndarray], arena_bytes: int,
+            reference_name: str = "tflm") -> ValidationReport:
+    total = mismatched = 0
+    max_diff = 0.0
+    for d, r in zip(device, reference, strict=True):
+        if d.shape != r.shape:
+            raise EdgeqError(f"output shapes differ: device {d.shape}, reference {r.shape}",
+                             "the build does not match the model")
+        diff = np.abs(d.astype(np.float64) - r.astype(np.float64))
+        same = (d == r) | (np.isnan(d.astype(np.float64)) & np.isnan(r.astype(np.float64)))
+        total += d.size
+        mismatched += int(d.size - np.count_nonzero(same))
+        if diff.size:
+            max_diff = max(max_diff, float(np.nanmax(diff)) if not np.all(np.isnan(diff)) else 0.0)
+    n = int(device[0].shape[0])
+    d0 = device[0].reshape(n, -1)
+    r0 = reference[0].reshape(n, -1)
+    top1 = float(np.mean(np.argmax(d0, axis=1) == np.argmax(r0, axis=1))) if n else 0.0
+    return ValidationReport(reference_name, n, (total - mismatched) / total if total else 1.0, max_diff,
+                            mismatched, top1, int(arena_bytes))
+
+
+def validate_with_transport(transport: Transport, model_path: Path, spec: str, seed: int = 0,
+                            timeout: float = 30.0,
+                            progress: Callable[[int, int], None] | None = None) -> ValidationReport:
+    """Run `spec`'s inputs through the firmware behind `transport` and through TFLM; compare."""
+    from edgeq.ir import parse
+    from edgeq.reference.tflm import TflmRunner
+
+    graph = parse(Path(model_path).read_bytes())
+    inputs_info, outputs_info = tensor_infos(graph, graph.inputs), tensor_infos(graph, graph.outputs)
+    batches = load_samples(spec, inputs_info, seed)
+    client = DutClient(transport, timeout=timeout)
+    client.sync()
+    info = client.info()
+    if info.model_hash != graph.sha256:
+        raise EdgeqError(f"the firmware runs a different model (sha256 {info.model_hash[:12]}…, "
+                         f"this model {graph.sha256[:12]}…)", "rebuild with `edgeq build` for this model")
+    device = run_on_device(client, batches, outputs_info, timeout, progress)
+    reference = TflmRunner(model_path).run(batches).outputs
+    return compare(device, reference, info.arena_bytes)
+
+
+def validate_build(model_or_dir: Path, spec: str, seed: int = 0, target: str = "host",
+                   progress: Callable[[int, int], None] | None = None) -> ValidationReport:
+    """`edgeq validate --target host`: a build directory, or a .tflite built in a temporary directory."""
+    from edgeq.build import build_project, read_manifest
+    from edgeq.transport.host import HostTransport
+
+    model_or_dir = Path(model_or_dir)
+    with contextlib.ExitStack() as stack:
+        if model_or_dir.is_dir():
+            build_dir = model_or_dir
+        elif model_or_dir.is_file():
+            tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="edgeq-validate-")))
+            build_dir = build_project(model_or_dir, target, tmp / "build").out_dir
+        else:
+            raise EdgeqError(f"not found: {model_or_dir}", "pass a .tflite model or an `edgeq build` directory")
+        manifest = read_manifest(build_dir)
+        if manifest.get("target") != target:
+            raise EdgeqError(f"{build_dir} was built for target {manifest.get('target')!r}, not {target!r}",
+                             f"rebuild with `edgeq build MODEL --target {target}` or validate it on its target")
+        model_path = build_dir / str(manifest["model"]["file"])  # type: ignore[index]
+        transport = stack.enter_context(HostTransport(build_dir / str(manifest["program"])))
+        return validate_with_transport(transport, model_path, spec, seed, progress=progress)
