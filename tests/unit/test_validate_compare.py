@@ -1,0 +1,46 @@
+"""Pure parts of edgeq.validate: sample loading and the comparison report."""
+import numpy as np
+import pytest
+
+from edgeq.errors import EdgeqError
+from edgeq.reference.batch import TensorInfo
+from edgeq.validate import compare, load_samples
+
+INT8_IN = (TensorInfo((1, 4), "int8", 0.5, -2),)
+
+
+def test_compare_counts_every_differing_element():
+    ref = [np.array([[1, 2, 3], [4, 5, 6]], dtype=np.int8), np.array([[0.5], [1.5]], dtype=np.float32)]
+    dev = [np.array([[1, 2, 3], [4, 7, 6]], dtype=np.int8), np.array([[0.5], [1.25]], dtype=np.float32)]
+    r = compare(dev, ref, arena_bytes=96)
+    assert (r.samples, r.mismatched_elements, r.arena_bytes, r.reference) == (2, 2, 96, "tflm")
+    assert r.exact_match_rate == pytest.approx(6 / 8) and r.max_abs_diff == 2.0
+    assert r.top1_agreement == 0.5  # sample 1's argmax moved from index 2 to index 1
+    same = compare(ref, ref, 96)
+    assert (same.exact_match_rate, same.mismatched_elements, same.max_abs_diff, same.top1_agreement) == (1.0, 0, 0, 1)
+    assert set(same.to_dict()) == {"reference", "samples", "exact_match_rate", "max_abs_diff",
+                                   "mismatched_elements", "top1_agreement", "arena_bytes"}
+
+
+def test_random_samples_are_seeded_and_span_the_dtype():
+    (a,) = load_samples("random:500", INT8_IN, seed=1)
+    (b,) = load_samples("random:500", INT8_IN, seed=1)
+    (c,) = load_samples("random:500", INT8_IN, seed=2)
+    assert a.shape == (500, 1, 4) and a.dtype == np.int8
+    assert np.array_equal(a, b) and not np.array_equal(a, c)
+    assert a.min() == -128 and a.max() == 127
+
+
+def test_npz_key_x_and_float_quantization(tmp_path):
+    np.savez(tmp_path / "d.npz", other=np.zeros((2, 1, 4), np.int8), x=np.full((3, 1, 4), 5, np.int8))
+    (x,) = load_samples(str(tmp_path / "d.npz"), INT8_IN)
+    assert x.shape == (3, 1, 4) and (x == 5).all()
+    np.savez(tmp_path / "f.npz", np.array([[[1.0, -100.0, 100.0, 0.26]]], np.float32))
+    (q,) = load_samples(str(tmp_path / "f.npz"), INT8_IN)
+    assert q.tolist() == [[[0, -128, 127, -1]]]  # round(v / 0.5) - 2, saturated
+
+
+def test_bad_data_specs():
+    for spec in ("random:0", "nope.npz"):
+        with pytest.raises(EdgeqError):
+            load_samples(spec, INT8_IN)
