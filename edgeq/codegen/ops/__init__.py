@@ -46,7 +46,7 @@ CTYPES = {"int8_t": np.int8, "uint8_t": np.uint8, "int16_t": np.int16, "int32_t"
 #: Operators that alias their input: no emitter, no code, same arena offset (the planner's rule).
 ALIAS_OPS = frozenset({"RESHAPE", "SQUEEZE", "EXPAND_DIMS"})
 
-_EMITTER_MODULES = ("conv", "fully_connected", "pool", "elementwise", "shape", "quantize_ops",
+_EMITTER_MODULES = ("conv", "fully_connected", "pool", "elementwise", "reduce", "shape", "quantize_ops",
                     "activations")
 
 

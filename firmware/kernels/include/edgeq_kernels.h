@@ -140,6 +140,63 @@ void edgeq_mul_s8(const edgeq_broadcast_t *shape, const edgeq_mul_params_s8_t *p
 void edgeq_mul_f32(const edgeq_broadcast_t *shape, const edgeq_act_f32_t *act, const float *input1,
                    const float *input2, float *output);
 
+/*
+ * MEAN: each output element averages the input elements that differ only along reduced axes. The
+ * input is viewed as outer (kept) dims and inner (reduced) dims, each up to EDGEQ_MAX_DIMS with element
+ * strides into the input, last dim fastest; outputs are written in outer order.
+ */
+typedef struct {
+    int32_t outer_dims[EDGEQ_MAX_DIMS], outer_strides[EDGEQ_MAX_DIMS];
+    int32_t inner_dims[EDGEQ_MAX_DIMS], inner_strides[EDGEQ_MAX_DIMS];
+    int32_t outer_count, inner_count;
+} edgeq_reduce_geom_t;
+
+/* int8 MEAN (TFLite's QuantizedMeanOrSum): requant(sum - input_zero_point * inner_count) with the
+ * 1/inner_count factor folded into multiplier/shift at generation time, plus the output zero point. */
+typedef struct {
+    int32_t input_zero_point, output_zero_point;
+    int32_t multiplier, shift;
+} edgeq_mean_params_s8_t;
+
+void edgeq_mean_s8(const edgeq_reduce_geom_t *geom, const edgeq_mean_params_s8_t *params, const int8_t *input,
+                   int8_t *output);
+void edgeq_mean_f32(const edgeq_reduce_geom_t *geom, const float *input, float *output);
+
+/* PAD: output dims (leading 1s to EDGEQ_MAX_DIMS), the input's dims and leading padding per dim. */
+typedef struct {
+    int32_t output_dims[EDGEQ_MAX_DIMS];
+    int32_t input_dims[EDGEQ_MAX_DIMS];
+    int32_t before[EDGEQ_MAX_DIMS];
+} edgeq_pad_geom_t;
+
+void edgeq_pad_s8(const edgeq_pad_geom_t *geom, int8_t pad_value, const int8_t *input, int8_t *output);
+void edgeq_pad_f32(const edgeq_pad_geom_t *geom, float pad_value, const float *input, float *output);
+
+/* CONCATENATION (same quantization everywhere): for each of `outer` slices, copy copy_sizes[k]
+ * elements of input k, k = 0..num_inputs-1. */
+void edgeq_concat_s8(int32_t outer, int32_t num_inputs, const int8_t *const *inputs, const int32_t *copy_sizes,
+                     int8_t *output);
+void edgeq_concat_f32(int32_t outer, int32_t num_inputs, const float *const *inputs, const int32_t *copy_sizes,
+                      float *output);
+
+/* QUANTIZE float32 -> int8: round(x / scale) (float division, half away from zero) + zero point. */
+void edgeq_quantize_f32_s8(int32_t count, float scale, int32_t zero_point, const float *input, int8_t *output);
+/* QUANTIZE between integer types: requant(x - input_zero_point) + output_zero_point, clamped. */
+typedef struct {
+    int32_t input_zero_point, output_zero_point;
+    int32_t multiplier, shift;
+} edgeq_requant_params_t;
+void edgeq_quantize_s8_s8(int32_t count, const edgeq_requant_params_t *params, const int8_t *input,
+                          int8_t *output);
+void edgeq_quantize_u8_s8(int32_t count, const edgeq_requant_params_t *params, const uint8_t *input,
+                          int8_t *output);
+void edgeq_quantize_s8_u8(int32_t count, const edgeq_requant_params_t *params, const int8_t *input,
+                          uint8_t *output);
+/* DEQUANTIZE: (float)(scale * (x - zero_point)) computed in double, as TFLite does. */
+void edgeq_dequantize_s8_f32(int32_t count, double scale, int32_t zero_point, const int8_t *input, float *output);
+void edgeq_dequantize_u8_f32(int32_t count, double scale, int32_t zero_point, const uint8_t *input,
+                             float *output);
+
 #ifdef __cplusplus
 }
 #endif

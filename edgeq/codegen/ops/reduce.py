@@ -1,0 +1,68 @@
+"""MEAN over constant axes: int8 (TFLite's QuantizedMeanOrSum rescaling) and float32."""
+from __future__ import annotations
+
+import numpy as np
+
+from edgeq.codegen.ops import KernelCall, OpContext, kernel, register
+from edgeq.codegen.ops.common import scalar_quant, struct
+from edgeq.codegen.quantize import quantize_multiplier
+
+MAX_DIMS = 6
+
+
+def _geometry(ctx: OpContext) -> tuple[dict[str, str | int], int]:
+    shape = tuple(ctx.input(0).shape)
+    axes_tensor = ctx.input(1)
+    if axes_tensor is None or not axes_tensor.is_constant:
+        raise ctx.fail("the reduction axes must be a constant tensor")
+    if len(shape) > MAX_DIMS:
+        raise ctx.fail(f"tensors of more than {MAX_DIMS} dimensions are not supported")
+    axes = sorted({int(a) % len(shape) for a in np.asarray(axes_tensor.data).reshape(-1)})
+    strides = [int(np.prod(shape[d + 1:], dtype=np.int64)) for d in range(len(shape))]
+    outer = [(shape[d], strides[d]) for d in range(len(shape)) if d not in axes]
+    inner = [(shape[d], strides[d]) for d in axes]
+
+    def padded(pairs: list[tuple[int, int]], k: int) -> str:
+        values = [1] * (MAX_DIMS - len(pairs)) + [p[k] for p in pairs] if k == 0 else \
+                 [0] * (MAX_DIMS - len(pairs)) + [p[k] for p in pairs]
+        return "{" + ", ".join(str(int(v)) for v in values) + "}"
+
+    inner_count = int(np.prod([d for d, _ in inner], dtype=np.int64))
+    return {
+        "outer_dims": padded(outer, 0), "outer_strides": padded(outer, 1),
+        "inner_dims": padded(inner, 0), "inner_strides": padded(inner, 1),
+        "outer_count": int(np.prod([d for d, _ in outer], dtype=np.int64)), "inner_count": inner_count,
+    }, inner_count
+
+
+def mean_requant(in_scale: float, out_scale: float, count: int) -> tuple[int, int]:
+    """TFLite: QuantizeMultiplier(in/out) in double, then fold 1/count in integer arithmetic."""
+    multiplier, shift = quantize_multiplier(in_scale / out_scale)
+    extra = min(count.bit_length() - 1, 32, 31 + shift)
+    return (multiplier << extra) // count, shift - extra
+
+
+@register("MEAN", "int8")
+def emit_mean_s8(ctx: OpContext) -> KernelCall:
+    geom, count = _geometry(ctx)
+    in_scale, in_zp = scalar_quant(ctx, ctx.input(0))
+    out_scale, out_zp = scalar_quant(ctx, ctx.output())
+    multiplier, shift = mean_requant(in_scale, out_scale, count)
+    return KernelCall(
+        statements=(struct("edgeq_reduce_geom_t", "geom", geom),
+                    struct("edgeq_mean_params_s8_t", "params", {
+                        "input_zero_point": in_zp, "output_zero_point": out_zp,
+                        "multiplier": multiplier, "shift": shift}),
+                    f"edgeq_mean_s8(&geom, &params, {ctx.input_ptr(0)}, {ctx.output_ptr()});"),
+        kernels=(kernel("edgeq_mean_s8"),),
+    )
+
+
+@register("MEAN", "float32")
+def emit_mean_f32(ctx: OpContext) -> KernelCall:
+    geom, _ = _geometry(ctx)
+    return KernelCall(
+        statements=(struct("edgeq_reduce_geom_t", "geom", geom),
+                    f"edgeq_mean_f32(&geom, {ctx.input_ptr(0)}, {ctx.output_ptr()});"),
+        kernels=(kernel("edgeq_mean_f32"),),
+    )
