@@ -198,7 +198,11 @@ def build_project(model_path: Path, target: str | BuildTarget, out_dir: Path, fo
     input_bytes = sum(graph.tensors[i].nbytes for i in graph.inputs)
     files = assemble_sources(generated, build_target, model_bytes, model_name, graph.sha256, input_bytes)
 
-    work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    try:
+        work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    except OSError as err:
+        raise EdgeqError(f"cannot write in {out_dir.parent}: {err.strerror}",
+                         "choose an -o directory in a writable location") from None
     try:
         for rel, content in files.items():
             path = work / rel
