@@ -1,0 +1,62 @@
+"""Build-target provider for boards (see edgeq.build.target): `--target CORE` or a board id → BuildTarget.
+
+Everything comes from the board's TOML: compiler flags from its core and FPU, the port sources from its
+console kind, `edgeq_board.h` and `linker.ld` rendered from its data, and a preflight fit check.
+"""
+from __future__ import annotations
+
+from types import MappingProxyType
+
+from edgeq.build.target import BuildTarget, PostLink
+from edgeq.targets.boards import Board
+from edgeq.targets.cores import CORES
+from edgeq.targets.registry import board_files, default_board, get_board
+from edgeq.toolchain.fit import check_plan
+from edgeq.toolchain.flags import COMMON_CFLAGS, cpu_flags, link_flags
+from edgeq.toolchain.port import DEFAULT_STACK_BYTES, board_header, linker_script
+
+PROGRAM = "firmware.elf"
+
+
+def board_build_target(board: Board, stack_bytes: int = DEFAULT_STACK_BYTES) -> BuildTarget:
+    core = CORES[board.core]
+
+    def preflight(generated) -> None:
+        # The generated model does not carry its input size; the staging buffer is covered by the exact
+        # check after linking (and by the linker's own region check).
+        check_plan(board, int(generated.arena_bytes), int(generated.weights_bytes), 0, stack_bytes)
+
+    cflags = tuple(f for f in COMMON_CFLAGS if f not in ("-std=c99", "-Wall", "-Wextra"))
+    return BuildTarget(
+        name=board.id,
+        cc="arm-none-eabi-gcc",
+        cflags=(*cpu_flags(board), *cflags),
+        ldflags=link_flags(board, "linker.ld", "firmware.map"),
+        port_sources=("ports/cortex-m/startup.c", "ports/cortex-m/port.c", f"ports/{board.console.kind}/uart.c"),
+        program=PROGRAM,
+        post_link=(PostLink("firmware.bin", "$(OBJCOPY) -O binary $< $@"),
+                   PostLink("firmware.hex", "$(OBJCOPY) -O ihex $< $@")),
+        make_vars=MappingProxyType({"OBJCOPY": "arm-none-eabi-objcopy"}),
+        kernel_variants=("dsp", "reference") if core.dsp else ("reference",),
+        rendered_files=MappingProxyType({
+            "src/edgeq_board.h": board_header(board),
+            "linker.ld": linker_script(board, stack_bytes),
+        }),
+        tools=("arm-none-eabi-objcopy",),
+        preflight=preflight,
+        facts=MappingProxyType({
+            "board": board.id, "core": board.core, "fpu": board.fpu, "clock_hz": board.clock_hz,
+            "timing_source": board.timer.cycle_counter, "emulated": board.emulated,
+            "machine": board.emulator.machine if board.emulator else None,
+            "stack_bytes": stack_bytes,
+        }),
+    )
+
+
+def build_target(name: str) -> BuildTarget | None:
+    """A core name (its default board) or a board id; None for names that are neither (e.g. "host")."""
+    if name in CORES:
+        return board_build_target(default_board(name))
+    if name in board_files():
+        return board_build_target(get_board(name))
+    return None
