@@ -44,6 +44,10 @@ def test_compile_host_sanitized_equals_tflm(shared_models, name):
     (x,) = load_samples("random:50", tensor_infos(graph, graph.inputs), seed=7)
     with edgeq.compile_host(model, sanitize=True) as host:
         y = host.predict(x)
+        # per-operator profile: every graph operator once, in order, ending with the same outputs
+        ops = host.client.profile_ops()
+        assert [o.name for o in ops] == [op.opcode for op in graph.ops]
+        assert host.client.results().raw == (y[-1].tobytes(),)
     assert np.array_equal(y, run_tflm(model, x).outputs[0])
 
 
