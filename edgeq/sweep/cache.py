@@ -1,18 +1,19 @@
-"""Per-mode results of a sweep kept under OUT/cache/, so a rerun redoes only what changed.
+"""Work a sweep has done, kept under OUT/cache/ so a rerun redoes only what changed.
 
-An entry is keyed by everything its figures depend on: the Keras model's bytes (sha256), the mode, the
-target, the edgeq version, and the sweep settings (hashes of the calibration/training/validation files,
-sample counts, QAT and bench options). Any change gives a new key; stale entries are simply not found.
+Two kinds of entry, each keyed by everything its content depends on (`entry_key`):
+  convert-<mode>-<hash>   a conversion: `model.tflite` (or the converter's failure), keyed by the Keras
+                          model's sha256, the mode, the conversion settings and the edgeq version — shared by
+                          sweeps of the same model on different targets;
+  <mode>-<hash>           a mode's result on one target (`ModeResult` plus the firmware build), keyed by the
+                          conversion key, the target, the validation data and the bench settings.
+Any change gives a new key; stale entries are simply not found again.
 
-Layout: OUT/cache/<mode>-<key16>/ holds `result.json` (a `ModeResult`) and the mode's artefacts
-(`model.tflite`, the firmware build). An entry is written in a temporary sibling directory and renamed into
-place only when complete, so an interrupted sweep never leaves an entry that looks finished.
-Failures are cached only when they are a deterministic function of the key (conversion and the MCU
-support check); a build or run failure may be the environment's (a missing tool) and is retried.
+An entry is built in a temporary sibling directory and renamed into place only when complete, with an
+`entry.json` naming the files it must contain; an entry whose JSON is unreadable or whose files are gone is
+treated as absent (and redone), so an interrupted sweep never leaves something that looks finished.
 """
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import shutil
@@ -20,11 +21,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Mapping
 
-from edgeq.sweep.record import LayerCost, ModeResult
-
-CACHEABLE_FAILURES = frozenset({"convert", "check"})
-RESULT_FILE = "result.json"
-MODEL_FILE = "model.tflite"  # a result's `tflite` is cache/<key>/model.tflite, relative to the sweep directory
+ENTRY_FILE = "entry.json"
 
 
 def file_sha256(path: str | Path) -> str:
@@ -35,11 +32,10 @@ def file_sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def entry_key(model_sha256: str, mode: str, target_id: str, edgeq_version: str,
-              settings: Mapping[str, Any]) -> str:
-    blob = json.dumps({"model": model_sha256, "mode": mode, "target": target_id, "edgeq": edgeq_version,
-                       "settings": settings}, sort_keys=True, default=str)
-    return f"{mode}-{hashlib.sha256(blob.encode()).hexdigest()[:16]}"
+def entry_key(prefix: str, parts: Mapping[str, Any]) -> str:
+    """`prefix-<16 hex>` from a canonical JSON of `parts` (everything the entry depends on)."""
+    blob = json.dumps(parts, sort_keys=True, default=str)
+    return f"{prefix}-{hashlib.sha256(blob.encode()).hexdigest()[:16]}"
 
 
 class SweepCache:
@@ -49,35 +45,31 @@ class SweepCache:
     def entry_dir(self, key: str) -> Path:
         return self.root / key
 
-    def load(self, key: str) -> ModeResult | None:
-        """The cached result with `cached=True`, or None when absent or unreadable (then it is redone)."""
-        path = self.entry_dir(key) / RESULT_FILE
+    def load(self, key: str) -> dict | None:
+        """The stored record, or None when the entry is absent, unreadable or incomplete."""
+        entry = self.entry_dir(key)
         try:
-            data = json.loads(path.read_text())
-            data["layers"] = tuple(LayerCost(**layer) for layer in data.get("layers", ()))
-            result = ModeResult(**data)
-        except (OSError, ValueError, TypeError):
+            data = json.loads((entry / ENTRY_FILE).read_text())
+            record, files = data["record"], data["files"]
+        except (OSError, ValueError, KeyError, TypeError):
             return None
-        if result.tflite and not (self.entry_dir(key) / MODEL_FILE).is_file():
+        if not isinstance(record, dict) or not all((entry / name).exists() for name in files):
             return None
-        return dataclasses.replace(result, cached=True)
+        return record
 
     def work_dir(self, key: str) -> Path:
-        """A fresh temporary directory to build an entry in; pass it to `store` or `discard`."""
+        """A fresh temporary directory to build an entry in; hand it to `store` or `discard`."""
         self.root.mkdir(parents=True, exist_ok=True)
         return Path(tempfile.mkdtemp(prefix=f".{key}.", dir=self.root))
 
-    def store(self, key: str, work: Path, result: ModeResult) -> bool:
-        """Make `work` the entry for `key` if the result may be cached; False (and `work` removed) otherwise."""
-        if result.status != "ok" and result.stage not in CACHEABLE_FAILURES:
-            self.discard(work)
-            return False
-        (work / RESULT_FILE).write_text(json.dumps(dataclasses.asdict(result), indent=2))
+    def store(self, key: str, work: Path, record: Mapping[str, Any], files: tuple[str, ...] = ()) -> Path:
+        """Seal `work` as the entry for `key` (replacing an older one); returns the entry directory."""
+        (work / ENTRY_FILE).write_text(json.dumps({"record": dict(record), "files": list(files)}, indent=2))
         final = self.entry_dir(key)
         if final.exists():
             shutil.rmtree(final)
         work.rename(final)
-        return True
+        return final
 
     def discard(self, work: Path) -> None:
         shutil.rmtree(work, ignore_errors=True)

@@ -23,7 +23,7 @@ SCHEMA = "edgeq.sweep/1"
 SOURCES = ("measured", "estimated", "emulated", "host")
 STATUSES = ("ok", "failed")
 # The stage a mode reached; a failed mode names the stage that failed.
-STAGES = ("convert", "check", "build", "accuracy", "bench", "done")
+STAGES = ("plan", "convert", "check", "build", "accuracy", "bench", "done")
 TARGET_KINDS = ("board", "host", "adb")
 
 

@@ -1,60 +1,62 @@
 """The sweep cache: keys change with every input, entries appear only when complete."""
 from __future__ import annotations
 
-from edgeq.sweep.cache import MODEL_FILE, SweepCache, entry_key
-from edgeq.sweep.record import LayerCost, ModeResult
+from edgeq.sweep.cache import SweepCache, entry_key, file_sha256
 
 
 def test_key_depends_on_every_part():
-    base = entry_key("abc", "int8", "mps2-an386", "0.1.0", {"val": "v1"})
-    variants = [entry_key("abd", "int8", "mps2-an386", "0.1.0", {"val": "v1"}),
-                entry_key("abc", "int4", "mps2-an386", "0.1.0", {"val": "v1"}),
-                entry_key("abc", "int8", "mps2-an500", "0.1.0", {"val": "v1"}),
-                entry_key("abc", "int8", "mps2-an386", "0.2.0", {"val": "v1"}),
-                entry_key("abc", "int8", "mps2-an386", "0.1.0", {"val": "v2"})]
-    assert len({base, *variants}) == 6
-    assert base == entry_key("abc", "int8", "mps2-an386", "0.1.0", {"val": "v1"})
-    assert base.startswith("int8-")
+    parts = {"model": "abc", "mode": "int8", "target": "mps2-an386", "edgeq": "0.1.0", "val": "v1"}
+    base = entry_key("int8", parts)
+    variants = {entry_key("int8", {**parts, name: parts[name] + "x"}) for name in parts}
+    assert len(variants | {base}) == len(parts) + 1
+    assert base == entry_key("int8", dict(reversed(list(parts.items()))))  # order-independent
+    assert base.startswith("int8-") and len(base) == len("int8-") + 16
 
 
 def test_store_and_load_round_trip(tmp_path):
     cache = SweepCache(tmp_path / "cache")
-    key = entry_key("abc", "int8", "host", "0.1.0", {})
+    key = entry_key("int8", {"m": 1})
     assert cache.load(key) is None
     work = cache.work_dir(key)
-    (work / MODEL_FILE).write_bytes(b"tflite")
-    result = ModeResult("int8", "ok", "done", tflite=f"cache/{key}/{MODEL_FILE}", accuracy=0.5,
-                        layers=(LayerCost(0, "CONV_2D", 30.5, 100, 400),))
-    assert cache.store(key, work, result)
-    loaded = cache.load(key)
-    assert loaded is not None and loaded.cached
-    assert loaded.layers == result.layers and loaded.accuracy == 0.5
-    assert [p.name for p in (tmp_path / "cache").iterdir()] == [key]
+    (work / "model.tflite").write_bytes(b"tflite")
+    entry = cache.store(key, work, {"accuracy": 0.5}, files=("model.tflite",))
+    assert entry == cache.entry_dir(key)
+    assert cache.load(key) == {"accuracy": 0.5}
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == [key]  # no temporary directory left
 
 
-def test_an_entry_missing_its_model_is_redone(tmp_path):
+def test_an_entry_missing_a_file_is_redone(tmp_path):
     cache = SweepCache(tmp_path / "cache")
-    key = entry_key("abc", "int8", "host", "0.1.0", {})
+    key = entry_key("int8", {})
     work = cache.work_dir(key)
-    (work / MODEL_FILE).write_bytes(b"x")
-    cache.store(key, work, ModeResult("int8", "ok", "done", tflite=f"cache/{key}/{MODEL_FILE}"))
-    (cache.entry_dir(key) / MODEL_FILE).unlink()
+    (work / "model.tflite").write_bytes(b"x")
+    cache.store(key, work, {"ok": True}, files=("model.tflite",))
+    (cache.entry_dir(key) / "model.tflite").unlink()
     assert cache.load(key) is None
 
 
-def test_only_deterministic_failures_are_cached(tmp_path):
+def test_an_unfinished_or_corrupt_entry_is_ignored(tmp_path):
     cache = SweepCache(tmp_path / "cache")
-    k1, k2 = entry_key("a", "fp16", "b", "v", {}), entry_key("a", "int8", "b", "v", {})
-    assert cache.store(k1, cache.work_dir(k1), ModeResult("fp16", "failed", "check", reason="float16"))
-    assert not cache.store(k2, cache.work_dir(k2), ModeResult("int8", "failed", "bench", reason="qemu gone"))
-    assert cache.load(k1).reason == "float16"
-    assert cache.load(k2) is None
-    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == [k1]  # no temp dirs left
-
-
-def test_a_corrupt_entry_is_ignored(tmp_path):
-    cache = SweepCache(tmp_path / "cache")
-    key = entry_key("a", "fp32", "b", "v", {})
+    key = entry_key("fp32", {})
+    work = cache.work_dir(key)  # never stored: an interrupted sweep
+    assert cache.load(key) is None
+    cache.discard(work)
+    assert not work.exists()
     cache.entry_dir(key).mkdir(parents=True)
-    (cache.entry_dir(key) / "result.json").write_text("{not json")
+    (cache.entry_dir(key) / "entry.json").write_text("{not json")
     assert cache.load(key) is None
+
+
+def test_storing_again_replaces_the_entry(tmp_path):
+    cache = SweepCache(tmp_path / "cache")
+    key = entry_key("int8", {})
+    cache.store(key, cache.work_dir(key), {"n": 1})
+    cache.store(key, cache.work_dir(key), {"n": 2})
+    assert cache.load(key) == {"n": 2}
+
+
+def test_file_sha256(tmp_path):
+    import hashlib
+
+    (tmp_path / "f").write_bytes(b"edgeq" * 1000)
+    assert file_sha256(tmp_path / "f") == hashlib.sha256(b"edgeq" * 1000).hexdigest()

@@ -1,0 +1,83 @@
+"""`edgeq sweep KERAS_MODEL (--target CORE | --board ID | --adb [SERIAL] | --host) --val-data VAL.npz -o DIR`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+def _range(text: str | None) -> tuple[float, float] | None:
+    if text is None:
+        return None
+    try:
+        lo, hi = (float(v) for v in text.split(","))
+    except ValueError:
+        raise click.BadParameter(f"expected LO,HI, got {text!r}", param_hint="--input-range") from None
+    return lo, hi
+
+
+@click.command("sweep")
+@click.argument("model", type=click.Path(exists=False))
+@click.option("--target", "core", default=None, help="Core (e.g. cortex-m4): its default (emulated) board.")
+@click.option("--board", default=None, help="Board id (see `edgeq targets`).")
+@click.option("--adb", "adb", default=None, is_flag=False, flag_value="adb",
+              help="An Android phone over adb (optionally its serial).")
+@click.option("--host", "host", is_flag=True, help="This machine, with LiteRT.")
+@click.option("--val-data", required=True, type=click.Path(dir_okay=False),
+              help="Labelled validation set (.npz with x, y): accuracy is measured on it.")
+@click.option("--val-samples", type=int, default=None, help="Use only the first N validation samples.")
+@click.option("--calib", default=None, help="Calibration data (.npy/.npz/image dir) or 'synthetic'.")
+@click.option("--calib-count", type=int, default=200, show_default=True)
+@click.option("--input-range", default=None, help="LO,HI of the model inputs (for --calib synthetic).")
+@click.option("--train-data", type=click.Path(dir_okay=False), default=None,
+              help="Labelled training set (.npz) for the qat mode.")
+@click.option("--epochs", type=int, default=3, show_default=True, help="QAT fine-tuning epochs.")
+@click.option("--modes", default="all", show_default=True,
+              help="Comma list of fp32,fp16,dynamic,int8,int16x8,qat,mixed,int4.")
+@click.option("--max-drop", type=float, default=None,
+              help="Accuracy budget in points: recommend the smallest/fastest mode within it.")
+@click.option("--runs", type=int, default=3, show_default=True, help="Timed runs per mode.")
+@click.option("--warmups", type=int, default=1, show_default=True)
+@click.option("--threads", type=int, default=1, show_default=True, help="Host/phone threads.")
+@click.option("--delegate", default="cpu", show_default=True, help="Phone delegate: cpu, xnnpack, gpu, nnapi.")
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Sweep directory: results.json, the report, and the cache reused by reruns.")
+@click.option("--force", is_flag=True, help="Redo every mode (discard the cache); write into a non-sweep directory.")
+@click.option("--no-report", is_flag=True, help="Skip the HTML report.")
+def command(model, core, board, adb, host, val_data, val_samples, calib, calib_count, input_range, train_data,
+            epochs, modes, max_drop, runs, warmups, threads, delegate, out_dir, force, no_report) -> None:
+    """Convert MODEL in every quantization mode, run each on the target and measure accuracy (on the device
+    for boards and the emulator), latency, energy, flash, RAM and size; modes the target cannot run are
+    listed with the reason. Reruns reuse work already done."""
+    from edgeq.errors import EdgeqError
+    from edgeq.sweep.plan import parse_modes
+    from edgeq.sweep.run import SweepRequest, run_sweep
+    from edgeq.sweep.targets import resolve
+
+    chosen = [name for name, given in (("--target/--board", core or board), ("--adb", adb), ("--host", host))
+              if given]
+    if len(chosen) != 1:
+        raise EdgeqError("give exactly one target: --target CORE, --board ID, --adb [SERIAL] or --host",
+                         "e.g. --target cortex-m4 (the emulated Cortex-M4)")
+    target = resolve(core=core, board=board, adb=adb, host=host)
+    if max_drop is not None and max_drop < 0:
+        raise EdgeqError(f"--max-drop must be >= 0, got {max_drop}", "e.g. --max-drop 1.0 (accuracy points)")
+    if runs < 1 or warmups < 0:
+        raise EdgeqError("--runs must be at least 1 and --warmups at least 0", "e.g. --runs 3 --warmups 1")
+    request = SweepRequest(
+        model=Path(model), target=target, val_data=Path(val_data), out_dir=Path(out_dir),
+        modes=parse_modes(modes), calib=calib, calib_count=calib_count, input_range=_range(input_range),
+        train_data=Path(train_data) if train_data else None, epochs=epochs, max_drop=max_drop,
+        val_limit=val_samples, runs=runs, warmups=warmups, threads=threads, delegate=delegate, force=force)
+    result = run_sweep(request, progress=lambda line: click.echo(line, err=True))
+    if result.recommendation is not None:
+        rec = result.recommendation
+        click.echo(f"recommended: {rec.mode} — {rec.reason}" if rec.mode else f"no recommendation: {rec.reason}")
+    if not no_report:
+        from edgeq.report import write_report
+
+        files = write_report(out_dir)
+        click.echo(files.markdown.read_text(encoding="utf-8"))
+        click.echo(f"report: {files.html}")
+    else:
+        click.echo(f"results: {Path(out_dir) / 'results.json'}")
