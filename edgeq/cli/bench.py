@@ -1,7 +1,8 @@
 """`edgeq bench`: measure a model on a target.
 
-Targets (exactly one): `--adb [SERIAL]` (an Android phone, edgeq.bench.phone) and `--host` (LiteRT here,
-edgeq.bench.host_litert). Each target is one entry in TARGETS: the CLI only validates options, dispatches,
+Targets (exactly one): `--adb [SERIAL]` (an Android phone, edgeq.bench.phone), `--host` (LiteRT here,
+edgeq.bench.host_litert), and for a microcontroller build directory `--emulate` (QEMU), `--port DEV` or
+`--board ID` (a lab-file board) (edgeq.bench.mcu). Each target is one entry in TARGETS: the CLI only validates options, dispatches,
 and prints; measuring lives in edgeq.bench.
 """
 from __future__ import annotations
@@ -60,8 +61,42 @@ def _print(result) -> None:
         click.echo(f"  caveat: {caveat}")
 
 
+def _mcu(build_dir: Path, opts: dict, as_json: bool) -> None:
+    from edgeq.bench.mcu import bench_mcu, open_board_transport
+
+    if not build_dir.is_dir():
+        raise EdgeqError(f"{build_dir} is not a build directory",
+                         "--emulate/--port/--board measure an `edgeq build MODEL --target CORE -o DIR` directory")
+    transport, board = open_board_transport(build_dir, emulate=opts["emulate"], port=opts["port"],
+                                            board_id=opts["board"])
+    with transport, click.progressbar(length=opts["warmups"] + opts["runs"], label=f"bench on {board.id}",
+                                      file=click.get_text_stream("stderr")) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.update(done - bar.pos)
+
+        try:
+            result = bench_mcu(build_dir, transport, board, runs=opts["runs"], warmups=opts["warmups"],
+                               progress=progress)
+        except EdgeqError as err:
+            log = build_dir / "logs" / "bench-transcript.log"
+            log.parent.mkdir(exist_ok=True)
+            transport.save_transcript(log)
+            raise EdgeqError(f"{err.message}\n(protocol transcript saved to {log})", err.hint) from None
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2))
+        return
+    unit = "instructions" if result.instructions_per_inference is not None else "cycles"
+    count = result.instructions_per_inference or result.cycles_per_inference
+    click.echo(f"board {result.board}  model {result.model}  ({result.runs} runs after {result.warmups} warm-ups)")
+    click.echo(f"{count:,} {unit} per inference (median; timing source {result.timing_source})")
+    click.echo(f"latency {result.latency_ms:.3f} ms ({result.latency_source}) — {result.latency_note}")
+    click.echo(f"energy {result.energy_uj:.1f} uJ per inference ({result.energy_source}) — {result.energy_note}")
+    click.echo(f"memory: flash {result.flash_bytes:,} B (code {result.code_bytes:,}, weights {result.weights_bytes:,}), "
+               f"RAM {result.ram_bytes:,} B (arena {result.arena_bytes:,})")
+
+
 @click.command("bench")
-@click.argument("model", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("model", type=click.Path(path_type=Path))
 @click.option("--adb", "adb", is_flag=False, flag_value="", default=None, metavar="[SERIAL]",
               help="Measure on an Android phone over adb (serial needed when several are attached).")
 @click.option("--host", is_flag=True, help="Measure on this machine with LiteRT (ai-edge-litert).")
@@ -75,13 +110,20 @@ def _print(result) -> None:
               help="Phone: local benchmark_model binary to push (else the phone's TOML, else on the device).")
 @click.option("--phone", default=None, metavar="ID", help="Phone description devices/phones/ID.toml.")
 @click.option("--allow-charging", is_flag=True, help="Phone: report energy even on external power.")
+@click.option("--emulate", is_flag=True, help="Microcontroller build DIR: run it in QEMU (estimated figures).")
+@click.option("--port", default=None, metavar="DEV", help="Microcontroller build DIR: the flashed board's serial port.")
+@click.option("--board", default=None, metavar="ID", help="Microcontroller build DIR: a board from the lab file.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def command(model: Path, adb: str | None, host: bool, as_json: bool, **opts) -> None:
-    """Measure latency (and energy on a phone) of MODEL on one target."""
-    chosen = [name for name, on in (("adb", adb is not None), ("host", host)) if on]
+    """Measure latency (and energy on a phone) of MODEL on one target (or of a microcontroller build DIR)."""
+    chosen = [name for name, on in (("adb", adb is not None), ("host", host), ("emulate", opts["emulate"]),
+                                    ("port", opts["port"] is not None), ("board", opts["board"] is not None)) if on]
     if len(chosen) != 1:
-        raise EdgeqError("choose exactly one target: --adb [SERIAL] or --host",
-                         "e.g. `edgeq bench model.tflite --host`")
+        raise EdgeqError("choose exactly one target: --adb [SERIAL], --host, or for a build DIR --emulate, "
+                         "--port DEV or --board ID", "e.g. `edgeq bench model.tflite --host`")
+    if chosen[0] in ("emulate", "port", "board"):
+        _mcu(model, opts, as_json)
+        return
     if not model.is_file():
         raise EdgeqError(f"model {model} does not exist", "give the path of a .tflite file")
     if model.suffix != ".tflite":

@@ -44,9 +44,10 @@ def qemu_command(board: Board, elf: Path, uart_log: Path, gdb_port: int | None =
     if board.emulator is None:
         raise EdgeqError(f"board {board.id} has no emulator", "use --port DEV for a real board, or an emulated board "
                          "(`edgeq targets` marks them)")
-    cmd = [QEMU, "-M", board.emulator.machine,
-           "-display", "none", "-monitor", "none", "-no-reboot",
-           "-semihosting-config", "enable=on,target=native",
+    cmd = [QEMU, "-M", board.emulator.machine, "-display", "none", "-monitor", "none"]
+    if gdb_port is None:
+        cmd.append("-no-reboot")   # a reset means the firmware crashed; but a debugger's reset must not end QEMU
+    cmd += ["-semihosting-config", "enable=on,target=native",
            "-icount", "shift=0,align=off,sleep=off",
            "-chardev", f"pty,id=s0,logfile={uart_log}", "-serial", "chardev:s0"]
     if gdb_port is not None:

@@ -9,7 +9,7 @@
  *    instruction is one virtual nanosecond, so SysTick at EDGEQ_SYSTICK_HZ advances once per
  *    1e9/EDGEQ_SYSTICK_HZ instructions, identically on every run. Ticks are reported in instructions
  *    (EDGEQ_ICOUNT_NUM / EDGEQ_ICOUNT_DEN per SysTick count); QEMU's SysTick reads 0 until its first
- *    decrement, so init waits for that.
+ *    decrement, so init waits for that. Resolution is one SysTick period (40 instructions at 25 MHz).
  */
 #include <stdint.h>
 
@@ -77,8 +77,14 @@ uint64_t edgeq_port_ticks(void)
     __asm volatile("cpsie i" ::: "memory");
     return total;
 #else
-    uint32_t wraps, again, value, pending;
+    uint32_t wraps, again, value, pending, edge;
     uint64_t counts;
+    /* Wait for the next SysTick decrement, so every reading sits on a tick edge: what runs between two
+     * readings is deterministic, so their difference no longer depends on the phase at which the host's
+     * command arrived (the UART polling before it runs for a host-dependent number of instructions). */
+    edge = SYST_CVR;
+    while (SYST_CVR == edge) {
+    }
     do {
         wraps = g_systick_wraps;
         value = SYST_CVR;

@@ -1,0 +1,188 @@
+"""Benchmark a microcontroller build in QEMU or on a board, through the DUT protocol.
+
+Steps of `bench_mcu`:
+  1. sync with the firmware and read its facts (model hash, timer, arena);
+  2. load one seeded random input (latency of these kernels does not depend on the values);
+  3. warm-ups: `infer 1 0` W times, results ignored;
+  4. N timed runs: `infer 1 0` then `edgeq ticks` each, so every run has its own count; median and
+     per-run figures are reported;
+  5. latency: cycles / clock (real core, `dwt`, measured) or instructions × the board's documented
+     cycles-per-instruction / clock (QEMU, `systick-icount`, ESTIMATED: QEMU has no timing model);
+  6. energy: a power monitor from the lab file (measured) or the board's power model (estimated);
+  7. memory from the linked ELF (text, data, bss, stacks) and the build manifest (arena, weights).
+"""
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from edgeq.errors import EdgeqError
+from edgeq.targets.boards import Board
+from edgeq.transport.base import Transport
+
+
+@dataclass(frozen=True)
+class McuBenchResult:
+    board: str
+    timing_source: str                         # "systick-icount" | "dwt"
+    instructions_per_inference: int | None     # emulation
+    cycles_per_inference: int | None           # real cores
+    latency_ms: float
+    latency_source: str                        # "estimated" | "measured"
+    energy_uj: float
+    energy_source: str                         # "estimated" | "measured"
+    arena_bytes: int
+    ram_bytes: int
+    flash_bytes: int
+    code_bytes: int
+    weights_bytes: int
+    runs: int
+    warmups: int
+    per_run: tuple[int, ...]                   # instructions or cycles of each timed run
+    per_run_latency_ms: tuple[float, ...]
+    latency_note: str
+    energy_note: str
+    model: str
+    transcript: str | None = None
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["per_run"] = list(self.per_run)
+        d["per_run_latency_ms"] = list(self.per_run_latency_ms)
+        return d
+
+
+def board_of_build(build_dir: Path) -> tuple[Board, dict]:
+    from edgeq.build import read_manifest
+    from edgeq.targets import get_board
+
+    manifest = dict(read_manifest(build_dir))
+    facts = manifest.get("target_facts") or {}
+    board_id = facts.get("board") if isinstance(facts, dict) else None
+    if not board_id:
+        raise EdgeqError(f"{build_dir} was built for {manifest.get('target')!r}, not for a board",
+                         "build with `edgeq build MODEL --target cortex-m4` (or --board ID) first")
+    return get_board(str(board_id)), manifest
+
+
+def open_board_transport(build_dir: Path, *, emulate: bool = False, port: str | None = None,
+                         board_id: str | None = None) -> tuple[Transport, Board]:
+    """The build's firmware behind a Transport: QEMU (`emulate`), a serial `port`, or a lab-file board."""
+    from edgeq.targets.lab import lab_board
+    from edgeq.transport.qemu import QemuTransport
+    from edgeq.transport.serial import SerialTransport
+
+    build_dir = Path(build_dir)
+    board, manifest = board_of_build(build_dir)
+    chosen = sum(bool(x) for x in (emulate, port, board_id))
+    if chosen != 1:
+        raise EdgeqError("say where the firmware runs: exactly one of --emulate, --port DEV, --board ID",
+                         "--emulate runs it in QEMU; --port/--board use a flashed board")
+    if emulate:
+        if not board.emulated:
+            raise EdgeqError(f"{build_dir} is built for {board.id}, which QEMU does not emulate",
+                             "rebuild with --target CORE (its emulated default board), or use --port DEV")
+        return QemuTransport(board, build_dir / str(manifest["program"]), build_dir / "logs"), board
+    if board_id:
+        if board_id != board.id:
+            raise EdgeqError(f"--board {board_id} but {build_dir} is built for {board.id}",
+                             f"rebuild with `edgeq build MODEL --board {board_id}`")
+        entry = lab_board(board_id)
+        if not entry.port:
+            raise EdgeqError(f"the lab file entry for {board_id} has no port", "add port = \"/dev/ttyACM0\"")
+        port = entry.port
+    return SerialTransport(port, board.console.baud, what=f"{board.id} on {port}"), board
+
+
+def _median_int(values: list[int]) -> int:
+    return int(round(statistics.median(values)))
+
+
+def bench_mcu(build_dir: Path, transport: Transport, board: Board, runs: int = 10, warmups: int = 3,
+              seed: int = 0, timeout: float = 60.0,
+              progress: Callable[[int, int], None] | None = None) -> McuBenchResult:
+    from edgeq.bench.power import EnergyFigure, estimate_energy, integrate_uj, open_monitor
+    from edgeq.targets.lab import load_lab
+    from edgeq.toolchain.size import memory_report
+    from edgeq.transport.client import DutClient
+
+    if runs < 1 or warmups < 0:
+        raise EdgeqError("runs must be >= 1 and warm-ups >= 0", "e.g. --runs 10 --warmups 3")
+    build_dir = Path(build_dir)
+    _, manifest = board_of_build(build_dir)
+    client = DutClient(transport, timeout=timeout)
+    client.sync()
+    info = client.info()
+    if info.model_hash != manifest["model"]["sha256"]:
+        raise EdgeqError(f"the device runs model {info.model_hash[:12]}…, the build has {manifest['model']['sha256'][:12]}…",
+                         "flash this build first (`edgeq flash DIR`)")
+    source = info.timer.source
+    if source not in ("systick-icount", "dwt"):
+        raise EdgeqError(f"the firmware's timer is {source!r}, not a microcontroller counter", "rebuild for a board")
+    data = np.random.default_rng(seed).integers(0, 256, info.input_bytes, dtype=np.uint8).tobytes()
+    client.load(data)
+
+    total = warmups + runs
+    for i in range(warmups):
+        client.infer(1, 0, timeout)
+        if progress:
+            progress(i + 1, total)
+    monitor = None
+    lab_entry = None if board.emulated else load_lab().get(board.id)
+    if lab_entry is not None and lab_entry.power is not None:
+        monitor = open_monitor(lab_entry.power)
+        monitor.start()
+    per_run: list[int] = []
+    t_start = time.monotonic()
+    for i in range(runs):
+        client.infer(1, 0, timeout)
+        ticks = client.ticks()
+        per_run.append(ticks.total * info.timer.units_per_tick)
+        if progress:
+            progress(warmups + i + 1, total)
+    t_end = time.monotonic()
+
+    median_units = _median_int(per_run)
+    if source == "systick-icount":
+        cpi = board.emulator.cpi
+        per_run_ms = tuple(u * cpi / board.clock_hz * 1e3 for u in per_run)
+        latency_ms = median_units * cpi / board.clock_hz * 1e3
+        latency_source = "estimated"
+        latency_note = (f"ESTIMATED: {median_units:,} instructions (QEMU -icount, exact and repeatable) x "
+                        f"{cpi:g} cycles/instruction ({board.emulator.cpi_source}) / {board.clock_hz / 1e6:g} MHz")
+    else:
+        per_run_ms = tuple(u / board.clock_hz * 1e3 for u in per_run)
+        latency_ms = median_units / board.clock_hz * 1e3
+        latency_source = "measured"
+        latency_note = f"measured: {median_units:,} DWT cycles / {board.clock_hz / 1e6:g} MHz"
+
+    if monitor is not None:
+        samples = monitor.stop()
+        window_uj = integrate_uj(samples, monitor.voltage_v, t_start, t_end)
+        # The window also holds UART traffic; scale to the compute time the device measured.
+        compute_ms = sum(per_run_ms)
+        busy_ms = (t_end - t_start) * 1e3
+        energy = EnergyFigure(window_uj / runs * min(1.0, compute_ms / busy_ms) if busy_ms else 0.0, "measured",
+                              f"{lab_entry.power.monitor}: energy over the timed runs, scaled to the device-measured "
+                              "compute time")
+    else:
+        energy = estimate_energy(board, latency_ms)
+        energy = EnergyFigure(energy.energy_uj, energy.source, "ESTIMATED: " + energy.note)
+
+    report = memory_report(build_dir / str(manifest["program"]))
+    return McuBenchResult(
+        board=board.id, timing_source=source,
+        instructions_per_inference=median_units if source == "systick-icount" else None,
+        cycles_per_inference=median_units if source == "dwt" else None,
+        latency_ms=latency_ms, latency_source=latency_source,
+        energy_uj=energy.energy_uj, energy_source=energy.source,
+        arena_bytes=int(info.arena_bytes), ram_bytes=report.ram_bytes, flash_bytes=report.flash_bytes,
+        code_bytes=report.text, weights_bytes=int(manifest.get("weights_bytes", 0)),
+        runs=runs, warmups=warmups, per_run=tuple(per_run), per_run_latency_ms=per_run_ms,
+        latency_note=latency_note, energy_note=energy.note, model=str(manifest["model"]["name"]),
+    )
