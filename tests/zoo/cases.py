@@ -19,11 +19,13 @@ def OPS(name: str, **kwargs: Any) -> list:  # noqa: N802
 
 def _case(name: str, inputs: list, layers: list, expect: tuple[str, ...], *, combine: list | None = None,
           variants: tuple[str, ...] = ("int8", "fp32"), per_tensor: bool = False,
-          rewrite: list | None = None) -> dict:
+          rewrite: list | None = None, data_range: float = 1.0) -> dict:
     spec = {"name": name, "inputs": inputs, "combine": combine, "layers": layers, "expect": list(expect),
             "variants": list(variants), "per_tensor": per_tensor, "seed": sum(map(ord, name)) % 997}
     if rewrite:
         spec["rewrite"] = rewrite
+    if data_range != 1.0:
+        spec["data_range"] = data_range
     return spec
 
 
@@ -95,6 +97,16 @@ CASES: tuple[dict, ...] = (
     _case("leaky_relu_0p01", [[37]], [L("LeakyReLU", negative_slope=0.01)], ("LEAKY_RELU",)),
     _case("hard_swish", [ACT], [OPS("hard_swish")], ("HARD_SWISH",)),
     _case("hard_swish_1d", [[37]], [OPS("hard_swish")], ("HARD_SWISH",)),
+    # Extreme input scales (calibration data scaled by data_range): saturation radii, SOFTMAX's capped
+    # multiplier, HARD_SWISH's left- and right-shifting "relu-ish" paths.
+    _case("softmax_wide", [[16]], [L("Softmax")], ("SOFTMAX",), variants=("int8",), data_range=40.0),
+    _case("logistic_wide", [ACT], [L("Activation", activation="sigmoid")], ("LOGISTIC",), variants=("int8",),
+          data_range=40.0),
+    _case("tanh_wide", [ACT], [L("Activation", activation="tanh")], ("TANH",), variants=("int8",),
+          data_range=40.0),
+    _case("hard_swish_wide", [ACT], [OPS("hard_swish")], ("HARD_SWISH",), variants=("int8",), data_range=40.0),
+    _case("hard_swish_narrow", [ACT], [OPS("hard_swish")], ("HARD_SWISH",), variants=("int8",),
+          data_range=0.05),
     # Data movement
     _case("pad_2d", [IMG5], [L("ZeroPadding2D", padding=((1, 2), (2, 1)))], ("PAD",)),
     _case("concat_channels", [[4, 4, 3], [4, 4, 5]], [], ("CONCATENATION",), combine=["Concatenate", {}]),

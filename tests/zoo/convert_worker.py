@@ -9,7 +9,8 @@ Spec (see cases.py): inputs (shapes without batch), combine (a Keras merge layer
 null), layers (["layer", ClassName, kwargs] or ["ops", keras.ops function, kwargs], applied in order),
 variants ("int8" full-integer with int8 I/O, "int8_float_io" full-integer kernels with float I/O,
 "uint8_io" full-integer kernels with uint8 I/O, "fp32"),
-per_tensor (disable per-channel weight quantization), seed, rewrite (optional [opcode, axis]).
+per_tensor (disable per-channel weight quantization), seed, data_range (optional factor on the calibration
+data, default 1), rewrite (optional [opcode, axis]).
 
 `rewrite` covers operators the converter never emits: it folds SQUEEZE and EXPAND_DIMS into RESHAPE when
 shapes are static, but other producers of .tflite files keep them. The worker edits the converted
@@ -51,11 +52,12 @@ def build_model(spec: dict) -> keras.Model:
 
 def representative(spec: dict):
     rng = np.random.default_rng(spec["seed"] + 1)
+    data_range = spec.get("data_range", 1.0)
 
     def gen():
         for _ in range(32):
             # Inputs get different ranges so multi-input ops see different scales and zero points.
-            yield [(rng.normal(0.3 * k, 1.0 + k, (1, *shape))).astype(np.float32)
+            yield [(data_range * rng.normal(0.3 * k, 1.0 + k, (1, *shape))).astype(np.float32)
                    for k, shape in enumerate(spec["inputs"])]
     return gen
 
