@@ -251,7 +251,8 @@ class _Sweep:
         from edgeq.sweep import device
 
         return device.measure(base, graph, tflite, self.x, self.y, target, work, self.req.runs,
-                              self.req.warmups, lambda line: self.progress(f"{tag} {mode}: {line}"))
+                              self.req.warmups, lambda line: self.progress(f"{tag} {mode}: {line}"),
+                              self.out / "logs")
 
     def _on_host_or_phone(self, base: ModeResult, tflite: Path, tag: str) -> ModeResult:
         req = self.req
