@@ -25,6 +25,7 @@
 #define EDGEQ_KERNELS_H
 
 #include <stdint.h>
+#include "edgeq_activations.h" /* SOFTMAX, LOGISTIC, TANH, RELU, RELU6, LEAKY_RELU, HARD_SWISH */
 
 #ifdef __cplusplus
 extern "C" {
