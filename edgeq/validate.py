@@ -166,25 +166,50 @@ def validate_with_transport(transport: Transport, model_path: Path, spec: str, s
     return compare(device, reference, info.arena_bytes)
 
 
-def validate_build(model_or_dir: Path, spec: str, seed: int = 0, target: str = "host",
-                   progress: Callable[[int, int], None] | None = None) -> ValidationReport:
-    """`edgeq validate --target host`: a build directory, or a .tflite built in a temporary directory."""
+def validate_build(model_or_dir: Path, spec: str, seed: int = 0, target: str | None = "host",
+                   progress: Callable[[int, int], None] | None = None, *, emulate: bool = False,
+                   port: str | None = None, board: str | None = None) -> ValidationReport:
+    """`edgeq validate`: a build directory, or a .tflite built in a temporary directory, run on the host
+    (`--target host`), in QEMU (`emulate`) or on a flashed board (`port` / lab-file `board`).
+    `target=None` accepts whatever a build directory was built for."""
     from edgeq.build import build_project, read_manifest
+    from edgeq.build.target import resolve_target
     from edgeq.transport.host import HostTransport
 
     model_or_dir = Path(model_or_dir)
+    on_device = bool(emulate or port or board)
     with contextlib.ExitStack() as stack:
         if model_or_dir.is_dir():
             build_dir = model_or_dir
         elif model_or_dir.is_file():
+            if target is None:
+                raise EdgeqError("a .tflite needs --target to be built", "pass --target CORE (e.g. cortex-m4)")
             tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="edgeq-validate-")))
             build_dir = build_project(model_or_dir, target, tmp / "build").out_dir
         else:
             raise EdgeqError(f"not found: {model_or_dir}", "pass a .tflite model or an `edgeq build` directory")
         manifest = read_manifest(build_dir)
-        if manifest.get("target") != target:
+        expected = resolve_target(target).name if target is not None else manifest.get("target")
+        if manifest.get("target") != expected:
             raise EdgeqError(f"{build_dir} was built for target {manifest.get('target')!r}, not {target!r}",
                              f"rebuild with `edgeq build MODEL --target {target}` or validate it on its target")
         model_path = build_dir / str(manifest["model"]["file"])  # type: ignore[index]
-        transport = stack.enter_context(HostTransport(build_dir / str(manifest["program"])))
-        return validate_with_transport(transport, model_path, spec, seed, progress=progress)
+        if on_device:
+            from edgeq.bench.mcu import open_board_transport
+
+            transport, _ = open_board_transport(build_dir, emulate=emulate, port=port, board_id=board)
+            stack.enter_context(transport)
+        elif expected == "host":
+            transport = stack.enter_context(HostTransport(build_dir / str(manifest["program"])))
+        else:
+            raise EdgeqError(f"{build_dir} is built for {expected!r}: say where it runs",
+                             "add --emulate (QEMU), --port DEV or --board ID")
+        try:
+            return validate_with_transport(transport, model_path, spec, seed, progress=progress)
+        except EdgeqError as err:
+            if not on_device:
+                raise
+            log = build_dir / "logs" / "validate-transcript.log"
+            log.parent.mkdir(exist_ok=True)
+            transport.save_transcript(log)
+            raise EdgeqError(f"{err.message}\n(protocol transcript saved to {log})", err.hint) from None

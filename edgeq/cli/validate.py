@@ -9,20 +9,32 @@ import click
 
 @click.command("validate")
 @click.argument("model_or_dir", type=click.Path())
-@click.option("--target", default="host", show_default=True, help="Target the build runs on.")
+@click.option("--target", default=None, help="Target to build a .tflite for (host, a core such as cortex-m4, "
+              "or a board id); default host, or the build directory's own target.")
+@click.option("--emulate", is_flag=True, help="Run a microcontroller build in QEMU.")
+@click.option("--port", default=None, metavar="DEV", help="Run on a flashed board at this serial port.")
+@click.option("--board", default=None, metavar="ID", help="Run on a flashed board from the lab file.")
 @click.option("--data", "data", default="random:20", show_default=True,
               help="Inputs: FILE.npz (key `x`, or the first array) or random:N (seeded).")
 @click.option("--seed", default=0, show_default=True, help="Seed for random:N.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def command(model_or_dir: str, target: str, data: str, seed: int, as_json: bool) -> None:
+def command(model_or_dir: str, target: str | None, emulate: bool, port: str | None, board: str | None, data: str,
+            seed: int, as_json: bool) -> None:
     """Compare a build's outputs with TFLite Micro, element by element."""
+    from pathlib import Path
+
     from edgeq.errors import EdgeqError
     from edgeq.validate import validate_build
 
-    if target != "host":
-        raise EdgeqError(f"validate --target {target} is not available in this command yet",
-                         "use --target host")
-    report = validate_build(model_or_dir, data, seed=seed, target=target)
+    if sum(bool(x) for x in (emulate, port, board)) > 1:
+        raise EdgeqError("choose one of --emulate, --port DEV, --board ID", "e.g. --emulate to run in QEMU")
+    on_device = bool(emulate or port or board)
+    if target is None and not (on_device and Path(model_or_dir).is_dir()):
+        target = "host" if not on_device else None
+    if target is None and on_device and not Path(model_or_dir).is_dir():
+        raise EdgeqError("a .tflite run on a device needs --target CORE (or a board id) to be built",
+                         "e.g. `edgeq validate model.tflite --target cortex-m4 --emulate`")
+    report = validate_build(model_or_dir, data, seed=seed, target=target, emulate=emulate, port=port, board=board)
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
     else:

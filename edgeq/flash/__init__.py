@@ -32,6 +32,7 @@ def gdb_command(elf: Path, remote: str, reset: str) -> list[str]:
     """gdb-multiarch batch: connect, load, verify (compare-sections), reset, detach (the core runs on)."""
     return ["gdb-multiarch", "-nx", "-batch",
             "-ex", "set confirm off",
+            "-ex", "set tcp connect-timeout 5",
             "-ex", f"target remote {remote}",
             "-ex", "load",
             "-ex", "compare-sections",

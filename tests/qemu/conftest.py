@@ -1,0 +1,47 @@
+"""Shared QEMU fixtures: firmwares are built once per session (arm-none-eabi-gcc), QEMU is always killed."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from edgeq.targets import get_board
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def probe_firmware(tmp_path_factory):
+    """board id -> ELF of tests/qemu/fixtures/probe_fw.c built with that board's port (built on demand)."""
+    from edgeq.toolchain.gcc import build_firmware
+
+    if shutil.which("arm-none-eabi-gcc") is None:
+        pytest.skip("arm-none-eabi-gcc missing")  # the test's own tools marker decides skip vs fail
+    root = tmp_path_factory.mktemp("probe")
+    cache: dict[str, Path] = {}
+
+    def get(board_id: str) -> Path:
+        if board_id not in cache:
+            fw = build_firmware(get_board(board_id), [FIXTURES / "probe_fw.c"], [], root / board_id)
+            cache[board_id] = fw.elf
+        return cache[board_id]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def model_build(tmp_path_factory, shared_models):
+    """(model stem, target) -> `edgeq build` directory, built once per session."""
+    from edgeq.build import build_project
+
+    root = tmp_path_factory.mktemp("builds")
+    cache: dict[tuple[str, str], Path] = {}
+
+    def get(model: str, target: str = "cortex-m4") -> Path:
+        key = (model, target)
+        if key not in cache:
+            cache[key] = build_project(shared_models / f"{model}.tflite", target, root / f"{model}-{target}").out_dir
+        return cache[key]
+
+    return get
