@@ -24,9 +24,13 @@ An emitter is a pure function `emit(ctx: OpContext) -> KernelCall`, registered w
 Operators the generator handles itself: RESHAPE, SQUEEZE and EXPAND_DIMS alias their input (the planner
 gives input and output the same offset), so they have no emitter and no code.
 
-Registration: the modules listed in `_EMITTER_MODULES` are imported on first lookup. `activations.py`
-(SOFTMAX, LOGISTIC, TANH, RELU, RELU6, LEAKY_RELU, HARD_SWISH) is owned by another engineer and is
-imported the same way as the others.
+In place: for element-wise operators without broadcasting (ADD, SUB, MUL, RELU, RELU6, LEAKY_RELU,
+HARD_SWISH, LOGISTIC, TANH, same-size QUANTIZE; see `edgeq.codegen.model`) the planner may give the output
+the bytes of an input it is the last reader of, so those kernels must work with output == input.
+
+Registration: the modules in `_EMITTER_MODULES` are imported on first lookup, which runs their
+`@register` decorators; `activations.py` (SOFTMAX, LOGISTIC, TANH, RELU, RELU6, LEAKY_RELU, HARD_SWISH)
+registers the activation emitters by being imported the same way.
 """
 from __future__ import annotations
 
@@ -129,13 +133,14 @@ class OpContext:
         if tensor is None or not tensor.is_constant:
             raise EdgeqError(f"operator {self.op.index} ({self.op.opcode}): input {k} must be a constant tensor",
                              "this variant is not supported by edgeq's MCU runtime")
-        return ConstArray(const_tensor_name(tensor.index), c_type(tensor.dtype), tensor.data)
+        # int4 weights arrive unpacked to one int8 per element (edgeq.ir), so they are int8 arrays here.
+        ctype = "int8_t" if tensor.dtype == "int4" else c_type(tensor.dtype)
+        return ConstArray(const_tensor_name(tensor.index), ctype, tensor.data)
 
     def const_array(self, suffix: str, ctype: str, values: Iterable) -> ConstArray:
         """An array computed at generation time for this op, named `edgeq_op<index>_<suffix>`."""
-        return ConstArray(f"edgeq_op{self.op.index}_{suffix}", ctype, np.asarray(list(values)
-                                                                                if not isinstance(values, np.ndarray)
-                                                                                else values))
+        array = values if isinstance(values, np.ndarray) else np.asarray(list(values))
+        return ConstArray(f"edgeq_op{self.op.index}_{suffix}", ctype, array)
 
     def fail(self, reason: str, hint: str = "") -> EdgeqError:
         return EdgeqError(f"operator {self.op.index} ({self.op.opcode}): {reason}",
@@ -165,13 +170,7 @@ def _load() -> None:
     if _loaded:
         return
     for name in _EMITTER_MODULES:
-        try:
-            importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as exc:
-            # A module still being written by its owner registers nothing yet; any other import
-            # failure (a missing dependency inside the module) is a bug and propagates.
-            if exc.name != f"{__name__}.{name}":
-                raise
+        importlib.import_module(f"{__name__}.{name}")
     _loaded = True
 
 
