@@ -1,0 +1,203 @@
+"""Kernel variants chosen at generation time from static shapes, with weights re-laid out for SIMD.
+
+Each emitter here is a `register_variant`: it returns None when the op does not fit, and the base
+emitter (conv.py, fully_connected.py: the reference kernels) runs it instead. The variants
+(firmware/kernels/variants/, layouts in edgeq_kernels_packed.h) are:
+
+* FULLY_CONNECTED and 1x1 stride-1 CONV_2D → `edgeq_pointwise_s8`, a GEMM over packed int16 weights;
+* other CONV_2D with dilation 1 → `edgeq_conv2d_im2col_s8` (im2col from a zero-point-padded row ring,
+  which also covers first layers with 1-3 input channels: the depth is padded to whole words);
+* DEPTHWISE_CONV_2D with multiplier 1, dilation 1 and channels a multiple of 4 →
+  `edgeq_depthwise_ring_s8`, four channels per load.
+
+What is folded at generation time: the input zero point into the bias (as the reference emitters do),
+the requantization into (multiplier, right shift) pairs, the int8 weights into int16 pairs in the
+order the kernels load them (twice the weight bytes; the trade buys one load per two MACs).
+
+Conditions checked here, so the kernels need no checks: every channel's right shift is in [1, 31] and
+no accumulator can reach 2^30 (bias + 128 * sum|w|), which makes the SMMULR form of TFLM's double
+rounding exact (edgeq_simd.h). Otherwise the variant declines and the reference kernel runs.
+
+In place: the convolution variants read what they still need into scratch before overwriting it, so
+an op whose output has the input's shape returns `inplace=True` and the planner may merge the two
+buffers (this is what brings the depthwise-separable and residual models' arenas down).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from edgeq.codegen.ops import KernelCall, OpContext, register_variant
+from edgeq.codegen.ops import conv as conv_ops
+from edgeq.codegen.ops import fully_connected as fc_ops
+from edgeq.codegen.ops.common import act_range_s8, folded_bias, scalar_quant, struct, symmetric_weights
+from edgeq.codegen.quantize import quantize_multiplier
+
+ACC_LIMIT = 1 << 30
+_GEMM = ("variants/edgeq_gemm_row_s8.c",)
+_RING = ("variants/edgeq_ring_load_s8.c",)
+
+
+def _round4(n: int) -> int:
+    return (n + 3) // 4 * 4
+
+
+def _requant(ctx: OpContext, reals: list[float]) -> np.ndarray | None:
+    """[(multiplier, right shift)] per channel, or None if a channel needs a left or zero shift."""
+    pairs = []
+    for real in reals:
+        multiplier, shift = quantize_multiplier(real)
+        if not -31 <= shift <= -1:
+            return None
+        pairs.append((multiplier, -shift))
+    return np.array(pairs, dtype=np.int64).reshape(-1)
+
+
+def _quant(ctx: OpContext, weights_2d: np.ndarray, fc_rounding: bool):
+    """(bias, requant pairs, act/zero-point fields) for int8 weights [channels][taps], or None."""
+    weights = ctx.input(1)
+    if weights.dtype != "int8":
+        return None
+    w_scales = symmetric_weights(ctx, weights)
+    in_scale, in_zp = scalar_quant(ctx, ctx.input(0))
+    out_scale, out_zp = scalar_quant(ctx, ctx.output())
+    channels = weights_2d.shape[0]
+    if len(w_scales) not in (1, channels):
+        return None
+    if fc_rounding and len(w_scales) == 1:
+        # TFLM's FULLY_CONNECTED multiplies input and weight scales in float32 (see fully_connected.py).
+        reals = [float(np.float32(in_scale) * np.float32(w_scales[0])) / out_scale] * channels
+    else:
+        scales = w_scales if len(w_scales) == channels else w_scales * channels
+        reals = [in_scale * s / out_scale for s in scales]
+    requant = _requant(ctx, reals)
+    if requant is None:
+        return None
+    bias = folded_bias(ctx, weights_2d.sum(axis=1), in_zp)
+    bias_values = bias.values.astype(np.int64) if bias is not None else np.zeros(channels, dtype=np.int64)
+    bound = np.abs(bias_values) + 128 * np.abs(weights_2d).sum(axis=1)
+    if bound.max(initial=0) >= ACC_LIMIT:
+        return None
+    padded_bias = np.zeros(_round4(channels), dtype=np.int64)
+    padded_bias[:channels] = bias_values
+    act_min, act_max = act_range_s8(ctx)
+    return padded_bias, requant, {"output_zero_point": out_zp, "act_min": act_min, "act_max": act_max}, in_zp
+
+
+def _pack_gemm(w: np.ndarray) -> np.ndarray:
+    """[N][K] int8 → int32 words: per 4 channels, per 4 depths k, per channel (w_k, w_k+2), (w_k+1, w_k+3)."""
+    n, k = w.shape
+    padded = np.zeros((_round4(n), _round4(k)), dtype=np.int16)
+    padded[:n, :k] = w
+    blocks = padded.reshape(-1, 4, padded.shape[1] // 4, 4)[:, :, :, [0, 2, 1, 3]]  # [nb][n][j][kk]
+    return np.ascontiguousarray(blocks.transpose(0, 2, 1, 3)).reshape(-1).view(np.int32)
+
+
+def _pack_depthwise(w: np.ndarray) -> np.ndarray:
+    """[taps][C] int8 → int32 words: per 4 channels, per tap, (w_c0, w_c2), (w_c1, w_c3)."""
+    taps, channels = w.shape
+    groups = w.astype(np.int16).reshape(taps, channels // 4, 4)[:, :, [0, 2, 1, 3]]  # [t][g][cc]
+    return np.ascontiguousarray(groups.transpose(1, 0, 2)).reshape(-1).view(np.int32)
+
+
+def _packed_struct(ctx: OpContext, channels: int, depth_words: int, packed: np.ndarray, bias: np.ndarray,
+                   requant: np.ndarray, fields: dict):
+    arrays = (ctx.const_array("packed_w", "int32_t", packed), ctx.const_array("packed_bias", "int32_t", bias),
+              ctx.const_array("requant", "int32_t", requant))
+    text = struct("edgeq_packed_s8_t", "packed", {
+        "channels": channels, "depth_words": depth_words, **fields,
+        "weights": arrays[0].name, "bias": arrays[1].name, "requant": arrays[2].name})
+    return text, arrays
+
+
+def _same_shape(ctx: OpContext) -> bool:
+    return tuple(ctx.input(0).shape) == tuple(ctx.output().shape)
+
+
+def _pointwise(ctx: OpContext, w2d: np.ndarray, rows: int, depth: int, fc_rounding: bool,
+               inplace: bool) -> KernelCall | None:
+    quant = _quant(ctx, w2d, fc_rounding)
+    if quant is None:
+        return None
+    bias, requant, fields, _ = quant
+    channels = w2d.shape[0]
+    words = _round4(depth) // 4
+    text, arrays = _packed_struct(ctx, channels, words, _pack_gemm(w2d), bias, requant, fields)
+    scratch = words * 4 if (inplace or depth % 4) else 0
+    return KernelCall(
+        statements=(
+            text,
+            f"edgeq_pointwise_s8(&packed, {rows}, {depth}, {ctx.input_ptr(0)}, {ctx.output_ptr()}, "
+            f"{'(int8_t *)' + ctx.scratch_ptr() if scratch else 'NULL'});",
+        ),
+        kernels=("variants/edgeq_pointwise_s8.c",) + _GEMM,
+        arrays=arrays,
+        scratch_bytes=scratch,
+        inplace=inplace,
+    )
+
+
+@register_variant("FULLY_CONNECTED", "int8")
+def fully_connected_packed(ctx: OpContext) -> KernelCall | None:
+    geom = fc_ops._geometry(ctx)
+    w2d = ctx.input(1).data.astype(np.int64).reshape(geom["output_c"], geom["depth"])
+    return _pointwise(ctx, w2d, geom["batches"], geom["depth"], fc_rounding=True, inplace=False)
+
+
+@register_variant("CONV_2D", "int8")
+def conv_packed(ctx: OpContext) -> KernelCall | None:
+    geom = conv_ops._geometry(ctx, depthwise=False)
+    if geom["dilation_h"] != 1 or geom["dilation_w"] != 1 or ctx.input(1).dtype != "int8":
+        return None
+    data = ctx.input(1).data.astype(np.int64)
+    w2d = data.reshape(data.shape[0], -1)  # [out_c][fh * fw * in_c], the im2col order
+    if (geom["filter_h"], geom["filter_w"], geom["stride_h"], geom["stride_w"]) == (1, 1, 1, 1) and \
+            geom["output_h"] == geom["input_h"] and geom["output_w"] == geom["input_w"]:
+        rows = geom["batches"] * geom["input_h"] * geom["input_w"]
+        return _pointwise(ctx, w2d, rows, geom["input_c"], fc_rounding=False, inplace=_same_shape(ctx))
+    quant = _quant(ctx, w2d, fc_rounding=False)
+    if quant is None:
+        return None
+    bias, requant, fields, in_zp = quant
+    words = _round4(w2d.shape[1]) // 4
+    text, arrays = _packed_struct(ctx, geom["output_c"], words, _pack_gemm(w2d), bias, requant, fields)
+    ring = _round4(((geom["output_w"] - 1) * geom["stride_w"] + geom["filter_w"]) * geom["input_c"])
+    return KernelCall(
+        statements=(
+            struct("edgeq_conv_geom_t", "geom", geom),
+            text,
+            f"edgeq_conv2d_im2col_s8(&geom, &packed, {in_zp}, {ctx.input_ptr(0)}, {ctx.output_ptr()}, "
+            f"(int8_t *){ctx.scratch_ptr()});",
+        ),
+        kernels=("variants/edgeq_conv2d_im2col_s8.c",) + _GEMM + _RING,
+        arrays=arrays,
+        scratch_bytes=ring * geom["filter_h"] + words * 4,
+        inplace=_same_shape(ctx),
+    )
+
+
+@register_variant("DEPTHWISE_CONV_2D", "int8")
+def depthwise_packed(ctx: OpContext) -> KernelCall | None:
+    geom = conv_ops._geometry(ctx, depthwise=True)
+    if (geom["depth_multiplier"] != 1 or geom["dilation_h"] != 1 or geom["dilation_w"] != 1
+            or geom["input_c"] % 4 or ctx.input(1).dtype != "int8"):
+        return None
+    channels = geom["output_c"]
+    taps_c = ctx.input(1).data.astype(np.int64).reshape(-1, channels)  # [taps][C]
+    quant = _quant(ctx, np.ascontiguousarray(taps_c.T), fc_rounding=False)
+    if quant is None:
+        return None
+    bias, requant, fields, in_zp = quant
+    text, arrays = _packed_struct(ctx, channels, 0, _pack_depthwise(taps_c), bias, requant, fields)
+    ring = _round4(((geom["output_w"] - 1) * geom["stride_w"] + geom["filter_w"]) * geom["input_c"])
+    return KernelCall(
+        statements=(
+            struct("edgeq_conv_geom_t", "geom", geom),
+            text,
+            f"edgeq_depthwise_ring_s8(&geom, &packed, {in_zp}, {ctx.input_ptr(0)}, {ctx.output_ptr()}, "
+            f"(int8_t *){ctx.scratch_ptr()});",
+        ),
+        kernels=("variants/edgeq_depthwise_ring_s8.c",) + _RING,
+        arrays=arrays,
+        scratch_bytes=ring * geom["filter_h"],
+        inplace=_same_shape(ctx),
+    )

@@ -1,0 +1,172 @@
+/*
+ * edgeq_simd.h — the handful of Cortex-M DSP operations edgeq's packed-weight kernels use, as inline
+ * functions. With __ARM_FEATURE_DSP (set by -mcpu for Cortex-M4/M7/M33/M55) they are ACLE intrinsics
+ * from <arm_acle.h> (one instruction each); otherwise portable C99 with identical results, so the
+ * same kernel source builds for the host and for cores without DSP, and stays bit-exact.
+ *
+ * Packed values: an "int8x4" is four int8 in one 32-bit word, byte 0 first in memory; an "int16x2" is
+ * two int16 halves, bottom half = element 0. All arithmetic wraps modulo 2^32 like the instructions.
+ * Internal header of the kernels; not part of the generated-code API.
+ */
+#ifndef EDGEQ_SIMD_H
+#define EDGEQ_SIMD_H
+
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__ARM_FEATURE_DSP)
+#include <arm_acle.h>
+#endif
+
+/* A possibly unaligned 32-bit load (one LDR on Cortex-M3 and later). */
+static inline uint32_t edgeq_read_u32(const void *p)
+{
+    uint32_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static inline void edgeq_write_u32(void *p, uint32_t v)
+{
+    memcpy(p, &v, sizeof v);
+}
+
+/* Copies n bytes a word at a time (newlib-nano's memcpy goes byte by byte); buffers may be unaligned. */
+static inline void edgeq_copy_s8(int8_t *dst, const int8_t *src, int32_t n)
+{
+    for (; n >= 4; n -= 4, dst += 4, src += 4) {
+        edgeq_write_u32(dst, edgeq_read_u32(src));
+    }
+    for (; n > 0; --n) {
+        *dst++ = *src++;
+    }
+}
+
+static inline int32_t edgeq_lo16(uint32_t x)
+{
+    return (int32_t)(int16_t)(uint16_t)(x & 0xFFFFu);
+}
+
+static inline int32_t edgeq_hi16(uint32_t x)
+{
+    return (int32_t)(int16_t)(uint16_t)(x >> 16);
+}
+
+#if defined(__ARM_FEATURE_DSP)
+
+/* Bytes 0 and 2 sign-extended into the two halves (SXTB16). */
+static inline uint32_t edgeq_sxtb16(uint32_t x)
+{
+    return (uint32_t)__sxtb16((int32_t)x);
+}
+
+/* Bytes 1 and 3 sign-extended into the two halves (SXTB16 with ROR #8; GCC 12 lacks __ror). */
+static inline uint32_t edgeq_sxtb16_ror8(uint32_t x)
+{
+#if defined(__arm__)
+    uint32_t r;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x)); /* GCC emits a separate ROR for the intrinsic */
+    return r;
+#else
+    return (uint32_t)__sxtb16((int32_t)((x >> 8) | (x << 24)));
+#endif
+}
+
+/* acc + lo(a)*lo(b) + hi(a)*hi(b) (SMLAD). */
+static inline int32_t edgeq_smlad(uint32_t a, uint32_t b, int32_t acc)
+{
+    return __smlad((int32_t)a, (int32_t)b, acc);
+}
+
+/* acc + lo(a)*lo(b) (SMLABB) and acc + hi(a)*hi(b) (SMLATT). */
+static inline int32_t edgeq_smlabb(uint32_t a, uint32_t b, int32_t acc)
+{
+    return __smlabb((int32_t)a, (int32_t)b, acc);
+}
+
+static inline int32_t edgeq_smlatt(uint32_t a, uint32_t b, int32_t acc)
+{
+    return __smlatt((int32_t)a, (int32_t)b, acc);
+}
+
+#else /* portable equivalents */
+
+static inline uint32_t edgeq_sxtb16(uint32_t x)
+{
+    const uint32_t lo = (uint32_t)(int32_t)(int8_t)(uint8_t)(x & 0xFFu) & 0xFFFFu;
+    const uint32_t hi = (uint32_t)(int32_t)(int8_t)(uint8_t)((x >> 16) & 0xFFu) & 0xFFFFu;
+    return lo | (hi << 16);
+}
+
+static inline uint32_t edgeq_sxtb16_ror8(uint32_t x)
+{
+    return edgeq_sxtb16((x >> 8) | (x << 24));
+}
+
+static inline int32_t edgeq_smlad(uint32_t a, uint32_t b, int32_t acc)
+{
+    const uint32_t sum = (uint32_t)acc + (uint32_t)(edgeq_lo16(a) * edgeq_lo16(b))
+                       + (uint32_t)(edgeq_hi16(a) * edgeq_hi16(b));
+    return (int32_t)sum;
+}
+
+static inline int32_t edgeq_smlabb(uint32_t a, uint32_t b, int32_t acc)
+{
+    return (int32_t)((uint32_t)acc + (uint32_t)(edgeq_lo16(a) * edgeq_lo16(b)));
+}
+
+static inline int32_t edgeq_smlatt(uint32_t a, uint32_t b, int32_t acc)
+{
+    return (int32_t)((uint32_t)acc + (uint32_t)(edgeq_hi16(a) * edgeq_hi16(b)));
+}
+
+#endif
+
+/* Two consecutive words at *p (4-byte aligned), advancing *p by 8: one LDRD on Arm (GCC does not pair
+ * the loads itself). */
+static inline void edgeq_load2(const int32_t **p, uint32_t *a, uint32_t *b)
+{
+#if defined(__arm__) && defined(__ARM_FEATURE_DSP)
+    __asm__("ldrd %0, %1, [%2], #8" : "=r"(*a), "=r"(*b), "+r"(*p));
+#else
+    *a = (uint32_t)(*p)[0];
+    *b = (uint32_t)(*p)[1];
+    *p += 2;
+#endif
+}
+
+/* (a * b + 2^31) >> 32, signed (SMMULR). Not an ACLE intrinsic: one instruction of inline asm on Arm. */
+static inline int32_t edgeq_smmulr(int32_t a, int32_t b)
+{
+#if defined(__ARM_FEATURE_DSP) && defined(__arm__)
+    int32_t r;
+    __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+#else
+    return (int32_t)(((int64_t)a * (int64_t)b + ((int64_t)1 << 31)) >> 32);
+#endif
+}
+
+/*
+ * TFLM's MultiplyByQuantizedMultiplier for a right shift r in [1, 31] and |acc| < 2^30 (checked by the
+ * code generator from the weights and biases): the saturating rounding doubling high multiply is
+ * exactly SMMULR(2 * acc, multiplier) there, and the rounding divide by 2^r (half away from zero) is
+ * (x + 2^(r-1) - [x < 0]) >> r, which cannot overflow because |x| <= |acc|.
+ */
+static inline int32_t edgeq_requant_r(int32_t acc, int32_t multiplier, int32_t r)
+{
+    const int32_t x = edgeq_smmulr((int32_t)((uint32_t)acc << 1), multiplier);
+    return (x + (int32_t)(((uint32_t)1 << r) >> 1) - (int32_t)((uint32_t)x >> 31)) >> r;
+}
+
+/* Requantize, add the output zero point, clamp to [act_min, act_max], as int8. */
+static inline int8_t edgeq_requant_out(int32_t acc, const int32_t *mr, int32_t zp, int32_t act_min,
+                                       int32_t act_max)
+{
+    int32_t v = edgeq_requant_r(acc, mr[0], mr[1]) + zp;
+    v = v < act_min ? act_min : v;
+    v = v > act_max ? act_max : v;
+    return (int8_t)v;
+}
+
+#endif /* EDGEQ_SIMD_H */
