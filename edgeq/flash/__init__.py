@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,17 +29,15 @@ def gdb_reset_command(board: Board) -> str:
     return "monitor system_reset" if board.emulated else "monitor reset"
 
 
-def gdb_command(elf: Path, remote: str, reset: str) -> list[str]:
-    """gdb-multiarch batch: connect, load, verify (compare-sections), reset, detach (the core runs on)."""
-    return ["gdb-multiarch", "-nx", "-batch",
-            "-ex", "set confirm off",
-            "-ex", "set tcp connect-timeout 5",
-            "-ex", f"target remote {remote}",
-            "-ex", "load",
-            "-ex", "compare-sections",
-            "-ex", reset,
-            "-ex", "detach",
-            str(elf)]
+def gdb_script(remote: str, reset: str) -> str:
+    """gdb commands: connect, load, verify (compare-sections), reset, detach (the core runs on).
+    Run from a script file, gdb stops at the first failing command (with -ex it would carry on)."""
+    return "\n".join(["set confirm off", "set tcp connect-timeout 5", f"target remote {remote}", "load",
+                      "compare-sections", reset, "detach", ""])
+
+
+def gdb_command(elf: Path, script: Path) -> list[str]:
+    return ["gdb-multiarch", "-nx", "-batch", "-x", str(script), str(elf)]
 
 
 def openocd_command(board: Board, elf: Path) -> list[str]:
@@ -96,7 +95,10 @@ def flash(board: Board, elf: Path, method: str | None = None, probe_id: str | No
     if method == "gdb":
         if not gdb_remote:
             raise EdgeqError("--probe gdb needs the gdb server's address", "pass --gdb-remote HOST:PORT (e.g. localhost:3333)")
-        return _run("gdb", gdb_command(elf, gdb_remote, gdb_reset_command(board)), _check_gdb)
+        with tempfile.TemporaryDirectory(prefix="edgeq-gdb-") as tmp:
+            script = Path(tmp) / "flash.gdb"
+            script.write_text(gdb_script(gdb_remote, gdb_reset_command(board)), encoding="utf-8")
+            return _run("gdb", gdb_command(elf, script), _check_gdb)
     if method == "openocd":
         if not board.flash.openocd_config:
             raise EdgeqError(f"{board.id} has no openocd configuration", "use --probe pyocd or gdb")
