@@ -11,7 +11,7 @@ emitter (conv.py, fully_connected.py: the reference kernels) runs it instead. Th
   `edgeq_depthwise_ring_s8`, four channels per load.
 
 What is folded at generation time: the input zero point into the bias (as the reference emitters do),
-the requantization into (multiplier, right shift) pairs, the int8 weights into int16 pairs in the
+the requantization into (multiplier, right shift, rounding + output zero point) triples, the int8 weights into int16 pairs in the
 order the kernels load them (twice the weight bytes; the trade buys one load per two MACs).
 
 Conditions checked here, so the kernels need no checks: every channel's right shift is in [1, 31] and
@@ -41,15 +41,20 @@ def _round4(n: int) -> int:
     return (n + 3) // 4 * 4
 
 
-def _requant(ctx: OpContext, reals: list[float]) -> np.ndarray | None:
-    """[(multiplier, right shift)] per channel, or None if a channel needs a left or zero shift."""
-    pairs = []
+def _requant(reals: list[float], out_zp: int) -> np.ndarray | None:
+    """Per channel (multiplier, right shift r, 2^(r-1) + out_zp * 2^r), or None if a channel needs a left
+    or zero shift or the rounding term would not stay below 2^30 (see edgeq_simd.h)."""
+    triples = []
     for real in reals:
         multiplier, shift = quantize_multiplier(real)
         if not -31 <= shift <= -1:
             return None
-        pairs.append((multiplier, -shift))
-    return np.array(pairs, dtype=np.int64).reshape(-1)
+        r = -shift
+        rounding = (1 << (r - 1)) + out_zp * (1 << r)
+        if abs(rounding) >= ACC_LIMIT:
+            return None
+        triples.append((multiplier, r, rounding))
+    return np.array(triples, dtype=np.int64).reshape(-1)
 
 
 def _quant(ctx: OpContext, weights_2d: np.ndarray, fc_rounding: bool):
@@ -69,7 +74,7 @@ def _quant(ctx: OpContext, weights_2d: np.ndarray, fc_rounding: bool):
     else:
         scales = w_scales if len(w_scales) == channels else w_scales * channels
         reals = [in_scale * s / out_scale for s in scales]
-    requant = _requant(ctx, reals)
+    requant = _requant(reals, out_zp)
     if requant is None:
         return None
     bias = folded_bias(ctx, weights_2d.sum(axis=1), in_zp)
@@ -80,7 +85,7 @@ def _quant(ctx: OpContext, weights_2d: np.ndarray, fc_rounding: bool):
     padded_bias = np.zeros(_round4(channels), dtype=np.int64)
     padded_bias[:channels] = bias_values
     act_min, act_max = act_range_s8(ctx)
-    return padded_bias, requant, {"output_zero_point": out_zp, "act_min": act_min, "act_max": act_max}, in_zp
+    return padded_bias, requant, {"act_min": act_min, "act_max": act_max}, in_zp
 
 
 def _pack_gemm(w: np.ndarray) -> np.ndarray:

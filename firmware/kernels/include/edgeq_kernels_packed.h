@@ -15,8 +15,9 @@
  *                 two words (w[t][c0], w[t][c0+2]) and (w[t][c0+1], w[t][c0+3]).
  *   bias          int32 per output channel (N or C rounded up to 4), input zero point folded in:
  *                 bias - input_zero_point * sum(w)
- *   requant       per output channel (multiplier, right shift r in [1, 31]): real factor
- *                 multiplier * 2^(-31 - r); the generator guarantees |accumulator| < 2^30.
+ *   requant       per output channel (multiplier, right shift r in [1, 31], 2^(r-1) + zp * 2^r): real
+ *                 factor multiplier * 2^(-31 - r), output zero point zp folded into the rounding term
+ *                 (edgeq_simd.h); the generator guarantees |accumulator| < 2^30.
  *
  * Scratch (int8, 4-byte aligned, sized by the generator with the formulas below) — kernels never
  * allocate. Every kernel here is safe IN PLACE (output over the input, same size): each reads the
@@ -36,7 +37,7 @@ extern "C" {
 typedef struct {
     int32_t channels;
     int32_t depth_words;
-    int32_t output_zero_point, act_min, act_max;
+    int32_t act_min, act_max;
     const int32_t *weights;
     const int32_t *bias;
     const int32_t *requant;

@@ -148,22 +148,17 @@ static inline int32_t edgeq_smmulr(int32_t a, int32_t b)
 }
 
 /*
- * TFLM's MultiplyByQuantizedMultiplier for a right shift r in [1, 31] and |acc| < 2^30 (checked by the
- * code generator from the weights and biases): the saturating rounding doubling high multiply is
- * exactly SMMULR(2 * acc, multiplier) there, and the rounding divide by 2^r (half away from zero) is
- * (x + 2^(r-1) - [x < 0]) >> r, which cannot overflow because |x| <= |acc|.
+ * TFLM's MultiplyByQuantizedMultiplier, then + output zero point, for a right shift r in [1, 31] and
+ * |acc| < 2^30 (both checked by the code generator from the weights and biases). There the saturating
+ * rounding doubling high multiply is exactly SMMULR(2 * acc, multiplier), and the rounding divide by
+ * 2^r (half away from zero) followed by + zp is (x + 2^(r-1) + zp * 2^r - [x < 0]) >> r: adding a
+ * multiple of 2^r before an arithmetic shift adds it after. `rq` = {multiplier, r, 2^(r-1) + zp * 2^r},
+ * precomputed per channel (|2^(r-1) + zp * 2^r| < 2^30 is checked too, so nothing overflows).
  */
-static inline int32_t edgeq_requant_r(int32_t acc, int32_t multiplier, int32_t r)
+static inline int8_t edgeq_requant_out(int32_t acc, const int32_t *rq, int32_t act_min, int32_t act_max)
 {
-    const int32_t x = edgeq_smmulr((int32_t)((uint32_t)acc << 1), multiplier);
-    return (x + (int32_t)(((uint32_t)1 << r) >> 1) - (int32_t)((uint32_t)x >> 31)) >> r;
-}
-
-/* Requantize, add the output zero point, clamp to [act_min, act_max], as int8. */
-static inline int8_t edgeq_requant_out(int32_t acc, const int32_t *mr, int32_t zp, int32_t act_min,
-                                       int32_t act_max)
-{
-    int32_t v = edgeq_requant_r(acc, mr[0], mr[1]) + zp;
+    const int32_t x = edgeq_smmulr((int32_t)((uint32_t)acc << 1), rq[0]);
+    int32_t v = (x + rq[2] - (int32_t)((uint32_t)x >> 31)) >> rq[1];
     v = v < act_min ? act_min : v;
     v = v > act_max ? act_max : v;
     return (int8_t)v;

@@ -12,7 +12,7 @@ void edgeq_gemm_row_s8(const edgeq_packed_s8_t *p, const int8_t *x, int8_t *out)
     const int32_t *w = p->weights;
     const int32_t *bias = p->bias;
     const int32_t *rq = p->requant;
-    const int32_t zp = p->output_zero_point, lo = p->act_min, hi = p->act_max;
+    const int32_t lo = p->act_min, hi = p->act_max;
     int32_t n;
     for (n = 0; n < p->channels; n += 4) {
         int32_t a0 = bias[0], a1 = bias[1], a2 = bias[2], a3 = bias[3];
@@ -33,17 +33,17 @@ void edgeq_gemm_row_s8(const edgeq_packed_s8_t *p, const int8_t *x, int8_t *out)
             a3 = edgeq_smlad(odd, w1, edgeq_smlad(even, w0, a3));
         }
         bias += 4;
-        out[0] = edgeq_requant_out(a0, rq, zp, lo, hi);
+        out[0] = edgeq_requant_out(a0, rq, lo, hi);
         if (n + 1 < p->channels) {
-            out[1] = edgeq_requant_out(a1, rq + 2, zp, lo, hi);
+            out[1] = edgeq_requant_out(a1, rq + 3, lo, hi);
         }
         if (n + 2 < p->channels) {
-            out[2] = edgeq_requant_out(a2, rq + 4, zp, lo, hi);
+            out[2] = edgeq_requant_out(a2, rq + 6, lo, hi);
         }
         if (n + 3 < p->channels) {
-            out[3] = edgeq_requant_out(a3, rq + 6, zp, lo, hi);
+            out[3] = edgeq_requant_out(a3, rq + 9, lo, hi);
         }
-        rq += 8;
+        rq += 12;
         out += 4;
     }
 }
