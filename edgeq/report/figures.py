@@ -83,6 +83,10 @@ def _pareto_plot(result: SweepResult, fig_id: str, what: str, unit: str,
     ax.set_xlabel(f"{what} ({unit}, {x_src})")
     ax.set_ylabel(f"top-1 accuracy (%, {acc_src})")
     ax.set_title(f"{title} — {result.target.id}", fontsize=10)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
+    ax.xaxis.get_major_formatter().set_useOffset(False)
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=7, loc="lower right")
     return Figure(fig_id, title, source, _png(fig), pareto=tuple(sorted(front)))

@@ -88,7 +88,7 @@ def render_html(result: SweepResult, figures: Sequence[Figure], layers_figure: F
     rec = result.recommendation
     rec_mode = rec.mode if rec else None
     rows = [("failed" if not r.ok else ("recommended" if r.mode == rec_mode else "ok"), r.cells)
-            for r in mode_rows(result)]
+            for r in mode_rows(result, full_reason=False)]
     if rec is None:
         rec_html = '<div class="box none" id="recommendation">No accuracy budget given (--max-drop).</div>'
     elif rec.mode is None:

@@ -31,7 +31,8 @@ def _with_source(text: str, source: str | None) -> str:
     return text if text == "–" or not source else f"{text} ({source})"
 
 
-def mode_row(m: ModeResult, base: float | None) -> Row:
+def mode_row(m: ModeResult, base: float | None, full_reason: bool = True) -> Row:
+    """One table row; without `full_reason` a failure's note names only the stage (the page lists reasons)."""
     drop = "–" if m.accuracy is None or base is None else f"{drop_points(m.accuracy, base):+.2f}"
     exact = "–" if m.exact_match_rate is None else f"{m.exact_match_rate * 100:.2f}% of elements"
     latency = "–" if m.latency_ms is None else f"{m.latency_ms:.4g} ms"
@@ -39,7 +40,8 @@ def mode_row(m: ModeResult, base: float | None) -> Row:
     if m.ok:
         note = "cached" if m.cached else ""
     else:
-        note = f"failed at {m.stage}: {m.reason}" + (f" — {m.hint}" if m.hint else "")
+        note = f"failed at {m.stage}: {m.reason}" + (f" — {m.hint}" if m.hint else "") if full_reason \
+            else f"failed at {m.stage} (reason below)"
     cells = (
         m.mode, m.status,
         _with_source(_pct(m.accuracy), m.accuracy_source), drop,
@@ -55,9 +57,9 @@ def mode_row(m: ModeResult, base: float | None) -> Row:
     return Row(m.mode, m.ok, cells)
 
 
-def mode_rows(result: SweepResult) -> tuple[Row, ...]:
+def mode_rows(result: SweepResult, full_reason: bool = True) -> tuple[Row, ...]:
     base = baseline_accuracy(result.float_accuracy, result.modes)
-    return tuple(mode_row(m, base) for m in result.modes)
+    return tuple(mode_row(m, base, full_reason) for m in result.modes)
 
 
 def chosen_mode(result: SweepResult) -> ModeResult | None:

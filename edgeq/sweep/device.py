@@ -10,6 +10,7 @@ OUT/logs/<mode>-<stage>.txt, the UART transcript in OUT/logs/<mode>-uart.txt), a
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 from typing import Callable
 
@@ -23,16 +24,17 @@ COMMAND_TIMEOUT_S = 60.0
 
 
 REASON_CHARS = 600
-_KEYS = ("error", "undefined reference", "does not fit", "overflow")
+# What a failing line says (a compiler command line's -Werror is not a word "error": \b excludes it).
+_SAYS_WHAT = re.compile(r"\berror\b|undefined reference|does not fit|overflow", re.IGNORECASE)
 
 
 def summarise(message: str) -> str:
-    """A failure's first line plus the lines that say what went wrong (`_KEYS`), within REASON_CHARS (a compiler log can be
+    """A failure's first line plus the lines that say what went wrong (`_SAYS_WHAT`), within REASON_CHARS (a compiler log can be
     kilobytes; the full text is kept in the mode's log file)."""
     lines = [line.strip() for line in message.splitlines() if line.strip()]
     if not lines:
         return "failed without a message"
-    picked = [lines[0]] + [line for line in lines[1:] if any(k in line.lower() for k in _KEYS)][:3]
+    picked = [lines[0]] + [line for line in lines[1:] if _SAYS_WHAT.search(line)][:3]
     text = " | ".join(picked)
     return text if len(text) <= REASON_CHARS else text[: REASON_CHARS - 1] + "…"
 

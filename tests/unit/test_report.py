@@ -88,9 +88,10 @@ def test_html_has_plots_table_failures_and_sources(tmp_path):
     modes = [row[0] for row in parser.rows]
     assert modes == ["fp32", "fp16", "int8", "qat", "int4"]
     failed = {row[0]: row[-1] for row in parser.rows if row[1] == "failed"}
-    assert "float16 weights <are> not supported" in failed["fp16"]  # escaped in HTML, intact as text
-    assert "converter crashed" in failed["int4"]
-    assert "&lt;are&gt;" in page
+    assert failed == {"fp16": "failed at check (reason below)", "int4": "failed at convert (reason below)"}
+    reasons = re.search(r'<ul id="failed-modes">(.*?)</ul>', page, re.S).group(1)
+    assert "float16 weights &lt;are&gt; not supported" in reasons  # escaped in HTML
+    assert "converter crashed" in reasons and "Hint: convert with" in reasons
     # Every figure names its source; emulated accuracy and estimated latency are labelled as such.
     captions = re.findall(r"<figcaption>(.*?)</figcaption>", page)
     assert len(captions) == 4 and all("Source:" in c for c in captions)

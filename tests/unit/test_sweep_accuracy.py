@@ -43,7 +43,7 @@ def test_agreement_counts_elements_and_argmax():
 
 
 def test_summarise_keeps_first_line_and_errors():
-    log = "compiling failed:\n" + "gcc -c x.c\n" * 200 + "x.c:18: undefined reference to `expf'\nld: error 1\n"
+    log = "compiling failed:\n" + "gcc -Werror -c x.c\n" * 200 + "x.c:18: undefined reference to `expf'\nld: error 1\n"
     text = summarise(log)
     assert text == "compiling failed: | x.c:18: undefined reference to `expf' | ld: error 1"
     assert len(summarise("e " * 2000 + "\nerror " * 500)) <= REASON_CHARS
