@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import signal
+import struct
 import subprocess
 import threading
 import time
@@ -59,6 +60,22 @@ def qemu_command(board: Board, elf: Path, uart_log: Path, gdb_port: int | None =
     return cmd
 
 
+def check_elf(board: Board, elf: Path) -> None:
+    """Refuse what QEMU would run as garbage: not a 32-bit little-endian ARM ELF, or an entry point outside
+    the board's flash (a firmware built for another board)."""
+    header = Path(elf).read_bytes()[:52]
+    if len(header) < 52 or header[:4] != b"\x7fELF":
+        raise EdgeqError(f"{elf} is not an ELF file", "pass the firmware.elf of an `edgeq build` directory")
+    if header[4] != 1 or header[5] != 1 or struct.unpack_from("<H", header, 18)[0] != 40:
+        raise EdgeqError(f"{elf} is not a 32-bit little-endian ARM program", "build it with --target CORE or --board ID")
+    entry = struct.unpack_from("<I", header, 24)[0] & ~1
+    flash = board.flash_memory
+    if not flash.origin <= entry < flash.end:
+        raise EdgeqError(f"{elf} starts at 0x{entry:08x}, outside {board.id}'s flash "
+                         f"(0x{flash.origin:08x}..0x{flash.end:08x}): it was built for another board",
+                         f"rebuild for {board.id}, or emulate the board it was built for")
+
+
 def describe_exit(code: int) -> str:
     if code < 0:
         return f"was killed by signal {-code} ({signal.Signals(-code).name})"
@@ -89,8 +106,10 @@ class QemuProcess:
                  halted: bool = False) -> None:
         if shutil.which(QEMU) is None:
             raise EdgeqError(f"{QEMU} is not on PATH", "install QEMU (Debian: qemu-system-arm; or run tools/setup.sh)")
-        if elf is not None and not Path(elf).is_file():
-            raise EdgeqError(f"firmware not found: {elf}", "build it with `edgeq build MODEL --target CORE`")
+        if elf is not None:
+            if not Path(elf).is_file():
+                raise EdgeqError(f"firmware not found: {elf}", "build it with `edgeq build MODEL --target CORE`")
+            check_elf(board, Path(elf))
         log_dir = Path(log_dir)
         log_dir.mkdir(parents=True, exist_ok=True)
         self.board = board

@@ -117,3 +117,12 @@ def test_closing_kills_the_emulator_process_group(probe_firmware, tmp_path):
     t.close()
     with pytest.raises(ProcessLookupError):
         os.killpg(pid, 0)
+
+
+def test_firmware_for_another_board_or_not_arm_is_refused_before_starting(probe_firmware, tmp_path):
+    with pytest.raises(EdgeqError, match="outside mps3-an547's flash"):
+        QemuTransport(get_board("mps3-an547"), probe_firmware("mps2-an386"), tmp_path)
+    not_elf = tmp_path / "firmware.elf"
+    not_elf.write_bytes(b"MZ" + bytes(100))
+    with pytest.raises(EdgeqError, match="is not an ELF file"):
+        QemuTransport(get_board("mps2-an386"), not_elf, tmp_path)
