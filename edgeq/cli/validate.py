@@ -29,11 +29,12 @@ def command(model_or_dir: str, target: str | None, emulate: bool, port: str | No
     if sum(bool(x) for x in (emulate, port, board)) > 1:
         raise EdgeqError("choose one of --emulate, --port DEV, --board ID", "e.g. --emulate to run in QEMU")
     on_device = bool(emulate or port or board)
-    if target is None and not (on_device and Path(model_or_dir).is_dir()):
-        target = "host" if not on_device else None
-    if target is None and on_device and not Path(model_or_dir).is_dir():
-        raise EdgeqError("a .tflite run on a device needs --target CORE (or a board id) to be built",
-                         "e.g. `edgeq validate model.tflite --target cortex-m4 --emulate`")
+    if target is None:
+        if not on_device:
+            target = "host"
+        elif not Path(model_or_dir).is_dir():   # a build directory on a device keeps its own target
+            raise EdgeqError("a .tflite run on a device needs --target CORE (or a board id) to be built",
+                             "e.g. `edgeq validate model.tflite --target cortex-m4 --emulate`")
     report = validate_build(model_or_dir, data, seed=seed, target=target, emulate=emulate, port=port, board=board)
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
