@@ -1,7 +1,7 @@
 /*
  * DEPTHWISE_CONV_2D (depth multiplier 1, dilation 1, channels a multiple of 4) over the padded row
  * ring: four channels per 32-bit load, sign-extended into even and odd pairs (SXTB16) and accumulated
- * with SMLABB/SMLATT against packed int16 weights (one LDRD per tap). Filters 3 wide are unrolled.
+ * with SMLABB/SMLATT against packed int16 weights (one LDRD per tap). 3x3 filters are unrolled.
  * Safe in place (see edgeq_ring_load_s8.c).
  */
 #include "edgeq_kernels_packed.h"
@@ -44,26 +44,35 @@ void edgeq_depthwise_ring_s8(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t
                 const int32_t *rq = p->requant;
                 const int32_t *bias = p->bias;
                 const int8_t *pixel = scratch + ox * step;
+                const int8_t *row0 = pixel + slot0 * row_bytes;
+                const int8_t *row1 = pixel + (slot0 + 1 == g->filter_h ? 0 : slot0 + 1) * row_bytes;
+                const int8_t *row2 = pixel + (slot0 + 2 >= g->filter_h ? slot0 + 2 - g->filter_h : slot0 + 2) * row_bytes;
                 for (c = 0; c < channels; c += 4) {
                     edgeq_acc4_t a;
-                    int32_t slot = slot0;
                     a.a0 = bias[0];
                     a.a1 = bias[1];
                     a.a2 = bias[2];
                     a.a3 = bias[3];
                     bias += 4;
-                    for (fy = 0; fy < g->filter_h; ++fy) {
-                        const int8_t *src = pixel + slot * row_bytes + c;
-                        if (g->filter_w == 3) {
-                            edgeq_dw_tap(&a, src, &w);
-                            edgeq_dw_tap(&a, src + channels, &w);
-                            edgeq_dw_tap(&a, src + 2 * channels, &w);
-                        } else {
+                    if (g->filter_h == 3 && g->filter_w == 3) { /* the common case, fully unrolled */
+                        edgeq_dw_tap(&a, row0 + c, &w);
+                        edgeq_dw_tap(&a, row0 + c + channels, &w);
+                        edgeq_dw_tap(&a, row0 + c + 2 * channels, &w);
+                        edgeq_dw_tap(&a, row1 + c, &w);
+                        edgeq_dw_tap(&a, row1 + c + channels, &w);
+                        edgeq_dw_tap(&a, row1 + c + 2 * channels, &w);
+                        edgeq_dw_tap(&a, row2 + c, &w);
+                        edgeq_dw_tap(&a, row2 + c + channels, &w);
+                        edgeq_dw_tap(&a, row2 + c + 2 * channels, &w);
+                    } else {
+                        int32_t slot = slot0;
+                        for (fy = 0; fy < g->filter_h; ++fy) {
+                            const int8_t *src = pixel + slot * row_bytes + c;
                             for (fx = 0; fx < g->filter_w; ++fx) {
                                 edgeq_dw_tap(&a, src + fx * channels, &w);
                             }
+                            slot = slot + 1 == g->filter_h ? 0 : slot + 1;
                         }
-                        slot = slot + 1 == g->filter_h ? 0 : slot + 1;
                     }
                     out[0] = edgeq_requant_out(a.a0, rq, lo, hi);
                     out[1] = edgeq_requant_out(a.a1, rq + 3, lo, hi);
