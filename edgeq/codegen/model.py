@@ -58,7 +58,8 @@ def generate_model(graph: Graph, plan=None, name: str | None = None) -> Generate
     if plan is None:
         from edgeq.plan import plan_memory
 
-        plan = plan_memory(graph, scratch, inplace_ops=_inplace_ops(graph))
+        inplace = _inplace_ops(graph) | {index for index, call in sized.items() if call.inplace}
+        plan = plan_memory(graph, scratch, inplace_ops=inplace)
     calls = {op.index: _emit(graph, op, plan) for op in graph.ops if op.opcode not in ALIAS_OPS}
 
     arrays: dict[str, ConstArray] = {}

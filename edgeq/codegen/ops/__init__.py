@@ -28,12 +28,22 @@ In place: for element-wise operators without broadcasting (ADD, SUB, MUL, RELU, 
 HARD_SWISH, LOGISTIC, TANH, same-size QUANTIZE; see `edgeq.codegen.model`) the planner may give the output
 the bytes of an input it is the last reader of, so those kernels must work with output == input.
 
+Variants: `@register_variant(opcode, dtype)` adds an emitter that is tried before the base emitter (in
+registration order) and returns None when the op's static shapes do not suit it, e.g. a 1x1 convolution
+as a GEMM with weights re-laid out at generation time (`dsp_variants.py`). A variant must be bit-exact
+with the base emitter's kernel and decide from the graph alone (both emitter passes must agree).
+`use_variants(False)` generates with base emitters only (tests compare the two). A variant whose
+kernel tolerates output == input returns `KernelCall(..., inplace=True)`; the generator then lets the
+planner run the op in place when the op is its input's last reader.
+
 Registration: the modules in `_EMITTER_MODULES` are imported on first lookup, which runs their
 `@register` decorators; `activations.py` (SOFTMAX, LOGISTIC, TANH, RELU, RELU6, LEAKY_RELU, HARD_SWISH)
 registers the activation emitters by being imported the same way.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import importlib
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
@@ -51,7 +61,7 @@ CTYPES = {"int8_t": np.int8, "uint8_t": np.uint8, "int16_t": np.int16, "int32_t"
 ALIAS_OPS = frozenset({"RESHAPE", "SQUEEZE", "EXPAND_DIMS"})
 
 _EMITTER_MODULES = ("conv", "fully_connected", "pool", "elementwise", "reduce", "shape", "quantize_ops",
-                    "activations")
+                    "activations", "dsp_variants")
 
 
 @dataclass(frozen=True)
@@ -84,6 +94,7 @@ class KernelCall:
     kernels: tuple[str, ...] = ()
     arrays: tuple[ConstArray, ...] = ()
     scratch_bytes: int = 0
+    inplace: bool = False  # the kernel may run with output == input 0 (same size); see "Variants"
 
 
 @dataclass(frozen=True)
@@ -165,6 +176,32 @@ def register(opcode: str, dtype: str) -> Callable[[Emitter], Emitter]:
     return decorate
 
 
+_VARIANTS: dict[tuple[str, str], list[Callable[[OpContext], KernelCall | None]]] = {}
+_USE_VARIANTS = contextvars.ContextVar("edgeq_use_variants", default=True)
+
+
+def register_variant(opcode: str, dtype: str):
+    """Decorator: `emit` may handle `opcode`/`dtype` (returning None when it does not apply)."""
+
+    def decorate(emit):
+        variants = _VARIANTS.setdefault((opcode, dtype), [])
+        if emit not in variants:
+            variants.append(emit)
+        return emit
+
+    return decorate
+
+
+@contextlib.contextmanager
+def use_variants(enabled: bool):
+    """Within the block, lookups return base emitters only (enabled=False) or variants first (True)."""
+    token = _USE_VARIANTS.set(enabled)
+    try:
+        yield
+    finally:
+        _USE_VARIANTS.reset(token)
+
+
 def _load() -> None:
     global _loaded
     if _loaded:
@@ -190,7 +227,18 @@ def lookup(graph: Graph, op: Op) -> Emitter:
         supported = ", ".join(f"{o}/{d}" for o, d in sorted(_REGISTRY))
         raise EdgeqError(f"operator {op.index} ({op.opcode}) with {key[1]} activations has no C kernel",
                          f"supported operator/dtype pairs: {supported}")
-    return emit
+    variants = tuple(_VARIANTS.get(key, ())) if _USE_VARIANTS.get() else ()
+    if not variants:
+        return emit
+
+    def emit_first_fitting(ctx: OpContext) -> KernelCall:
+        for variant in variants:
+            call = variant(ctx)
+            if call is not None:
+                return call
+        return emit(ctx)
+
+    return emit_first_fitting
 
 
 def registered() -> tuple[tuple[str, str], ...]:

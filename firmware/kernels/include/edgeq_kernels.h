@@ -202,4 +202,7 @@ void edgeq_dequantize_u8_f32(int32_t count, double scale, int32_t zero_point, co
 }
 #endif
 
+/* Variants with generation-time weight layouts (declared after the types above they use). */
+#include "edgeq_kernels_packed.h"
+
 #endif /* EDGEQ_KERNELS_H */
