@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from edgeq.codegen.ops import use_variants
 from edgeq.codegen import model as codegen_model
 from edgeq.codegen.model import generate_model
 from edgeq.errors import EdgeqError
@@ -59,7 +60,11 @@ def test_generated_code_compiles_with_strict_warnings(shared_models, tmp_path, m
 
 def test_generated_model_links_only_the_kernels_it_uses(shared_models):
     generated = generate_model(parse(shared_models / "ad01_int8.tflite"))
-    assert generated.kernel_sources == ("reference/edgeq_fully_connected_s8.c",)
+    # ad01 is ten FULLY_CONNECTED layers: only the GEMM variant (and the row kernel it calls) is linked.
+    assert set(generated.kernel_sources) == {"variants/edgeq_pointwise_s8.c", "variants/edgeq_gemm_row_s8.c"}
+    with use_variants(False):
+        assert generate_model(parse(shared_models / "ad01_int8.tflite")).kernel_sources == (
+            "reference/edgeq_fully_connected_s8.c",)
     assert all((KERNELS / k).is_file() for k in generated.kernel_sources)
     assert generated.arena_bytes == generated.plan.arena_bytes
     assert "FULLY_CONNECTED" in generated.files["model.c"]
