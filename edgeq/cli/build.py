@@ -28,10 +28,37 @@ def command(model: str, target: str, board: str | None, out_dir: str, force: boo
         "weights_bytes": result.weights_bytes, "input_bytes": result.input_bytes,
         "kernels": list(result.kernel_sources),
     }
+    memory = _linked_memory(result) if result.target != "host" else None
+    if memory is not None:
+        summary["memory"] = memory
     if as_json:
         click.echo(json.dumps(summary, indent=2))
         return
     click.echo(f"built {result.model_name} for {result.target}: {result.program}")
     click.echo(f"  arena {result.arena_bytes:,} bytes, weights {result.weights_bytes:,} bytes, "
                f"{len(result.kernel_sources)} kernel source(s)")
+    if memory is not None:
+        click.echo(f"  flash {memory['flash_bytes']:,} of {memory['flash_capacity']:,} bytes "
+                   f"(code {memory['text']:,}, constants {memory['rodata']:,} incl. weights, data {memory['data']:,})")
+        click.echo(f"  RAM   {memory['ram_bytes']:,} of {memory['ram_capacity']:,} bytes "
+                   f"(data {memory['data']:,}, bss {memory['bss']:,} incl. arena {memory['arena']:,}, "
+                   f"stacks {memory['stack']:,})")
     click.echo(f"  rebuild with: make -C {result.out_dir}")
+
+
+def _linked_memory(result) -> dict:
+    """Flash and RAM use read from the linked ELF, checked against the board (the linker script carries the
+    real part's sizes, so this names the parts of an overflow the linker would only report as a region)."""
+    from edgeq.targets.registry import get_board
+    from edgeq.toolchain.fit import check_linked
+    from edgeq.toolchain.size import memory_report
+
+    board = get_board(result.target)
+    report = memory_report(result.program, arena_symbol="edgeq_arena")
+    check_linked(board, report)
+    return {
+        "flash_bytes": report.flash_bytes, "flash_capacity": board.flash_memory.size,
+        "ram_bytes": report.ram_bytes, "ram_capacity": board.ram_memory.size,
+        "text": report.text, "rodata": report.rodata, "data": report.data, "bss": report.bss,
+        "arena": report.arena, "stack": report.stack,
+    }

@@ -44,4 +44,5 @@ def link_flags(board: Board, linker_script: str, map_file: str | None = None) ->
     ]
     if map_file:
         flags.append(f"-Wl,-Map={map_file}")
+    flags.append("-lm")  # float kernels (softmax, logistic, tanh) call expf/tanhf; after the objects
     return tuple(flags)
