@@ -119,3 +119,11 @@ def test_help_is_fast_and_light():
     assert proc.returncode == 0, proc.stderr
     assert float(proc.stderr.strip().splitlines()[-1]) < 0.5
     assert "convert" in proc.stdout or "inspect" in proc.stdout
+
+
+def test_python_api_mirrors_inspect(shared_models):
+    import edgeq
+
+    report = edgeq.inspect(shared_models / "ad01_int8.tflite")
+    assert report.total_macs == 264_192 and report.mcu_compatible
+    assert len(report.ops) == 10
