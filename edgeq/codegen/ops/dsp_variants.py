@@ -11,8 +11,10 @@ emitter (conv.py, fully_connected.py: the reference kernels) runs it instead. Th
   `edgeq_depthwise_ring_s8`, four channels per load.
 
 What is folded at generation time: the input zero point into the bias (as the reference emitters do),
-the requantization into (multiplier, right shift, rounding + output zero point) triples, the int8 weights into int16 pairs in the
-order the kernels load them (twice the weight bytes; the trade buys one load per two MACs).
+the requantization into (multiplier, right shift, rounding + output zero point) triples, and the int8
+weights into the order the kernels load them, still one byte per weight: the GEMM stores two output
+channels per byte pair (one channel offset by 128) so that one SMLAD of the raw word and one of its
+SXTB16 give four MACs (edgeq_gemm_row_s8.c); depthwise stores four channels per word.
 
 Conditions checked here, so the kernels need no checks: every channel's right shift is in [1, 31] and
 no accumulator can reach 2^30 (bias + 128 * sum|w|), which makes the SMMULR form of TFLM's double
@@ -89,24 +91,29 @@ def _quant(ctx: OpContext, weights_2d: np.ndarray, fc_rounding: bool):
 
 
 def _pack_gemm(w: np.ndarray) -> np.ndarray:
-    """[N][K] int8 → int32 words: per 4 channels, per 4 depths k, per channel (w_k, w_k+2), (w_k+1, w_k+3)."""
+    """[N][K] int8 → int8 bytes in the pair layout of edgeq_kernels_packed.h."""
     n, k = w.shape
-    padded = np.zeros((_round4(n), _round4(k)), dtype=np.int16)
+    padded = np.zeros((_round4(n), _round4(k)), dtype=np.int64)
     padded[:n, :k] = w
-    blocks = padded.reshape(-1, 4, padded.shape[1] // 4, 4)[:, :, :, [0, 2, 1, 3]]  # [nb][n][j][kk]
-    return np.ascontiguousarray(blocks.transpose(0, 2, 1, 3)).reshape(-1).view(np.int32)
+    # channel 4b + 2q + h (h = 0: hi, 1: lo), depth 4g + 2s + t (word j = 2g + t, s picks k0/k1)
+    six = padded.reshape(padded.shape[0] // 4, 2, 2, padded.shape[1] // 4, 2, 2)  # [b][q][h][g][s][t]
+    six = six.copy()
+    six[:, :, 1] += 128  # the lo channel, offset to unsigned (the kernel subtracts 128 * sum(x))
+    six = six[:, :, ::-1]  # byte order within a half: lo first
+    ordered = six.transpose(0, 3, 5, 1, 4, 2)  # [b][g][t][q][s][h']
+    return np.ascontiguousarray(ordered).reshape(-1).astype(np.uint8).view(np.int8)
 
 
 def _pack_depthwise(w: np.ndarray) -> np.ndarray:
-    """[taps][C] int8 → int32 words: per 4 channels, per tap, (w_c0, w_c2), (w_c1, w_c3)."""
+    """[taps][C] int8 → int8: per 4 channels, per tap, the 4 channels' weights."""
     taps, channels = w.shape
-    groups = w.astype(np.int16).reshape(taps, channels // 4, 4)[:, :, [0, 2, 1, 3]]  # [t][g][cc]
-    return np.ascontiguousarray(groups.transpose(1, 0, 2)).reshape(-1).view(np.int32)
+    groups = w.reshape(taps, channels // 4, 4)  # [t][g][cc]
+    return np.ascontiguousarray(groups.transpose(1, 0, 2)).reshape(-1).astype(np.int8)
 
 
 def _packed_struct(ctx: OpContext, channels: int, depth_words: int, packed: np.ndarray, bias: np.ndarray,
                    requant: np.ndarray, fields: dict):
-    arrays = (ctx.const_array("packed_w", "int32_t", packed), ctx.const_array("packed_bias", "int32_t", bias),
+    arrays = (ctx.const_array("packed_w", "int8_t", packed), ctx.const_array("packed_bias", "int32_t", bias),
               ctx.const_array("requant", "int32_t", requant))
     text = struct("edgeq_packed_s8_t", "packed", {
         "channels": channels, "depth_words": depth_words, **fields,
@@ -127,12 +134,12 @@ def _pointwise(ctx: OpContext, w2d: np.ndarray, rows: int, depth: int, fc_roundi
     channels = w2d.shape[0]
     words = _round4(depth) // 4
     text, arrays = _packed_struct(ctx, channels, words, _pack_gemm(w2d), bias, requant, fields)
-    scratch = words * 4 if (inplace or depth % 4) else 0
+    scratch = (4 if rows >= 4 else 1) * words * 8
     return KernelCall(
         statements=(
             text,
             f"edgeq_pointwise_s8(&packed, {rows}, {depth}, {ctx.input_ptr(0)}, {ctx.output_ptr()}, "
-            f"{'(int8_t *)' + ctx.scratch_ptr() if scratch else 'NULL'});",
+            f"{ctx.scratch_ptr()});",
         ),
         kernels=("variants/edgeq_pointwise_s8.c",) + _GEMM,
         arrays=arrays,
@@ -171,11 +178,11 @@ def conv_packed(ctx: OpContext) -> KernelCall | None:
             struct("edgeq_conv_geom_t", "geom", geom),
             text,
             f"edgeq_conv2d_im2col_s8(&geom, &packed, {in_zp}, {ctx.input_ptr(0)}, {ctx.output_ptr()}, "
-            f"(int8_t *){ctx.scratch_ptr()});",
+            f"{ctx.scratch_ptr()});",
         ),
         kernels=("variants/edgeq_conv2d_im2col_s8.c",) + _GEMM + _RING,
         arrays=arrays,
-        scratch_bytes=ring * geom["filter_h"] + words * 4,
+        scratch_bytes=ring * geom["filter_h"] + words * 4 + (4 if geom["output_w"] >= 4 else 1) * words * 8,
         inplace=_same_shape(ctx),
     )
 
@@ -193,16 +200,17 @@ def depthwise_packed(ctx: OpContext) -> KernelCall | None:
         return None
     bias, requant, fields, in_zp = quant
     text, arrays = _packed_struct(ctx, channels, 0, _pack_depthwise(taps_c), bias, requant, fields)
-    ring = _round4(((geom["output_w"] - 1) * geom["stride_w"] + geom["filter_w"]) * geom["input_c"])
+    ring_cols = (geom["output_w"] - 1) * geom["stride_w"] + geom["filter_w"]
     return KernelCall(
         statements=(
             struct("edgeq_conv_geom_t", "geom", geom),
             text,
             f"edgeq_depthwise_ring_s8(&geom, &packed, {in_zp}, {ctx.input_ptr(0)}, {ctx.output_ptr()}, "
-            f"(int8_t *){ctx.scratch_ptr()});",
+            f"{ctx.scratch_ptr()});",
         ),
-        kernels=("variants/edgeq_depthwise_ring_s8.c",) + _RING,
+        kernels=("variants/edgeq_depthwise_ring_s8.c",),
         arrays=arrays,
-        scratch_bytes=ring * geom["filter_h"],
+        # int16 ring (2 bytes per input byte) + the weights sign-extended to int16 (edgeq_depthwise_ring_s8.c)
+        scratch_bytes=2 * ring_cols * channels * geom["filter_h"] + 2 * taps_c.size,
         inplace=_same_shape(ctx),
     )

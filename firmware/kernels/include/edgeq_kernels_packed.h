@@ -1,27 +1,33 @@
 /*
- * edgeq_kernels_packed.h — kernel variants the code generator picks from static shapes, with weights
- * re-laid out at generation time (edgeq/codegen/ops/dsp_variants.py) so that the inner loops do one
- * aligned load per two 16-bit multiply-accumulates (SMLAD on Cortex-M with DSP; portable C elsewhere,
- * see edgeq_simd.h). Results are bit-exact with the reference kernels in edgeq_kernels.h.
+ * edgeq_kernels_packed.h — kernel variants the code generator picks from static shapes, with int8 weights
+ * re-laid out at generation time (edgeq/codegen/ops/dsp_variants.py) for SIMD loads (SMLAD, SXTB16 on
+ * Cortex-M with DSP; portable C elsewhere, see edgeq_simd.h). Weights stay one byte each in flash.
+ * Results are bit-exact with the reference kernels in edgeq_kernels.h.
  *
  * Shared parameters (edgeq_packed_s8_t):
  *   channels      output channels N (CONV_2D/FULLY_CONNECTED) or channels C (DEPTHWISE_CONV_2D)
  *   depth_words   GEMM depth K rounded up to a multiple of 4, divided by 4 (unused by depthwise)
- *   weights       int16 pairs (int16x2 words, bottom half first):
- *                 GEMM: for each block of 4 output channels n0..n0+3 (N rounded up to 4, missing
- *                 channels zero), for each depth group k = 4j, for each channel n of the block, two
- *                 words (w[n][k], w[n][k+2]) and (w[n][k+1], w[n][k+3]) (depth past K is zero);
- *                 depthwise: for each group of 4 channels c0..c0+3, for each filter tap t (row-major),
- *                 two words (w[t][c0], w[t][c0+2]) and (w[t][c0+1], w[t][c0+3]).
+ *   weights       int8, 4-byte aligned:
+ *                 GEMM: output channels in pairs (hi = 2q, lo = 2q + 1; N rounded up to 4, missing
+ *                 channels zero), depths in pairs (k, k + 2) for k = 4i and 4i + 1 (the SXTB16 order
+ *                 of the expanded input; depth past K is zero). For each block of two pairs, for each
+ *                 depth pair j, for each pair of the block, one word [lo(k0) ^ 0x80, hi(k0),
+ *                 lo(k1) ^ 0x80, hi(k1)] (why: edgeq_gemm_row_s8.c);
+ *                 depthwise: for each group of 4 channels, for each filter tap (row-major), the 4
+ *                 channels' weights.
  *   bias          int32 per output channel (N or C rounded up to 4), input zero point folded in:
  *                 bias - input_zero_point * sum(w)
  *   requant       per output channel (multiplier, right shift r in [1, 31], 2^(r-1) + zp * 2^r): real
  *                 factor multiplier * 2^(-31 - r), output zero point zp folded into the rounding term
  *                 (edgeq_simd.h); the generator guarantees |accumulator| < 2^30.
  *
- * Scratch (int8, 4-byte aligned, sized by the generator with the formulas below) — kernels never
- * allocate. Every kernel here is safe IN PLACE (output over the input, same size): each reads the
- * input rows/pixels it still needs into scratch before writing over them.
+ * Expanded input ("xq"): a GEMM row of depth_words * 4 int8 turned into 2 * depth_words words of int16
+ * pairs, word 2i = SXTB16 of input word i (depths 4i, 4i + 2), word 2i + 1 = SXTB16 ROR 8 (4i + 1,
+ * 4i + 3), with `stride` words between consecutive words (4 rows interleaved for the 4-row tile).
+ *
+ * Scratch (4-byte aligned, sized by the generator with the formulas below) — kernels never allocate.
+ * Every kernel here is safe IN PLACE (output over the input, same size): each reads the input
+ * rows/pixels it still needs into scratch before writing over them.
  */
 #ifndef EDGEQ_KERNELS_PACKED_H
 #define EDGEQ_KERNELS_PACKED_H
@@ -38,30 +44,39 @@ typedef struct {
     int32_t channels;
     int32_t depth_words;
     int32_t act_min, act_max;
-    const int32_t *weights;
+    const int8_t *weights;
     const int32_t *bias;
     const int32_t *requant;
 } edgeq_packed_s8_t;
 
-/* One GEMM row: out[n] = act(requant(bias[n] + sum_k x[k] * w[n][k])), n < channels. x is 4-byte
- * aligned and holds depth_words * 4 bytes (bytes past K may hold anything: their weights are zero). */
-void edgeq_gemm_row_s8(const edgeq_packed_s8_t *p, const int8_t *x, int8_t *out);
+/* Expands `words` input words at x (unaligned) into dst[0], dst[stride], ... (2 * words words, as
+ * above); returns the sum of the 4 * words input bytes. */
+int32_t edgeq_gemm_expand_s8(const int8_t *x, int32_t words, uint32_t *dst, int32_t stride);
 
-/* FULLY_CONNECTED and 1x1 stride-1 CONV_2D: `rows` input rows of `depth` bytes (stride `depth`), output
- * rows of `channels` bytes. Scratch: depth_words * 4 bytes, used when `scratch` is non-NULL (needed
- * in place or when depth is not a multiple of 4); with NULL the input rows are read directly. */
+/* One GEMM row: out[n] = act(requant(bias[n] + sum_k x[k] * w[n][k])), n < channels, from the row
+ * expanded with stride 1 and its input sum. */
+void edgeq_gemm_row_s8(const edgeq_packed_s8_t *p, const uint32_t *xq, int32_t sum, int8_t *out);
+
+/* Four GEMM rows at once (each weight word loaded once for four rows): xq holds the four rows
+ * expanded with stride 4 (row i starting at word i), sums their input sums; output rows are
+ * `channels` bytes apart. */
+void edgeq_gemm_tile4_s8(const edgeq_packed_s8_t *p, const uint32_t *xq, const int32_t *sums, int8_t *out);
+
+/* FULLY_CONNECTED and 1x1 stride-1 CONV_2D: `rows` input rows of `depth` bytes (stride `depth`),
+ * output rows of `channels` bytes. Scratch: (rows >= 4 ? 4 : 1) * depth_words * 8 bytes. */
 void edgeq_pointwise_s8(const edgeq_packed_s8_t *p, int32_t rows, int32_t depth, const int8_t *input,
-                        int8_t *output, int8_t *scratch);
+                        int8_t *output, void *scratch);
 
 /* CONV_2D (dilation 1) as im2col + GEMM over a ring of filter_h zero-point-padded input rows.
- * Scratch: edgeq_ring_row_bytes(g) * filter_h + depth_words * 4. */
+ * Scratch: edgeq_ring_row_bytes(g) * filter_h + depth_words * 4 + (output_w >= 4 ? 4 : 1) *
+ * depth_words * 8. */
 void edgeq_conv2d_im2col_s8(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t *p, int32_t pad_value,
-                            const int8_t *input, int8_t *output, int8_t *scratch);
+                            const int8_t *input, int8_t *output, void *scratch);
 
 /* DEPTHWISE_CONV_2D, depth multiplier 1, dilation 1, channels a multiple of 4, over the same ring.
  * Scratch: edgeq_ring_row_bytes(g) * filter_h. */
 void edgeq_depthwise_ring_s8(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t *p, int32_t pad_value,
-                             const int8_t *input, int8_t *output, int8_t *scratch);
+                             const int8_t *input, int8_t *output, void *scratch);
 
 /*
  * The input-row ring both convolution variants read from: filter_h rows of ring_row_bytes each, input

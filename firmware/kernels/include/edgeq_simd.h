@@ -155,13 +155,19 @@ static inline int32_t edgeq_smmulr(int32_t a, int32_t b)
  * multiple of 2^r before an arithmetic shift adds it after. `rq` = {multiplier, r, 2^(r-1) + zp * 2^r},
  * precomputed per channel (|2^(r-1) + zp * 2^r| < 2^30 is checked too, so nothing overflows).
  */
-static inline int8_t edgeq_requant_out(int32_t acc, const int32_t *rq, int32_t act_min, int32_t act_max)
+static inline int8_t edgeq_requant_val(int32_t acc, int32_t multiplier, int32_t shift, int32_t rounding,
+                                       int32_t act_min, int32_t act_max)
 {
-    const int32_t x = edgeq_smmulr((int32_t)((uint32_t)acc << 1), rq[0]);
-    int32_t v = (x + rq[2] - (int32_t)((uint32_t)x >> 31)) >> rq[1];
+    const int32_t x = edgeq_smmulr((int32_t)((uint32_t)acc << 1), multiplier);
+    int32_t v = (x + rounding - (int32_t)((uint32_t)x >> 31)) >> shift;
     v = v < act_min ? act_min : v;
     v = v > act_max ? act_max : v;
     return (int8_t)v;
+}
+
+static inline int8_t edgeq_requant_out(int32_t acc, const int32_t *rq, int32_t act_min, int32_t act_max)
+{
+    return edgeq_requant_val(acc, rq[0], rq[1], rq[2], act_min, act_max);
 }
 
 #endif /* EDGEQ_SIMD_H */

@@ -1,34 +1,69 @@
 /*
- * CONV_2D (dilation 1) as im2col + packed GEMM: for each output pixel the filter window is gathered
- * from the zero-point-padded row ring (filter_h contiguous copies of filter_w * input_c bytes, in the
- * filter's [fy][fx][ic] order) into one GEMM row. Safe in place (see edgeq_ring_load_s8.c).
+ * CONV_2D (dilation 1) as im2col + packed GEMM: each output pixel's filter window (filter_h runs of
+ * filter_w * input_c bytes from the zero-point-padded row ring, in the filter's [fy][fx][ic] order) is
+ * expanded to int16 pairs in scratch, four pixels of an output row at a time for the 4-row GEMM tile.
+ * Runs whose length is a multiple of 4 are expanded straight from the ring; others are gathered into a
+ * byte column first. Safe in place (see edgeq_ring_load_s8.c).
  */
+#include <string.h>
+
 #include "edgeq_kernels_packed.h"
 #include "edgeq_simd.h"
 
-void edgeq_conv2d_im2col_s8(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t *p, int32_t pad_value,
-                            const int8_t *input, int8_t *output, int8_t *scratch)
+/* Expands the window of the pixel starting at byte `x0` of each ring row into dst (stride `stride`). */
+static int32_t expand_window(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t *p, const int8_t *ring,
+                             int32_t slot0, int32_t x0, int8_t *col, uint32_t *dst, int32_t stride)
 {
     const int32_t row_bytes = edgeq_ring_row_bytes(g);
     const int32_t tap_bytes = g->filter_w * g->input_c;
+    int32_t slot = slot0, fy, sum = 0;
+    if ((tap_bytes & 3) == 0) {
+        const int32_t tap_words = tap_bytes >> 2;
+        for (fy = 0; fy < g->filter_h; ++fy) {
+            sum += edgeq_gemm_expand_s8(ring + slot * row_bytes + x0, tap_words, dst, stride);
+            dst += 2 * tap_words * stride;
+            slot = slot + 1 == g->filter_h ? 0 : slot + 1;
+        }
+        return sum;
+    }
+    for (fy = 0; fy < g->filter_h; ++fy) {
+        edgeq_copy_s8(col + fy * tap_bytes, ring + slot * row_bytes + x0, tap_bytes);
+        slot = slot + 1 == g->filter_h ? 0 : slot + 1;
+    }
+    return edgeq_gemm_expand_s8(col, p->depth_words, dst, stride);
+}
+
+void edgeq_conv2d_im2col_s8(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t *p, int32_t pad_value,
+                            const int8_t *input, int8_t *output, void *scratch)
+{
+    int8_t *ring = (int8_t *)scratch;
+    int8_t *col = ring + edgeq_ring_row_bytes(g) * g->filter_h;
+    uint32_t *xq = (uint32_t *)(void *)(col + p->depth_words * 4);
     const int32_t step = g->stride_w * g->input_c;
-    int8_t *col = scratch + row_bytes * g->filter_h;
-    int32_t b, oy, ox, fy;
+    const int32_t n_ch = p->channels;
+    int32_t b, oy, ox, i;
+    /* Bytes past the window's depth stay zero: their weights are zero, and the input sum must not see
+     * them. */
+    memset(col, 0, (size_t)(p->depth_words * 4));
     for (b = 0; b < g->batches; ++b) {
         const int8_t *image = input + b * g->input_h * g->input_w * g->input_c;
         int8_t *out = output + b * g->output_h * g->output_w * g->output_c;
         int32_t next_row = 0;
         for (oy = 0; oy < g->output_h; ++oy) {
             const int32_t slot0 = (oy * g->stride_h) % g->filter_h; /* slot of row oy*stride - pad_top */
-            edgeq_ring_load_s8(g, pad_value, image, scratch, oy, &next_row);
-            for (ox = 0; ox < g->output_w; ++ox) {
-                int32_t slot = slot0;
-                for (fy = 0; fy < g->filter_h; ++fy) {
-                    edgeq_copy_s8(col + fy * tap_bytes, scratch + slot * row_bytes + ox * step, tap_bytes);
-                    slot = slot + 1 == g->filter_h ? 0 : slot + 1;
+            edgeq_ring_load_s8(g, pad_value, image, ring, oy, &next_row);
+            for (ox = 0; ox + 4 <= g->output_w; ox += 4) {
+                int32_t sums[4];
+                for (i = 0; i < 4; ++i) {
+                    sums[i] = expand_window(g, p, ring, slot0, (ox + i) * step, col, xq + i, 4);
                 }
-                edgeq_gemm_row_s8(p, col, out);
-                out += g->output_c;
+                edgeq_gemm_tile4_s8(p, xq, sums, out);
+                out += 4 * n_ch;
+            }
+            for (; ox < g->output_w; ++ox) {
+                const int32_t sum = expand_window(g, p, ring, slot0, ox * step, col, xq, 1);
+                edgeq_gemm_row_s8(p, xq, sum, out);
+                out += n_ch;
             }
         }
     }

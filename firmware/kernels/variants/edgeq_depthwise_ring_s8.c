@@ -1,85 +1,148 @@
 /*
- * DEPTHWISE_CONV_2D (depth multiplier 1, dilation 1, channels a multiple of 4) over the padded row
- * ring: four channels per 32-bit load, sign-extended into even and odd pairs (SXTB16) and accumulated
- * with SMLABB/SMLATT against packed int16 weights (one LDRD per tap). 3x3 filters are unrolled.
- * Safe in place (see edgeq_ring_load_s8.c).
+ * DEPTHWISE_CONV_2D (depth multiplier 1, dilation 1, channels a multiple of 4). Inputs and weights are
+ * sign-extended to int16 once, into scratch, in the order the multiply loop reads them:
+ *
+ *   weights (once per call): per group of 4 channels, per tap (row-major), two words
+ *       (w c0, w c2), (w c1, w c3), the SXTB16 / SXTB16 ROR 8 of the four int8 weights;
+ *   input ring: filter_h rows, input row r in slot (r + pad_top) % filter_h; within a row, per group
+ *       of 4 channels, per ring column (x + pad_left), the same two words; padding holds pad_value.
+ *
+ * So each tap of four channels is one LDRD of input, one LDRD of weights and four SMLABB/SMLATT, and
+ * the three taps of a filter row sit at fixed offsets (+0, +8, +16 bytes at stride 1). Rows are loaded
+ * in increasing order, only when an output row first needs them, which keeps the kernel safe in place
+ * (see edgeq_ring_load_s8.c).
  */
 #include "edgeq_kernels_packed.h"
 #include "edgeq_simd.h"
+
+static int32_t ring_cols(const edgeq_conv_geom_t *g)
+{
+    return (g->output_w - 1) * g->stride_w + g->filter_w;
+}
+
+static void load_row(const edgeq_conv_geom_t *g, uint32_t pad2, const int8_t *image, int32_t r, uint32_t *dst)
+{
+    const int32_t cols = ring_cols(g), groups = g->input_c >> 2;
+    int32_t grp, col;
+    for (grp = 0; grp < groups; ++grp) {
+        const int8_t *src = image + r * g->input_w * g->input_c + 4 * grp;
+        for (col = 0; col < cols; ++col, dst += 2) {
+            const int32_t x = col - g->pad_left;
+            if (r >= 0 && r < g->input_h && x >= 0 && x < g->input_w) {
+                const uint32_t v = edgeq_read_u32(src + x * g->input_c);
+                dst[0] = edgeq_sxtb16(v);
+                dst[1] = edgeq_sxtb16_ror8(v);
+            } else {
+                dst[0] = pad2;
+                dst[1] = pad2;
+            }
+        }
+    }
+}
 
 typedef struct {
     int32_t a0, a1, a2, a3;
 } edgeq_acc4_t;
 
-/* One tap: four channels of input at src against the next two packed weight words. */
-static inline void edgeq_dw_tap(edgeq_acc4_t *a, const int8_t *src, const int32_t **w)
+/* Two consecutive words at p (8-byte aligned): one LDRD on Arm. */
+static inline void edgeq_ld2(const uint32_t *p, uint32_t *a, uint32_t *b)
 {
-    const uint32_t v = edgeq_read_u32(src);
-    const uint32_t even = edgeq_sxtb16(v), odd = edgeq_sxtb16_ror8(v);
-    uint32_t w0, w1;
-    edgeq_load2(w, &w0, &w1);
-    a->a0 = edgeq_smlabb(even, w0, a->a0);
-    a->a2 = edgeq_smlatt(even, w0, a->a2);
-    a->a1 = edgeq_smlabb(odd, w1, a->a1);
-    a->a3 = edgeq_smlatt(odd, w1, a->a3);
+#if defined(__arm__)
+    const uint64_t v = *(const uint64_t *)(const void *)p;
+    *a = (uint32_t)v;
+    *b = (uint32_t)(v >> 32);
+#else
+    *a = p[0];
+    *b = p[1];
+#endif
+}
+
+/* One tap of four channels: expanded input words at x, expanded weights at w. */
+static inline void edgeq_dw_tap(edgeq_acc4_t *a, const uint32_t *x, const uint32_t *w)
+{
+    uint32_t xe, xo, we, wo;
+    edgeq_ld2(x, &xe, &xo);
+    edgeq_ld2(w, &we, &wo);
+    a->a0 = edgeq_smlabb(xe, we, a->a0);
+    a->a2 = edgeq_smlatt(xe, we, a->a2);
+    a->a1 = edgeq_smlabb(xo, wo, a->a1);
+    a->a3 = edgeq_smlatt(xo, wo, a->a3);
 }
 
 void edgeq_depthwise_ring_s8(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t *p, int32_t pad_value,
-                             const int8_t *input, int8_t *output, int8_t *scratch)
+                             const int8_t *input, int8_t *output, void *scratch)
 {
-    const int32_t row_bytes = edgeq_ring_row_bytes(g);
-    const int32_t channels = g->input_c;
-    const int32_t step = g->stride_w * channels;
+    const int32_t channels = g->input_c, groups = channels >> 2;
+    const int32_t cols = ring_cols(g);
+    const int32_t row_words = 2 * cols * groups;
+    const int32_t taps = g->filter_h * g->filter_w;
+    const int32_t xstep = 2 * g->stride_w;
     const int32_t lo = p->act_min, hi = p->act_max;
-    int32_t b, oy, ox, c, fy, fx;
+    const uint32_t pad2 = edgeq_sxtb16((uint32_t)(uint8_t)pad_value * 0x01010101u);
+    uint32_t *ring = (uint32_t *)scratch;
+    uint32_t *wq = ring + row_words * g->filter_h;
+    int32_t b, oy, ox, grp, fy, fx, i;
+    for (i = 0; i < groups * taps; ++i) {
+        const uint32_t k = edgeq_read_u32(p->weights + 4 * i);
+        wq[2 * i] = edgeq_sxtb16(k);
+        wq[2 * i + 1] = edgeq_sxtb16_ror8(k);
+    }
     for (b = 0; b < g->batches; ++b) {
         const int8_t *image = input + b * g->input_h * g->input_w * channels;
-        int8_t *out = output + b * g->output_h * g->output_w * channels;
-        int32_t next_row = 0;
+        int8_t *out_b = output + b * g->output_h * g->output_w * channels;
+        int32_t next_row = -g->pad_top;
         for (oy = 0; oy < g->output_h; ++oy) {
+            const int32_t first = oy * g->stride_h - g->pad_top;
             const int32_t slot0 = (oy * g->stride_h) % g->filter_h;
-            edgeq_ring_load_s8(g, pad_value, image, scratch, oy, &next_row);
-            for (ox = 0; ox < g->output_w; ++ox) {
-                const int32_t *w = p->weights;
-                const int32_t *rq = p->requant;
-                const int32_t *bias = p->bias;
-                const int8_t *pixel = scratch + ox * step;
-                const int8_t *row0 = pixel + slot0 * row_bytes;
-                const int8_t *row1 = pixel + (slot0 + 1 == g->filter_h ? 0 : slot0 + 1) * row_bytes;
-                const int8_t *row2 = pixel + (slot0 + 2 >= g->filter_h ? slot0 + 2 - g->filter_h : slot0 + 2) * row_bytes;
-                for (c = 0; c < channels; c += 4) {
+            int32_t r = next_row > first ? next_row : first;
+            for (; r < first + g->filter_h; ++r) {
+                load_row(g, pad2, image, r, ring + ((r + g->pad_top) % g->filter_h) * row_words);
+            }
+            next_row = r;
+            for (grp = 0; grp < groups; ++grp) {
+                const uint32_t *w = wq + grp * taps * 2;
+                const int32_t *bias = p->bias + 4 * grp;
+                const int32_t *rq = p->requant + 12 * grp;
+                const int32_t m0 = rq[0], s0 = rq[1], k0 = rq[2], m1 = rq[3], s1 = rq[4], k1 = rq[5];
+                const int32_t m2 = rq[6], s2 = rq[7], k2 = rq[8], m3 = rq[9], s3 = rq[10], k3 = rq[11];
+                const uint32_t *base = ring + grp * 2 * cols;
+                /* 3x3 row pointers, computed only when there are three ring rows to point into */
+                const int32_t is3x3 = taps == 9 && g->filter_w == 3;
+                const uint32_t *x0 = base + slot0 * row_words;
+                const uint32_t *x1 = is3x3 ? base + (slot0 == 2 ? 0 : slot0 + 1) * row_words : x0;
+                const uint32_t *x2 = is3x3 ? base + (slot0 == 0 ? 2 : slot0 - 1) * row_words : x0;
+                int8_t *out = out_b + oy * g->output_w * channels + 4 * grp;
+                for (ox = 0; ox < g->output_w; ++ox, out += channels, x0 += xstep, x1 += xstep, x2 += xstep) {
                     edgeq_acc4_t a;
                     a.a0 = bias[0];
                     a.a1 = bias[1];
                     a.a2 = bias[2];
                     a.a3 = bias[3];
-                    bias += 4;
-                    if (g->filter_h == 3 && g->filter_w == 3) { /* the common case, fully unrolled */
-                        edgeq_dw_tap(&a, row0 + c, &w);
-                        edgeq_dw_tap(&a, row0 + c + channels, &w);
-                        edgeq_dw_tap(&a, row0 + c + 2 * channels, &w);
-                        edgeq_dw_tap(&a, row1 + c, &w);
-                        edgeq_dw_tap(&a, row1 + c + channels, &w);
-                        edgeq_dw_tap(&a, row1 + c + 2 * channels, &w);
-                        edgeq_dw_tap(&a, row2 + c, &w);
-                        edgeq_dw_tap(&a, row2 + c + channels, &w);
-                        edgeq_dw_tap(&a, row2 + c + 2 * channels, &w);
+                    if (is3x3) {
+                        edgeq_dw_tap(&a, x0, w);
+                        edgeq_dw_tap(&a, x0 + 2, w + 2);
+                        edgeq_dw_tap(&a, x0 + 4, w + 4);
+                        edgeq_dw_tap(&a, x1, w + 6);
+                        edgeq_dw_tap(&a, x1 + 2, w + 8);
+                        edgeq_dw_tap(&a, x1 + 4, w + 10);
+                        edgeq_dw_tap(&a, x2, w + 12);
+                        edgeq_dw_tap(&a, x2 + 2, w + 14);
+                        edgeq_dw_tap(&a, x2 + 4, w + 16);
                     } else {
+                        const uint32_t *tw = w;
                         int32_t slot = slot0;
                         for (fy = 0; fy < g->filter_h; ++fy) {
-                            const int8_t *src = pixel + slot * row_bytes + c;
-                            for (fx = 0; fx < g->filter_w; ++fx) {
-                                edgeq_dw_tap(&a, src + fx * channels, &w);
+                            const uint32_t *x = base + slot * row_words + ox * xstep;
+                            for (fx = 0; fx < g->filter_w; ++fx, tw += 2) {
+                                edgeq_dw_tap(&a, x + 2 * fx, tw);
                             }
                             slot = slot + 1 == g->filter_h ? 0 : slot + 1;
                         }
                     }
-                    out[0] = edgeq_requant_out(a.a0, rq, lo, hi);
-                    out[1] = edgeq_requant_out(a.a1, rq + 3, lo, hi);
-                    out[2] = edgeq_requant_out(a.a2, rq + 6, lo, hi);
-                    out[3] = edgeq_requant_out(a.a3, rq + 9, lo, hi);
-                    rq += 12;
-                    out += 4;
+                    out[0] = edgeq_requant_val(a.a0, m0, s0, k0, lo, hi);
+                    out[1] = edgeq_requant_val(a.a1, m1, s1, k1, lo, hi);
+                    out[2] = edgeq_requant_val(a.a2, m2, s2, k2, lo, hi);
+                    out[3] = edgeq_requant_val(a.a3, m3, s3, k3, lo, hi);
                 }
             }
         }

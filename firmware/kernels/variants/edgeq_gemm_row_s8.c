@@ -1,49 +1,175 @@
 /*
- * One GEMM row against packed int16 weights (layout in edgeq_kernels_packed.h): four output channels
- * at a time, each 4-byte input word sign-extended once (SXTB16, even and odd bytes) and shared by the
- * four channels, two SMLAD per channel per word. 16 MACs per 4 LDRD + 13
- * instructions.
+ * The packed GEMM of edgeq_kernels_packed.h: int8 weights, two output channels per byte pair.
+ *
+ * A weight word holds, for output channels (hi, lo) and two depths (k0, k1), the bytes
+ * [w_lo(k0) ^ 0x80, w_hi(k0), w_lo(k1) ^ 0x80, w_hi(k1)]. Read as two signed 16-bit halves, half i is
+ * 256 * w_hi(ki) + (w_lo(ki) + 128). Against the expanded input word (x(k0), x(k1)) one SMLAD of the raw
+ * word accumulates 256 * D_hi + D_lo + 128 * sum(x), and one SMLAD of SXTB16(word, ror 8) = (w_hi(k0),
+ * w_hi(k1)) accumulates D_hi alone. So D_lo = raw - 256 * D_hi - 128 * sum(x): four MACs per LDR +
+ * SXTB16 + 2 SMLAD, with the weights stored as int8. The raw sum wraps modulo 2^32; the recovery is
+ * exact because D_lo itself fits in 32 bits (the generator bounds every accumulator by 2^30).
  */
 #include "edgeq_kernels_packed.h"
 #include "edgeq_simd.h"
 
-void edgeq_gemm_row_s8(const edgeq_packed_s8_t *p, const int8_t *x, int8_t *out)
+int32_t edgeq_gemm_expand_s8(const int8_t *x, int32_t words, uint32_t *dst, int32_t stride)
 {
-    const int32_t *w = p->weights;
+    const uint32_t ones = 0x00010001u;
+    int32_t sum = 0;
+    for (; words > 0; --words, x += 4, dst += 2 * stride) {
+        const uint32_t v = edgeq_read_u32(x);
+        const uint32_t even = edgeq_sxtb16(v), odd = edgeq_sxtb16_ror8(v);
+        dst[0] = even;
+        dst[stride] = odd;
+        sum = edgeq_smlad(even, ones, sum);
+        sum = edgeq_smlad(odd, ones, sum);
+    }
+    return sum;
+}
+
+/* Final accumulators of one channel pair: (hi, lo) from (raw, d_hi) and the input sum. */
+static inline int32_t edgeq_pair_lo(uint32_t raw, int32_t d_hi, int32_t sum, int32_t bias_lo)
+{
+    return (int32_t)(raw - ((uint32_t)d_hi << 8) - ((uint32_t)sum << 7) + (uint32_t)bias_lo);
+}
+
+void edgeq_gemm_tile4_s8(const edgeq_packed_s8_t *p, const uint32_t *xq, const int32_t *sums, int8_t *out)
+{
+    const int32_t n_ch = p->channels;
+    const int32_t pairs = (n_ch + 1) >> 1;
+    const int32_t lo = p->act_min, hi = p->act_max;
+    const int32_t group_bytes = p->depth_words * 16; /* 2 pairs x 2 depth pairs x 4 bytes per word */
+    int32_t q;
+    for (q = 0; q < pairs; ++q) {
+        const int8_t *w = p->weights + (q >> 1) * group_bytes + (q & 1) * 4;
+        const uint32_t *x = xq;
+        const int32_t *rq = p->requant + 6 * q;
+        const int32_t b_hi = p->bias[2 * q], b_lo = p->bias[2 * q + 1];
+        uint32_t c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+        int32_t d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+        int8_t *o = out + 2 * q;
+        int32_t j;
+#if defined(__arm__) && defined(__ARM_FEATURE_DSP)
+        /* GCC spills two of the eight accumulators in C; here all 14 live values stay in registers. */
+        {
+            uint32_t wr, wo, v;
+            j = p->depth_words; /* two depth pairs per iteration */
+            __asm__ volatile(
+                "1:\n\t"
+                "ldr %[wr], [%[w]], #8\n\t"
+                "ldr %[v], [%[x]], #4\n\t"
+                "sxtb16 %[wo], %[wr], ror #8\n\t"
+                "smlad %[c0], %[v], %[wr], %[c0]\n\t"
+                "smlad %[d0], %[v], %[wo], %[d0]\n\t"
+                "ldr %[v], [%[x]], #4\n\t"
+                "smlad %[c1], %[v], %[wr], %[c1]\n\t"
+                "smlad %[d1], %[v], %[wo], %[d1]\n\t"
+                "ldr %[v], [%[x]], #4\n\t"
+                "smlad %[c2], %[v], %[wr], %[c2]\n\t"
+                "smlad %[d2], %[v], %[wo], %[d2]\n\t"
+                "ldr %[v], [%[x]], #4\n\t"
+                "smlad %[c3], %[v], %[wr], %[c3]\n\t"
+                "smlad %[d3], %[v], %[wo], %[d3]\n\t"
+                "ldr %[wr], [%[w]], #8\n\t"
+                "ldr %[v], [%[x]], #4\n\t"
+                "sxtb16 %[wo], %[wr], ror #8\n\t"
+                "smlad %[c0], %[v], %[wr], %[c0]\n\t"
+                "smlad %[d0], %[v], %[wo], %[d0]\n\t"
+                "ldr %[v], [%[x]], #4\n\t"
+                "smlad %[c1], %[v], %[wr], %[c1]\n\t"
+                "smlad %[d1], %[v], %[wo], %[d1]\n\t"
+                "ldr %[v], [%[x]], #4\n\t"
+                "smlad %[c2], %[v], %[wr], %[c2]\n\t"
+                "smlad %[d2], %[v], %[wo], %[d2]\n\t"
+                "ldr %[v], [%[x]], #4\n\t"
+                "smlad %[c3], %[v], %[wr], %[c3]\n\t"
+                "smlad %[d3], %[v], %[wo], %[d3]\n\t"
+                "subs %[j], %[j], #1\n\t"
+                "bne 1b\n\t"
+                : [c0] "+r"(c0), [c1] "+r"(c1), [c2] "+r"(c2), [c3] "+r"(c3), [d0] "+r"(d0), [d1] "+r"(d1),
+                  [d2] "+r"(d2), [d3] "+r"(d3), [w] "+r"(w), [x] "+r"(x), [j] "+r"(j), [wr] "=&r"(wr),
+                  [wo] "=&r"(wo), [v] "=&r"(v)
+                :
+                : "cc", "memory");
+        }
+#else
+        for (j = 2 * p->depth_words; j > 0; --j) {
+            const uint32_t wr = edgeq_read_u32(w);
+            const uint32_t wo = edgeq_sxtb16_ror8(wr);
+            uint32_t v;
+            w += 8;
+            v = x[0];
+            c0 = (uint32_t)edgeq_smlad(v, wr, (int32_t)c0);
+            d0 = edgeq_smlad(v, wo, d0);
+            v = x[1];
+            c1 = (uint32_t)edgeq_smlad(v, wr, (int32_t)c1);
+            d1 = edgeq_smlad(v, wo, d1);
+            v = x[2];
+            c2 = (uint32_t)edgeq_smlad(v, wr, (int32_t)c2);
+            d2 = edgeq_smlad(v, wo, d2);
+            v = x[3];
+            c3 = (uint32_t)edgeq_smlad(v, wr, (int32_t)c3);
+            d3 = edgeq_smlad(v, wo, d3);
+            x += 4;
+        }
+#endif
+        {
+            /* Copies: the int8 stores below could alias the constants as far as C is concerned. */
+            const int32_t m = rq[0], r = rq[1], k = rq[2];
+            o[0] = edgeq_requant_val(b_hi + d0, m, r, k, lo, hi);
+            o[n_ch] = edgeq_requant_val(b_hi + d1, m, r, k, lo, hi);
+            o[2 * n_ch] = edgeq_requant_val(b_hi + d2, m, r, k, lo, hi);
+            o[3 * n_ch] = edgeq_requant_val(b_hi + d3, m, r, k, lo, hi);
+        }
+        if (2 * q + 1 < n_ch) {
+            const int32_t m = rq[3], r = rq[4], k = rq[5];
+            const int32_t *s = sums;
+            o[1] = edgeq_requant_val(edgeq_pair_lo(c0, d0, s[0], b_lo), m, r, k, lo, hi);
+            o[n_ch + 1] = edgeq_requant_val(edgeq_pair_lo(c1, d1, s[1], b_lo), m, r, k, lo, hi);
+            o[2 * n_ch + 1] = edgeq_requant_val(edgeq_pair_lo(c2, d2, s[2], b_lo), m, r, k, lo, hi);
+            o[3 * n_ch + 1] = edgeq_requant_val(edgeq_pair_lo(c3, d3, s[3], b_lo), m, r, k, lo, hi);
+        }
+    }
+}
+
+void edgeq_gemm_row_s8(const edgeq_packed_s8_t *p, const uint32_t *xq, int32_t sum, int8_t *out)
+{
+    const int32_t n_ch = p->channels;
+    const int32_t lo = p->act_min, hi = p->act_max;
+    const int32_t *w = (const int32_t *)(const void *)p->weights;
     const int32_t *bias = p->bias;
     const int32_t *rq = p->requant;
-    const int32_t lo = p->act_min, hi = p->act_max;
     int32_t n;
-    for (n = 0; n < p->channels; n += 4) {
-        int32_t a0 = bias[0], a1 = bias[1], a2 = bias[2], a3 = bias[3];
-        const int8_t *xp = x;
-        int32_t k;
-        for (k = p->depth_words; k > 0; --k) {
-            const uint32_t v = edgeq_read_u32(xp);
-            const uint32_t even = edgeq_sxtb16(v), odd = edgeq_sxtb16_ror8(v);
-            uint32_t w0, w1;
-            xp += 4;
+    for (n = 0; n < n_ch; n += 4) {
+        const int32_t *x = (const int32_t *)(const void *)xq;
+        uint32_t c0 = 0, c1 = 0;
+        int32_t d0 = 0, d1 = 0;
+        int32_t j;
+        for (j = p->depth_words; j > 0; --j) {
+            uint32_t v0, v1, w0, w1;
+            edgeq_load2(&x, &v0, &v1);
             edgeq_load2(&w, &w0, &w1);
-            a0 = edgeq_smlad(odd, w1, edgeq_smlad(even, w0, a0));
+            c0 = (uint32_t)edgeq_smlad(v0, w0, (int32_t)c0);
+            d0 = edgeq_smlad(v0, edgeq_sxtb16_ror8(w0), d0);
+            c1 = (uint32_t)edgeq_smlad(v0, w1, (int32_t)c1);
+            d1 = edgeq_smlad(v0, edgeq_sxtb16_ror8(w1), d1);
             edgeq_load2(&w, &w0, &w1);
-            a1 = edgeq_smlad(odd, w1, edgeq_smlad(even, w0, a1));
-            edgeq_load2(&w, &w0, &w1);
-            a2 = edgeq_smlad(odd, w1, edgeq_smlad(even, w0, a2));
-            edgeq_load2(&w, &w0, &w1);
-            a3 = edgeq_smlad(odd, w1, edgeq_smlad(even, w0, a3));
+            c0 = (uint32_t)edgeq_smlad(v1, w0, (int32_t)c0);
+            d0 = edgeq_smlad(v1, edgeq_sxtb16_ror8(w0), d0);
+            c1 = (uint32_t)edgeq_smlad(v1, w1, (int32_t)c1);
+            d1 = edgeq_smlad(v1, edgeq_sxtb16_ror8(w1), d1);
+        }
+        out[n] = edgeq_requant_out(bias[0] + d0, rq, lo, hi);
+        if (n + 1 < n_ch) {
+            out[n + 1] = edgeq_requant_out(edgeq_pair_lo(c0, d0, sum, bias[1]), rq + 3, lo, hi);
+        }
+        if (n + 2 < n_ch) {
+            out[n + 2] = edgeq_requant_out(bias[2] + d1, rq + 6, lo, hi);
+        }
+        if (n + 3 < n_ch) {
+            out[n + 3] = edgeq_requant_out(edgeq_pair_lo(c1, d1, sum, bias[3]), rq + 9, lo, hi);
         }
         bias += 4;
-        out[0] = edgeq_requant_out(a0, rq, lo, hi);
-        if (n + 1 < p->channels) {
-            out[1] = edgeq_requant_out(a1, rq + 3, lo, hi);
-        }
-        if (n + 2 < p->channels) {
-            out[2] = edgeq_requant_out(a2, rq + 6, lo, hi);
-        }
-        if (n + 3 < p->channels) {
-            out[3] = edgeq_requant_out(a3, rq + 9, lo, hi);
-        }
         rq += 12;
-        out += 4;
     }
 }
