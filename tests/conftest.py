@@ -12,7 +12,20 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_MODELS = REPO.parent / "shared" / "models"
+
+
+def _shared_dir() -> Path:
+    """The workspace's shared folder (MLPerf Tiny models, Android fixtures): EDGEQ_SHARED, else the checkout's
+    sibling `shared/`, else /work/shared (a CI checkout may live elsewhere on the same machine)."""
+    if os.environ.get("EDGEQ_SHARED"):
+        return Path(os.environ["EDGEQ_SHARED"])
+    sibling = REPO.parent / "shared"
+    return sibling if sibling.is_dir() else Path("/work/shared")
+
+
+# Test modules read EDGEQ_SHARED (set here, before they are imported) for fixture paths.
+os.environ["EDGEQ_SHARED"] = str(_shared_dir())
+SHARED_MODELS = Path(os.environ["EDGEQ_SHARED"]) / "models"
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

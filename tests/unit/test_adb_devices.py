@@ -2,6 +2,7 @@
 (../shared/fixtures/android/adb, see SOURCES.md there)."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from edgeq.errors import EdgeqError
 from edgeq.transport.adb import AdbDevice, choose_device, explain_failure, parse_devices
 
-FIX = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "android" / "adb"
+FIX = Path(os.environ["EDGEQ_SHARED"]) / "fixtures" / "android" / "adb"
 
 
 def devices(name: str) -> tuple[AdbDevice, ...]:

@@ -2,6 +2,7 @@
 (../shared/fixtures/android/battery, units and sign caveats in SOURCES.md)."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from edgeq.bench import battery as bt
 from edgeq.errors import EdgeqError
 
-FIX = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "android" / "battery"
+FIX = Path(os.environ["EDGEQ_SHARED"]) / "fixtures" / "android" / "battery"
 
 
 def text(name: str) -> str:

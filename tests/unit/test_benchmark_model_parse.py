@@ -3,6 +3,7 @@ SOURCES.md there). Expected numbers are read by eye from the fixture text, not p
 from __future__ import annotations
 
 import re
+import os
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from edgeq.bench import benchmark_model as bm
 from edgeq.errors import EdgeqError
 
-FIX = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "android" / "benchmark_model"
+FIX = Path(os.environ["EDGEQ_SHARED"]) / "fixtures" / "android" / "benchmark_model"
 
 
 def text(name: str) -> str:
