@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import weakref
 from pathlib import Path
 from typing import Sequence
 
@@ -32,8 +33,10 @@ class HostModel:
         self.build = build
         self.inputs_info = inputs_info
         self.outputs_info = outputs_info
-        self._workdir = workdir
         self._transport = HostTransport(build.program)
+        # Runs on close() or, for a model never closed, when it is collected or at interpreter exit (atexit,
+        # while the transport's reader threads can still be joined; a __del__ at shutdown could not).
+        self._cleanup = weakref.finalize(self, _stop, self._transport, workdir)
         self.client = DutClient(self._transport, timeout=timeout)
         self.client.sync()
 
@@ -47,8 +50,7 @@ class HostModel:
         return outs[0] if len(outs) == 1 else list(outs)
 
     def close(self) -> None:
-        self._transport.close()
-        shutil.rmtree(self._workdir, ignore_errors=True)
+        self._cleanup()
 
     def __enter__(self) -> "HostModel":
         return self
@@ -56,9 +58,11 @@ class HostModel:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def __del__(self) -> None:
-        if getattr(self, "_transport", None) is not None:
-            self.close()
+
+
+def _stop(transport: HostTransport, workdir: Path) -> None:
+    transport.close()
+    shutil.rmtree(workdir, ignore_errors=True)
 
 
 def compile_host(model: str | Path, sanitize: bool = False, timeout: float = 30.0) -> HostModel:

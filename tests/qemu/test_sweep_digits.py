@@ -19,6 +19,7 @@ from report_probe import chromium_probe
 
 SAMPLES = 200
 MODES = ("fp32", "fp16", "dynamic", "int8", "int16x8", "qat", "mixed", "int4")
+FLOAT_MODES = ("fp32",)
 
 
 def tflm_accuracy(model_bytes: bytes, x: np.ndarray, y: np.ndarray) -> float:
@@ -70,7 +71,7 @@ def test_sweep_measures_every_mode_on_the_emulated_m4(sweep, digits, tmp_path): 
     x, y = digits.split.x_val[:SAMPLES], digits.split.y_val[:SAMPLES]
 
     on_device = [m for m in modes.values() if m["status"] == "ok"]
-    assert {"int8", "qat"} <= {m["mode"] for m in on_device}
+    assert {"fp32", "int8", "qat", "mixed"} <= {m["mode"] for m in on_device}
     for m in on_device:
         model_bytes = (out / m["tflite"]).read_bytes()
         assert m["accuracy_source"] == "emulated" and m["samples"] == SAMPLES
@@ -79,8 +80,13 @@ def test_sweep_measures_every_mode_on_the_emulated_m4(sweep, digits, tmp_path): 
         assert m["energy_source"] == "estimated"
         tflm = tflm_accuracy(model_bytes, x, y)
         litert = litert_accuracy(model_bytes, x, y)
-        assert m["exact_match_rate"] == 1.0, f"{m['mode']}: device differs from TFLM"
-        # Bit-exact, so the device's accuracy is TFLM's exactly ...
+        if m["mode"] in FLOAT_MODES:
+            # float32 end to end: newlib's expf (softmax) on the device and glibc's on the host may differ in
+            # the last bit, so outputs are close rather than identical; every prediction must still agree.
+            assert m["top1_agreement"] == 1.0 and m["exact_match_rate"] > 0.5, m["mode"]
+        else:
+            assert m["exact_match_rate"] == 1.0, f"{m['mode']}: device differs from TFLM"
+        # Bit-exact (or, for float, the same predictions), so the device's accuracy is TFLM's exactly ...
         assert m["accuracy"] * 100 == pytest.approx(tflm, abs=1e-9), m["mode"]
         # ... and LiteRT's reference kernels (FULLY_CONNECTED rounds differently) agree within one sample.
         assert abs(m["accuracy"] * 100 - litert) <= 100.0 / SAMPLES + 1e-9, m["mode"]
@@ -133,3 +139,33 @@ def test_rerun_reuses_every_finished_mode(sweep):
         if a["status"] == "ok":
             assert a["accuracy"] == b["accuracy"] and a["instructions_per_inference"] == b["instructions_per_inference"]
     assert elapsed < first_elapsed / 4
+
+
+@pytest.mark.tools("arm-none-eabi-gcc", "qemu-system-arm")
+@pytest.mark.slow
+def test_mode_too_big_for_the_board_is_reported_and_the_sweep_finishes(digits, tmp_path, monkeypatch):  # noqa: F811
+    """A user's board with 64 KiB of flash (the emulated Cortex-M4 with the flash of a small part): the fp32
+    model cannot fit, int8 can. The fp32 mode fails with the numbers; the sweep still measures int8."""
+    from edgeq.cli.main import cli
+    from edgeq.targets.registry import BOARDS_DIR
+
+    boards = tmp_path / "boards"
+    boards.mkdir()
+    text = (BOARDS_DIR / "mps2-an386.toml").read_text()
+    text = text.replace('id = "mps2-an386"', 'id = "small-m4"').replace('default_for = "cortex-m4"', "")
+    text = text.replace("size = 0x00400000", "size = 0x00010000", 1)  # the first region is [memory.flash]
+    (boards / "small-m4.toml").write_text(text)
+    monkeypatch.setenv("EDGEQ_BOARDS_DIR", str(boards))
+
+    out = tmp_path / "sweep"
+    res = CliRunner().invoke(cli, [
+        "sweep", str(digits.model), "--board", "small-m4", "--modes", "fp32,int8", "--val-data",
+        str(digits.files["val"]), "--val-samples", "20", "--calib", str(digits.files["calib"]),
+        "--runs", "1", "--warmups", "0", "-o", str(out)], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    modes = {m["mode"]: m for m in json.loads((out / "results.json").read_text())["modes"]}
+    assert modes["int8"]["status"] == "ok" and modes["int8"]["flash_bytes"] <= 0x10000
+    fp32 = modes["fp32"]
+    assert fp32["status"] == "failed" and "does not fit in the flash of small-m4" in fp32["reason"]
+    assert "64.0 KiB" in fp32["reason"] or "65,536" in fp32["reason"]
+    assert "does not fit in the flash of small-m4" in (out / "report.html").read_text()
