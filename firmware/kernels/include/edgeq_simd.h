@@ -165,6 +165,18 @@ static inline int8_t edgeq_requant_val(int32_t acc, int32_t multiplier, int32_t 
     return (int8_t)v;
 }
 
+/* The same without the activation clamp, saturated to int8 (SSAT): for act range [-128, 127]. */
+static inline int8_t edgeq_requant_sat(int32_t acc, int32_t multiplier, int32_t shift, int32_t rounding)
+{
+    const int32_t x = edgeq_smmulr((int32_t)((uint32_t)acc << 1), multiplier);
+    const int32_t v = (x + rounding - (int32_t)((uint32_t)x >> 31)) >> shift;
+#if defined(__ARM_FEATURE_DSP)
+    return (int8_t)__ssat(v, 8);
+#else
+    return (int8_t)(v < -128 ? -128 : (v > 127 ? 127 : v));
+#endif
+}
+
 static inline int8_t edgeq_requant_out(int32_t acc, const int32_t *rq, int32_t act_min, int32_t act_max)
 {
     return edgeq_requant_val(acc, rq[0], rq[1], rq[2], act_min, act_max);

@@ -22,20 +22,24 @@ static int32_t ring_cols(const edgeq_conv_geom_t *g)
 
 static void load_row(const edgeq_conv_geom_t *g, uint32_t pad2, const int8_t *image, int32_t r, uint32_t *dst)
 {
-    const int32_t cols = ring_cols(g), groups = g->input_c >> 2;
+    const int32_t cols = ring_cols(g), groups = g->input_c >> 2, c = g->input_c;
+    /* ring columns [x0, x1) hold image columns x0 - pad_left ...; the rest is padding */
+    const int32_t x0 = g->pad_left, x1 = g->input_w + g->pad_left < cols ? g->input_w + g->pad_left : cols;
+    const int32_t inside = r >= 0 && r < g->input_h;
     int32_t grp, col;
-    for (grp = 0; grp < groups; ++grp) {
-        const int8_t *src = image + r * g->input_w * g->input_c + 4 * grp;
-        for (col = 0; col < cols; ++col, dst += 2) {
-            const int32_t x = col - g->pad_left;
-            if (r >= 0 && r < g->input_h && x >= 0 && x < g->input_w) {
-                const uint32_t v = edgeq_read_u32(src + x * g->input_c);
-                dst[0] = edgeq_sxtb16(v);
-                dst[1] = edgeq_sxtb16_ror8(v);
-            } else {
-                dst[0] = pad2;
-                dst[1] = pad2;
-            }
+    for (grp = 0; grp < groups; ++grp, dst += 2 * cols) {
+        const int8_t *src = image + r * g->input_w * c + 4 * grp;
+        for (col = 0; col < cols; ++col) {
+            dst[2 * col] = pad2;
+            dst[2 * col + 1] = pad2;
+        }
+        if (!inside) {
+            continue;
+        }
+        for (col = x0; col < x1; ++col) {
+            const uint32_t v = edgeq_read_u32(src + (col - x0) * c);
+            dst[2 * col] = edgeq_sxtb16(v);
+            dst[2 * col + 1] = edgeq_sxtb16_ror8(v);
         }
     }
 }
@@ -69,6 +73,22 @@ static inline void edgeq_dw_tap(edgeq_acc4_t *a, const uint32_t *x, const uint32
     a->a3 = edgeq_smlatt(xo, wo, a->a3);
 }
 
+static inline void edgeq_dw_store(const edgeq_acc4_t *a, const int32_t *rq, int32_t full_range, int32_t lo,
+                                  int32_t hi, int8_t *out)
+{
+    if (full_range) { /* the clamp is SSAT */
+        out[0] = edgeq_requant_sat(a->a0, rq[0], rq[1], rq[2]);
+        out[1] = edgeq_requant_sat(a->a1, rq[3], rq[4], rq[5]);
+        out[2] = edgeq_requant_sat(a->a2, rq[6], rq[7], rq[8]);
+        out[3] = edgeq_requant_sat(a->a3, rq[9], rq[10], rq[11]);
+    } else {
+        out[0] = edgeq_requant_val(a->a0, rq[0], rq[1], rq[2], lo, hi);
+        out[1] = edgeq_requant_val(a->a1, rq[3], rq[4], rq[5], lo, hi);
+        out[2] = edgeq_requant_val(a->a2, rq[6], rq[7], rq[8], lo, hi);
+        out[3] = edgeq_requant_val(a->a3, rq[9], rq[10], rq[11], lo, hi);
+    }
+}
+
 void edgeq_depthwise_ring_s8(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t *p, int32_t pad_value,
                              const int8_t *input, int8_t *output, void *scratch)
 {
@@ -78,6 +98,7 @@ void edgeq_depthwise_ring_s8(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t
     const int32_t taps = g->filter_h * g->filter_w;
     const int32_t xstep = 2 * g->stride_w;
     const int32_t lo = p->act_min, hi = p->act_max;
+    const int32_t full_range = lo == -128 && hi == 127; /* clamp = SSAT */
     const uint32_t pad2 = edgeq_sxtb16((uint32_t)(uint8_t)pad_value * 0x01010101u);
     uint32_t *ring = (uint32_t *)scratch;
     uint32_t *wq = ring + row_words * g->filter_h;
@@ -103,22 +124,19 @@ void edgeq_depthwise_ring_s8(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t
                 const uint32_t *w = wq + grp * taps * 2;
                 const int32_t *bias = p->bias + 4 * grp;
                 const int32_t *rq = p->requant + 12 * grp;
-                const int32_t m0 = rq[0], s0 = rq[1], k0 = rq[2], m1 = rq[3], s1 = rq[4], k1 = rq[5];
-                const int32_t m2 = rq[6], s2 = rq[7], k2 = rq[8], m3 = rq[9], s3 = rq[10], k3 = rq[11];
                 const uint32_t *base = ring + grp * 2 * cols;
-                /* 3x3 row pointers, computed only when there are three ring rows to point into */
-                const int32_t is3x3 = taps == 9 && g->filter_w == 3;
-                const uint32_t *x0 = base + slot0 * row_words;
-                const uint32_t *x1 = is3x3 ? base + (slot0 == 2 ? 0 : slot0 + 1) * row_words : x0;
-                const uint32_t *x2 = is3x3 ? base + (slot0 == 0 ? 2 : slot0 - 1) * row_words : x0;
-                int8_t *out = out_b + oy * g->output_w * channels + 4 * grp;
-                for (ox = 0; ox < g->output_w; ++ox, out += channels, x0 += xstep, x1 += xstep, x2 += xstep) {
-                    edgeq_acc4_t a;
-                    a.a0 = bias[0];
-                    a.a1 = bias[1];
-                    a.a2 = bias[2];
-                    a.a3 = bias[3];
-                    if (is3x3) {
+                const int32_t ow = g->output_w;
+                int8_t *out = out_b + oy * ow * channels + 4 * grp;
+                edgeq_acc4_t a;
+                if (taps == 9 && g->filter_w == 3) { /* three ring rows: the unrolled 3x3 */
+                    const uint32_t *x0 = base + slot0 * row_words;
+                    const uint32_t *x1 = base + (slot0 == 2 ? 0 : slot0 + 1) * row_words;
+                    const uint32_t *x2 = base + (slot0 == 0 ? 2 : slot0 - 1) * row_words;
+                    for (ox = 0; ox < ow; ++ox, out += channels, x0 += xstep, x1 += xstep, x2 += xstep) {
+                        a.a0 = bias[0];
+                        a.a1 = bias[1];
+                        a.a2 = bias[2];
+                        a.a3 = bias[3];
                         edgeq_dw_tap(&a, x0, w);
                         edgeq_dw_tap(&a, x0 + 2, w + 2);
                         edgeq_dw_tap(&a, x0 + 4, w + 4);
@@ -128,21 +146,25 @@ void edgeq_depthwise_ring_s8(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t
                         edgeq_dw_tap(&a, x2, w + 12);
                         edgeq_dw_tap(&a, x2 + 2, w + 14);
                         edgeq_dw_tap(&a, x2 + 4, w + 16);
-                    } else {
-                        const uint32_t *tw = w;
-                        int32_t slot = slot0;
-                        for (fy = 0; fy < g->filter_h; ++fy) {
-                            const uint32_t *x = base + slot * row_words + ox * xstep;
-                            for (fx = 0; fx < g->filter_w; ++fx, tw += 2) {
-                                edgeq_dw_tap(&a, x + 2 * fx, tw);
-                            }
-                            slot = slot + 1 == g->filter_h ? 0 : slot + 1;
-                        }
+                        edgeq_dw_store(&a, rq, full_range, lo, hi, out);
                     }
-                    out[0] = edgeq_requant_val(a.a0, m0, s0, k0, lo, hi);
-                    out[1] = edgeq_requant_val(a.a1, m1, s1, k1, lo, hi);
-                    out[2] = edgeq_requant_val(a.a2, m2, s2, k2, lo, hi);
-                    out[3] = edgeq_requant_val(a.a3, m3, s3, k3, lo, hi);
+                    continue;
+                }
+                for (ox = 0; ox < ow; ++ox, out += channels) {
+                    const uint32_t *tw = w;
+                    int32_t slot = slot0;
+                    a.a0 = bias[0];
+                    a.a1 = bias[1];
+                    a.a2 = bias[2];
+                    a.a3 = bias[3];
+                    for (fy = 0; fy < g->filter_h; ++fy) {
+                        const uint32_t *x = base + slot * row_words + ox * xstep;
+                        for (fx = 0; fx < g->filter_w; ++fx, tw += 2) {
+                            edgeq_dw_tap(&a, x + 2 * fx, tw);
+                        }
+                        slot = slot + 1 == g->filter_h ? 0 : slot + 1;
+                    }
+                    edgeq_dw_store(&a, rq, full_range, lo, hi, out);
                 }
             }
         }

@@ -38,6 +38,7 @@ void edgeq_gemm_tile4_s8(const edgeq_packed_s8_t *p, const uint32_t *xq, const i
     const int32_t n_ch = p->channels;
     const int32_t pairs = (n_ch + 1) >> 1;
     const int32_t lo = p->act_min, hi = p->act_max;
+    const int32_t full_range = lo == -128 && hi == 127;
     const int32_t group_bytes = p->depth_words * 16; /* 2 pairs x 2 depth pairs x 4 bytes per word */
     int32_t q;
     for (q = 0; q < pairs; ++q) {
@@ -113,6 +114,21 @@ void edgeq_gemm_tile4_s8(const edgeq_packed_s8_t *p, const uint32_t *xq, const i
             x += 4;
         }
 #endif
+        if (full_range) { /* the clamp is SSAT */
+            const int32_t m = rq[0], r = rq[1], k = rq[2];
+            o[0] = edgeq_requant_sat(b_hi + d0, m, r, k);
+            o[n_ch] = edgeq_requant_sat(b_hi + d1, m, r, k);
+            o[2 * n_ch] = edgeq_requant_sat(b_hi + d2, m, r, k);
+            o[3 * n_ch] = edgeq_requant_sat(b_hi + d3, m, r, k);
+            if (2 * q + 1 < n_ch) {
+                const int32_t m1 = rq[3], r1 = rq[4], k1 = rq[5];
+                o[1] = edgeq_requant_sat(edgeq_pair_lo(c0, d0, sums[0], b_lo), m1, r1, k1);
+                o[n_ch + 1] = edgeq_requant_sat(edgeq_pair_lo(c1, d1, sums[1], b_lo), m1, r1, k1);
+                o[2 * n_ch + 1] = edgeq_requant_sat(edgeq_pair_lo(c2, d2, sums[2], b_lo), m1, r1, k1);
+                o[3 * n_ch + 1] = edgeq_requant_sat(edgeq_pair_lo(c3, d3, sums[3], b_lo), m1, r1, k1);
+            }
+            continue;
+        }
         {
             /* Copies: the int8 stores below could alias the constants as far as C is concerned. */
             const int32_t m = rq[0], r = rq[1], k = rq[2];
@@ -123,11 +139,10 @@ void edgeq_gemm_tile4_s8(const edgeq_packed_s8_t *p, const uint32_t *xq, const i
         }
         if (2 * q + 1 < n_ch) {
             const int32_t m = rq[3], r = rq[4], k = rq[5];
-            const int32_t *s = sums;
-            o[1] = edgeq_requant_val(edgeq_pair_lo(c0, d0, s[0], b_lo), m, r, k, lo, hi);
-            o[n_ch + 1] = edgeq_requant_val(edgeq_pair_lo(c1, d1, s[1], b_lo), m, r, k, lo, hi);
-            o[2 * n_ch + 1] = edgeq_requant_val(edgeq_pair_lo(c2, d2, s[2], b_lo), m, r, k, lo, hi);
-            o[3 * n_ch + 1] = edgeq_requant_val(edgeq_pair_lo(c3, d3, s[3], b_lo), m, r, k, lo, hi);
+            o[1] = edgeq_requant_val(edgeq_pair_lo(c0, d0, sums[0], b_lo), m, r, k, lo, hi);
+            o[n_ch + 1] = edgeq_requant_val(edgeq_pair_lo(c1, d1, sums[1], b_lo), m, r, k, lo, hi);
+            o[2 * n_ch + 1] = edgeq_requant_val(edgeq_pair_lo(c2, d2, sums[2], b_lo), m, r, k, lo, hi);
+            o[3 * n_ch + 1] = edgeq_requant_val(edgeq_pair_lo(c3, d3, sums[3], b_lo), m, r, k, lo, hi);
         }
     }
 }
