@@ -2,8 +2,9 @@
 and `build`, and the checks that explain a refusal before anything is generated.
 
 The table lists, per builtin operator, the activation dtypes the C kernels in firmware/kernels implement.
-Weights must match the activations (int8 weights for int8, float32 for float32); int4 weights are
-accepted where TFLite Micro accepts them (CONV_2D), so results stay checkable against it.
+Weights must suit the activations (int8 weights for int8 and for int16 activations, float32 for float32);
+int4 weights are accepted where TFLite Micro accepts them (CONV_2D, int8 activations), so results stay
+checkable against it. int16 activations (int16x8 models) come with int64 biases.
 """
 from __future__ import annotations
 
@@ -15,18 +16,19 @@ from edgeq.errors import EdgeqError
 from edgeq.ir.graph import Graph, Op
 
 _INT8_FLOAT = frozenset({"int8", "float32"})
+_INT8_INT16_FLOAT = frozenset({"int8", "int16", "float32"})  # int16: the int16x8 kernels (int64 bias)
 
 SUPPORTED_OPS: Mapping[str, frozenset[str]] = MappingProxyType({
-    "CONV_2D": _INT8_FLOAT,
-    "DEPTHWISE_CONV_2D": _INT8_FLOAT,
-    "FULLY_CONNECTED": _INT8_FLOAT,
-    "AVERAGE_POOL_2D": _INT8_FLOAT,
-    "MAX_POOL_2D": _INT8_FLOAT,
+    "CONV_2D": _INT8_INT16_FLOAT,
+    "DEPTHWISE_CONV_2D": _INT8_INT16_FLOAT,
+    "FULLY_CONNECTED": _INT8_INT16_FLOAT,
+    "AVERAGE_POOL_2D": _INT8_INT16_FLOAT,
+    "MAX_POOL_2D": _INT8_INT16_FLOAT,
     "ADD": _INT8_FLOAT,
     "SUB": _INT8_FLOAT,
     "MUL": _INT8_FLOAT,
     "MEAN": _INT8_FLOAT,
-    "SOFTMAX": _INT8_FLOAT,
+    "SOFTMAX": _INT8_INT16_FLOAT,
     "LOGISTIC": _INT8_FLOAT,
     "TANH": _INT8_FLOAT,
     "RELU": _INT8_FLOAT,
@@ -35,11 +37,11 @@ SUPPORTED_OPS: Mapping[str, frozenset[str]] = MappingProxyType({
     "HARD_SWISH": _INT8_FLOAT,
     "PAD": _INT8_FLOAT,
     "CONCATENATION": _INT8_FLOAT,
-    "RESHAPE": _INT8_FLOAT,
-    "SQUEEZE": _INT8_FLOAT,
-    "EXPAND_DIMS": _INT8_FLOAT,
+    "RESHAPE": _INT8_INT16_FLOAT,
+    "SQUEEZE": _INT8_INT16_FLOAT,
+    "EXPAND_DIMS": _INT8_INT16_FLOAT,
     "QUANTIZE": frozenset({"int8", "uint8", "float32"}),
-    "DEQUANTIZE": frozenset({"int8", "uint8"}),
+    "DEQUANTIZE": frozenset({"int8", "uint8", "int16"}),
 })
 
 # Operators whose second input holds weights; float activations with integer weights make a hybrid op.
@@ -95,15 +97,31 @@ def _op_issue(graph: Graph, op: Op) -> SupportIssue | None:
             f"(supported: {', '.join(sorted(supported))})",
             "convert with `--mode int8` (or `--mode fp32`)",
         )
+    if op.opcode == "QUANTIZE" and dtype == "float32" and op.outputs:
+        out = graph.tensors[op.outputs[0]].dtype
+        if out not in ("int8", "int16"):
+            return SupportIssue(op.index, op.opcode, f"QUANTIZE float32 → {out} is not supported "
+                                "(float32 → int8 or int16 only)", "convert with `--mode int8`")
     if op.opcode in _WEIGHTED and len(op.inputs) > 1 and op.inputs[1] >= 0:
         weights = graph.tensors[op.inputs[1]]
-        expected = {"int8": ("int8", "int4") if op.opcode == "CONV_2D" else ("int8",), "float32": ("float32",)}
+        expected = {"int8": ("int8", "int4") if op.opcode == "CONV_2D" else ("int8",), "int16": ("int8",),
+                    "float32": ("float32",)}
         if weights.dtype not in expected.get(dtype, ()):
+            why = {"int8": "TFLite Micro accepts int4 weights only in CONV_2D",
+                   "int16": "int16 activations need int8 weights"}.get(dtype, f"{dtype} activations need "
+                                                                       f"{dtype} weights")
             return SupportIssue(
-                op.index, op.opcode, f"{weights.dtype} weights with {dtype} activations are not supported "
-                "(TFLite Micro accepts int4 weights only in CONV_2D)",
-                "convert with `--mode int8`",
+                op.index, op.opcode, f"{weights.dtype} weights with {dtype} activations are not supported ({why})",
+                "convert with `--mode int8`" if dtype != "int16" else "convert with `--mode int16x8`",
             )
+        if dtype == "int16" and len(op.inputs) > 2 and op.inputs[2] >= 0:
+            bias = graph.tensors[op.inputs[2]].dtype
+            if bias != "int64":
+                return SupportIssue(
+                    op.index, op.opcode, f"{bias} bias with int16 activations is not supported "
+                    "(edgeq's int16 kernels take int64 biases, the converter's default for int16x8)",
+                    "convert with `edgeq convert --mode int16x8`",
+                )
     return None
 
 

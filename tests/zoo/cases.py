@@ -29,6 +29,9 @@ def _case(name: str, inputs: list, layers: list, expect: tuple[str, ...], *, com
     return spec
 
 
+# Cases whose operators edgeq also runs with int16 activations get an int16x8 variant (int16 I/O).
+I16 = ("int8", "fp32", "int16x8")
+
 IMG = [9, 9, 3]       # odd size so SAME padding is asymmetric at stride 2
 IMG5 = [8, 7, 5]      # non-square, odd channels
 ACT = [5, 6, 7]       # element-wise / activation shape
@@ -36,44 +39,48 @@ ACT = [5, 6, 7]       # element-wise / activation shape
 CASES: tuple[dict, ...] = (
     # CONV_2D: stride, padding, dilation, kernel shapes, fused activations, per-channel/per-tensor, no bias
     _case("conv_3x3_s1_same_relu", [IMG], [L("Conv2D", filters=5, kernel_size=3, padding="same",
-                                             activation="relu")], ("CONV_2D",)),
+                                             activation="relu")], ("CONV_2D",), variants=I16),
     _case("conv_3x3_s2_valid_relu6", [IMG5], [L("Conv2D", filters=7, kernel_size=3, strides=2,
-                                                activation="relu6")], ("CONV_2D",)),
+                                                activation="relu6")], ("CONV_2D",), variants=I16),
     _case("conv_5x5_s2_same", [IMG], [L("Conv2D", filters=4, kernel_size=5, strides=2, padding="same")],
-          ("CONV_2D",)),
+          ("CONV_2D",), variants=I16),
     _case("conv_3x3_dil2_same", [IMG5], [L("Conv2D", filters=3, kernel_size=3, dilation_rate=2,
-                                           padding="same")], ("CONV_2D",)),
-    _case("conv_1x1_nobias", [IMG5], [L("Conv2D", filters=6, kernel_size=1, use_bias=False)], ("CONV_2D",)),
+                                           padding="same")], ("CONV_2D",), variants=I16),
+    _case("conv_1x1_nobias", [IMG5], [L("Conv2D", filters=6, kernel_size=1, use_bias=False)], ("CONV_2D",),
+          variants=I16),
     _case("conv_3x1_s21_valid", [IMG], [L("Conv2D", filters=5, kernel_size=(3, 1), strides=(2, 1))],
-          ("CONV_2D",)),
+          ("CONV_2D",), variants=I16),
     _case("conv_3x3_per_tensor_relu", [IMG], [L("Conv2D", filters=5, kernel_size=3, padding="same",
-                                                 activation="relu")], ("CONV_2D",), per_tensor=True),
+                                                 activation="relu")], ("CONV_2D",), per_tensor=True,
+          variants=I16),
     # DEPTHWISE_CONV_2D: depth multiplier 1/2, stride, dilation, per-tensor
     _case("dw_3x3_m1_s1_same_relu", [IMG5], [L("DepthwiseConv2D", kernel_size=3, padding="same",
-                                               activation="relu")], ("DEPTHWISE_CONV_2D",)),
+                                               activation="relu")], ("DEPTHWISE_CONV_2D",), variants=I16),
     _case("dw_3x3_m2_s2_valid", [IMG], [L("DepthwiseConv2D", kernel_size=3, strides=2, depth_multiplier=2)],
-          ("DEPTHWISE_CONV_2D",)),
+          ("DEPTHWISE_CONV_2D",), variants=I16),
     _case("dw_5x5_s2_same_relu6", [[9, 9, 7]], [L("DepthwiseConv2D", kernel_size=5, strides=2, padding="same",
-                                                  activation="relu6")], ("DEPTHWISE_CONV_2D",)),
+                                                  activation="relu6")], ("DEPTHWISE_CONV_2D",), variants=I16),
     _case("dw_3x3_dil2_same", [IMG5], [L("DepthwiseConv2D", kernel_size=3, dilation_rate=2, padding="same")],
-          ("DEPTHWISE_CONV_2D",)),
+          ("DEPTHWISE_CONV_2D",), variants=I16),
     _case("dw_3x3_m2_per_tensor", [IMG], [L("DepthwiseConv2D", kernel_size=3, depth_multiplier=2,
                                             padding="same")], ("DEPTHWISE_CONV_2D",), per_tensor=True),
     # FULLY_CONNECTED
-    _case("fc_relu", [[20]], [L("Dense", units=7, activation="relu")], ("FULLY_CONNECTED",)),
-    _case("fc_nobias", [[13]], [L("Dense", units=10, use_bias=False)], ("FULLY_CONNECTED",)),
+    _case("fc_relu", [[20]], [L("Dense", units=7, activation="relu")], ("FULLY_CONNECTED",), variants=I16),
+    _case("fc_nobias", [[13]], [L("Dense", units=10, use_bias=False)], ("FULLY_CONNECTED",), variants=I16),
     _case("fc_per_tensor_relu6", [[16]], [L("Dense", units=5, activation="relu6")], ("FULLY_CONNECTED",),
-          per_tensor=True),
-    _case("fc_flatten", [[4, 3, 5]], [L("Flatten"), L("Dense", units=6)], ("RESHAPE", "FULLY_CONNECTED")),
+          per_tensor=True, variants=I16),
+    _case("fc_flatten", [[4, 3, 5]], [L("Flatten"), L("Dense", units=6)], ("RESHAPE", "FULLY_CONNECTED"),
+          variants=I16),
     # Pools
-    _case("maxpool_2x2_s2_valid", [IMG5], [L("MaxPooling2D", pool_size=2)], ("MAX_POOL_2D",)),
+    _case("maxpool_2x2_s2_valid", [IMG5], [L("MaxPooling2D", pool_size=2)], ("MAX_POOL_2D",), variants=I16),
     _case("maxpool_3x3_s2_same", [IMG], [L("MaxPooling2D", pool_size=3, strides=2, padding="same")],
-          ("MAX_POOL_2D",)),
-    _case("avgpool_2x2_s2_valid", [IMG5], [L("AveragePooling2D", pool_size=2)], ("AVERAGE_POOL_2D",)),
+          ("MAX_POOL_2D",), variants=I16),
+    _case("avgpool_2x2_s2_valid", [IMG5], [L("AveragePooling2D", pool_size=2)], ("AVERAGE_POOL_2D",),
+          variants=I16),
     _case("avgpool_3x3_s1_same", [IMG], [L("AveragePooling2D", pool_size=3, strides=1, padding="same")],
-          ("AVERAGE_POOL_2D",)),
+          ("AVERAGE_POOL_2D",), variants=I16),
     _case("avgpool_3x2_s2_same_relu", [IMG5], [L("AveragePooling2D", pool_size=(3, 2), strides=2,
-                                                 padding="same"), L("ReLU")], ("AVERAGE_POOL_2D",)),
+                                                 padding="same"), L("ReLU")], ("AVERAGE_POOL_2D",), variants=I16),
     # Element-wise binary ops on two inputs of the same shape (different scales and zero points)
     _case("add", [ACT, ACT], [], ("ADD",), combine=["Add", {}]),
     _case("add_relu", [ACT, ACT], [L("ReLU")], ("ADD",), combine=["Add", {}]),
@@ -85,8 +92,8 @@ CASES: tuple[dict, ...] = (
     _case("mean_hw_keepdims", [IMG5], [L("GlobalAveragePooling2D", keepdims=True)], ("MEAN",)),
     _case("mean_hw", [IMG], [L("GlobalAveragePooling2D")], ("MEAN",)),
     # Activations
-    _case("softmax_1d", [[10]], [L("Softmax")], ("SOFTMAX",)),
-    _case("softmax_4d", [ACT], [L("Softmax")], ("SOFTMAX",)),
+    _case("softmax_1d", [[10]], [L("Softmax")], ("SOFTMAX",), variants=I16),
+    _case("softmax_4d", [ACT], [L("Softmax")], ("SOFTMAX",), variants=I16),
     _case("logistic", [ACT], [L("Activation", activation="sigmoid")], ("LOGISTIC",)),
     _case("logistic_1d", [[37]], [L("Activation", activation="sigmoid")], ("LOGISTIC",)),
     _case("tanh", [ACT], [L("Activation", activation="tanh")], ("TANH",)),
@@ -99,7 +106,7 @@ CASES: tuple[dict, ...] = (
     _case("hard_swish_1d", [[37]], [OPS("hard_swish")], ("HARD_SWISH",)),
     # Extreme input scales (calibration data scaled by data_range): saturation radii, SOFTMAX's capped
     # multiplier, HARD_SWISH's left- and right-shifting "relu-ish" paths.
-    _case("softmax_wide", [[16]], [L("Softmax")], ("SOFTMAX",), variants=("int8",), data_range=40.0),
+    _case("softmax_wide", [[16]], [L("Softmax")], ("SOFTMAX",), variants=("int8", "int16x8"), data_range=40.0),
     _case("logistic_wide", [ACT], [L("Activation", activation="sigmoid")], ("LOGISTIC",), variants=("int8",),
           data_range=40.0),
     _case("tanh_wide", [ACT], [L("Activation", activation="tanh")], ("TANH",), variants=("int8",),
@@ -119,9 +126,15 @@ CASES: tuple[dict, ...] = (
     _case("expand_dims_logistic", [[6, 5]], [OPS("expand_dims", axis=1),
                                              L("Activation", activation="sigmoid")],
           ("EXPAND_DIMS", "LOGISTIC"), rewrite=["EXPAND_DIMS", 1]),
-    # QUANTIZE / DEQUANTIZE at float (and uint8) model boundaries around int8 kernels
+    _case("squeeze_softmax_i16", [[1, 6, 5]], [OPS("squeeze", axis=1), L("Softmax")], ("SQUEEZE", "SOFTMAX"),
+          variants=("int16x8",), rewrite=["SQUEEZE", 1]),
+    _case("expand_dims_softmax_i16", [[6, 5]], [OPS("expand_dims", axis=1), L("Softmax")],
+          ("EXPAND_DIMS", "SOFTMAX"), variants=("int16x8",), rewrite=["EXPAND_DIMS", 1]),
+    # QUANTIZE / DEQUANTIZE at float (and uint8) model boundaries around int8 and int16 kernels
     _case("float_io_conv", [IMG], [L("Conv2D", filters=4, kernel_size=3, activation="relu")],
           ("QUANTIZE", "CONV_2D", "DEQUANTIZE"), variants=("int8_float_io",)),
+    _case("float_io_conv_i16", [IMG], [L("Conv2D", filters=4, kernel_size=3, activation="relu")],
+          ("QUANTIZE", "CONV_2D", "DEQUANTIZE"), variants=("int16x8_float_io",)),
     _case("uint8_io_fc", [[12]], [L("Dense", units=6)], ("QUANTIZE", "FULLY_CONNECTED"),
           variants=("uint8_io",)),
     # A few layers in a row: planner reuse, alias chains, requantization across ops
@@ -129,5 +142,6 @@ CASES: tuple[dict, ...] = (
         L("Conv2D", filters=6, kernel_size=3, strides=2, padding="same", activation="relu"),
         L("DepthwiseConv2D", kernel_size=3, padding="same", activation="relu6"),
         L("AveragePooling2D", pool_size=2), L("Flatten"), L("Dense", units=5), L("Softmax")],
-          ("CONV_2D", "DEPTHWISE_CONV_2D", "AVERAGE_POOL_2D", "RESHAPE", "FULLY_CONNECTED", "SOFTMAX")),
+          ("CONV_2D", "DEPTHWISE_CONV_2D", "AVERAGE_POOL_2D", "RESHAPE", "FULLY_CONNECTED", "SOFTMAX"),
+          variants=I16),
 )

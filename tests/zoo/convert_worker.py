@@ -8,7 +8,8 @@ imports TensorFlow. One process handles every job, paying TensorFlow's import on
 Spec (see cases.py): inputs (shapes without batch), combine (a Keras merge layer applied to all inputs, or
 null), layers (["layer", ClassName, kwargs] or ["ops", keras.ops function, kwargs], applied in order),
 variants ("int8" full-integer with int8 I/O, "int8_float_io" full-integer kernels with float I/O,
-"uint8_io" full-integer kernels with uint8 I/O, "fp32"),
+"uint8_io" full-integer kernels with uint8 I/O, "int16x8" int16 activations and I/O with int8 weights,
+"int16x8_float_io" the same kernels with float I/O, "fp32"),
 per_tensor (disable per-channel weight quantization), seed, data_range (optional factor on the calibration
 data, default 1), rewrite (optional [opcode, axis]).
 
@@ -72,6 +73,17 @@ def convert(model: keras.Model, spec: dict, variant: str) -> bytes:
             io_type = tf.int8 if variant == "int8" else tf.uint8
             converter.inference_input_type = io_type
             converter.inference_output_type = io_type
+        if spec.get("per_tensor"):
+            converter._experimental_disable_per_channel = True
+    elif variant in ("int16x8", "int16x8_float_io"):
+        # int16 activations, int8 weights, int64 biases; int16 I/O so outputs compare exactly
+        converter.optimizations = [tf.lite.Optimize.DEFAULT]
+        converter.representative_dataset = representative(spec)
+        converter.target_spec.supported_ops = [
+            tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8]
+        if variant == "int16x8":
+            converter.inference_input_type = tf.int16
+            converter.inference_output_type = tf.int16
         if spec.get("per_tensor"):
             converter._experimental_disable_per_channel = True
     elif variant != "fp32":

@@ -55,13 +55,13 @@ from edgeq.ir import Graph, Op, Tensor
 
 #: C element types a const array may have, with the numpy dtype its values are stored as.
 CTYPES = {"int8_t": np.int8, "uint8_t": np.uint8, "int16_t": np.int16, "int32_t": np.int32,
-          "float": np.float32}
+          "int64_t": np.int64, "float": np.float32}
 
 #: Operators that alias their input: no emitter, no code, same arena offset (the planner's rule).
 ALIAS_OPS = frozenset({"RESHAPE", "SQUEEZE", "EXPAND_DIMS"})
 
 _EMITTER_MODULES = ("conv", "fully_connected", "pool", "elementwise", "reduce", "shape", "quantize_ops",
-                    "activations", "dsp_variants")
+                    "activations", "dsp_variants", "int16")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""QUANTIZE (float32 → int8, and requantization int8/uint8 ↔ int8/uint8) and DEQUANTIZE (int8/uint8 → float32).
+"""QUANTIZE (float32 → int8 or int16, requantization int8/uint8 ↔ int8/uint8), DEQUANTIZE (int8/uint8 → float32).
 
 TFLite Micro computes the requantization multiplier as input_scale / output_scale in double, quantizes
 floats with a float32 division, and dequantizes as (float)(double scale * (q - zero_point)).
@@ -18,13 +18,14 @@ def _count(ctx: OpContext) -> int:
 
 @register("QUANTIZE", "float32")
 def emit_quantize_f32(ctx: OpContext) -> KernelCall:
-    if ctx.output().dtype != "int8":
-        raise ctx.fail(f"float32 → {ctx.output().dtype} quantization is not supported (int8 only)")
+    if ctx.output().dtype not in ("int8", "int16"):
+        raise ctx.fail(f"float32 → {ctx.output().dtype} quantization is not supported (int8 or int16 only)")
     scale, zero_point = scalar_quant(ctx, ctx.output())
+    name = "edgeq_quantize_f32_s8" if ctx.output().dtype == "int8" else "edgeq_quantize_f32_s16"
     return KernelCall(
-        statements=(f"edgeq_quantize_f32_s8({_count(ctx)}, {c_float(scale)}, {zero_point}, {ctx.input_ptr(0)}, "
+        statements=(f"{name}({_count(ctx)}, {c_float(scale)}, {zero_point}, {ctx.input_ptr(0)}, "
                     f"{ctx.output_ptr()});",),
-        kernels=(kernel("edgeq_quantize_f32_s8"),),
+        kernels=(kernel(name),),
     )
 
 

@@ -204,5 +204,6 @@ void edgeq_dequantize_u8_f32(int32_t count, double scale, int32_t zero_point, co
 
 /* Variants with generation-time weight layouts (declared after the types above they use). */
 #include "edgeq_kernels_packed.h"
+#include "edgeq_kernels_s16.h" /* int16x8: int16 activations, int8 weights, int64 bias */
 
 #endif /* EDGEQ_KERNELS_H */

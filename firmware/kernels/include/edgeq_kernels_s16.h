@@ -1,0 +1,71 @@
+/*
+ * edgeq_kernels_s16.h — int16x8 kernels: int16 activations (zero point 0, symmetric), int8 weights
+ * (symmetric), int64 biases. Semantics are TensorFlow Lite Micro's reference kernels for int16 activations,
+ * bit for bit; shapes and layouts are those of edgeq_kernels.h (included before this header).
+ *
+ * Requantization (CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED): the int64 accumulator is rescaled as TFLM's
+ * MultiplyByQuantizedMultiplier(int64_t, ...) does — the 32-bit multiplier is first reduced to 16 bits
+ * (round((m + 2^15) / 2^16), capped at 0x7FFF), then one rounding (half up) right shift by 15 - shift.
+ * This differs from the int32 double-rounding of edgeq_requant.h. Ranges: shift in [-31, 7]; |acc| < 2^47.
+ *
+ * int16 activations have zero point 0, so there is no input offset to fold and padded pixels are skipped.
+ * Scratch: none; kernels never allocate.
+ */
+#ifndef EDGEQ_KERNELS_S16_H
+#define EDGEQ_KERNELS_S16_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Requantization of an int16 output: real factor multiplier * 2^(shift - 31) per output channel;
+ * -32768 <= act_min <= act_max <= 32767 (fused RELU/RELU6 or the int16 range). */
+typedef struct {
+    int32_t act_min, act_max;
+    const int32_t *multiplier; /* [output_c] */
+    const int32_t *shift;      /* [output_c] */
+} edgeq_quant_s16_t;
+
+/* Per output element: acc = bias[oc] (int64, may be NULL) + sum input * filter, then requant and clamp. */
+void edgeq_conv2d_s16(const edgeq_conv_geom_t *geom, const edgeq_quant_s16_t *quant, const int16_t *input,
+                      const int8_t *filter, const int64_t *bias, int16_t *output);
+void edgeq_depthwise_conv2d_s16(const edgeq_conv_geom_t *geom, const edgeq_quant_s16_t *quant,
+                                const int16_t *input, const int8_t *filter, const int64_t *bias,
+                                int16_t *output);
+void edgeq_fully_connected_s16(const edgeq_fc_geom_t *geom, const edgeq_quant_s16_t *quant, const int16_t *input,
+                               const int8_t *weights, const int64_t *bias, int16_t *output);
+
+/* Pools keep the input's quantization; the average rounds half away from zero. */
+void edgeq_maxpool_s16(const edgeq_pool_geom_t *geom, int32_t act_min, int32_t act_max, const int16_t *input,
+                       int16_t *output);
+void edgeq_avgpool_s16(const edgeq_pool_geom_t *geom, int32_t act_min, int32_t act_max, const int16_t *input,
+                       int16_t *output);
+
+/*
+ * SOFTMAX int16 -> int16 (output scale 1/32768, zero point 0) over the last dimension of `depth`
+ * elements, `outer` rows. exp() and 1/(1+x) come from two 513-entry lookup tables computed at generation
+ * time exactly as TFLM's gen_lut<float> (exp over [-10, 0], 1/(1+x) over [0, 1], both to [-1, 1]);
+ * input differences are scaled by (input_multiplier, input_shift) so that [-65535, 0] spans [-10, 0].
+ */
+typedef struct {
+    int32_t input_multiplier, input_shift;
+    const int16_t *exp_lut;              /* [513] */
+    const int16_t *one_over_one_plus_x_lut; /* [513] */
+} edgeq_softmax_params_s16_t;
+
+void edgeq_softmax_s16(int32_t outer, int32_t depth, const edgeq_softmax_params_s16_t *params,
+                       const int16_t *input, int16_t *output);
+
+/* QUANTIZE float32 -> int16: round(x / scale) (float division, half away from zero) + zero point. */
+void edgeq_quantize_f32_s16(int32_t count, float scale, int32_t zero_point, const float *input, int16_t *output);
+/* DEQUANTIZE int16 -> float32: (float)(scale * (x - zero_point)) computed in double. */
+void edgeq_dequantize_s16_f32(int32_t count, double scale, int32_t zero_point, const int16_t *input,
+                              float *output);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* EDGEQ_KERNELS_S16_H */
