@@ -4,10 +4,10 @@ Steps:
 1. Parse the model and refuse unsupported operators/dtypes (`require_mcu_support`) — nothing written yet.
 2. Generate model.c/model.h (`edgeq.codegen.generate_model`, which plans the arena with kernel scratch)
    and run the target's preflight check (e.g. arena against the board's RAM).
-3. Assemble the source tree (`assemble_sources`, pure): main.c, protocol, the port's sources, only the
-   kernels the model calls, the generated model, rendered target files, a copy of the .tflite, the
-   Makefile and a manifest (`edgeq-build.json`). `src/` mirrors `firmware/`, so include paths are the
-   same in every build.
+3. Assemble the source tree (`assemble_sources`, pure): main.c, protocol and the port's sources (built
+   with the target's `size_cflags`), only the kernels the model calls, the generated model, rendered
+   target files, a copy of the .tflite, the Makefile and a manifest (`edgeq-build.json`). `src/`
+   mirrors `firmware/`, so include paths are the same in every build.
 4. Write it into a temporary directory beside the destination and run `make` there.
 5. Move the finished directory into place (replacing an earlier edgeq build only with `force`).
 A failure at any step leaves the destination untouched.
@@ -90,8 +90,8 @@ def assemble_sources(generated, target: BuildTarget, model_bytes: bytes, model_n
     for header_dir in HEADER_DIRS:
         for header in sorted((FIRMWARE / header_dir).glob("*.h")):
             copy(f"{header_dir}/{header.name}")
-    sources = [*CORE_SOURCES, *target.port_sources,
-               *(_kernel_file(k, target.kernel_variants) for k in generated.kernel_sources)]
+    runtime_sources = [*CORE_SOURCES, *target.port_sources]
+    sources = [*runtime_sources, *(_kernel_file(k, target.kernel_variants) for k in generated.kernel_sources)]
     for rel in sources:
         copy(rel)
     for port_dir in sorted({str(Path(rel).parent) for rel in target.port_sources}):
@@ -115,6 +115,7 @@ def assemble_sources(generated, target: BuildTarget, model_bytes: bytes, model_n
     makefile = env.from_string((TEMPLATES / "Makefile.j2").read_text(encoding="utf-8")).render(
         edgeq_version=_version(), target=target.name, model_file=MODEL_COPY, model_sha256=model_sha256,
         cc=target.cc, make_vars=sorted(target.make_vars.items()), cflags=shlex.join(cflags),
+        size_sources=sorted(f"src/{rel}" for rel in runtime_sources), size_cflags=shlex.join(target.size_cflags),
         ldflags=shlex.join(target.ldflags), sources=c_sources, program=target.program,
         post_link=target.post_link, outputs=outputs)
     files["Makefile"] = makefile.encode()

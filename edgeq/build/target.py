@@ -37,6 +37,10 @@ class BuildTarget:
     cflags: tuple[str, ...]  # after STRICT_CFLAGS: optimisation, -mcpu, FPU, …
     port_sources: tuple[str, ...]  # relative to firmware/: the port's .c/.S files (their directories' headers come along)
     ldflags: tuple[str, ...] = ()
+    # Appended for the runtime around the model (main, protocol, port): off the inference path, so
+    # built for size, and without loops turned into libc calls (memset/strlen would be linked for them
+    # alone); kernels and the generated model keep `cflags`.
+    size_cflags: tuple[str, ...] = ("-Os", "-fno-tree-loop-distribute-patterns")
     include_dirs: tuple[str, ...] = ()  # extra include directories, relative to the output's src/
     program: str = "firmware"  # the linked file, in the output directory
     post_link: tuple[PostLink, ...] = ()

@@ -10,7 +10,11 @@
  *  - no write goes past a buffer: overlong commands and surplus or wrong-size input are rejected
  *    with "e-[...]" before anything is stored;
  *  - no printf: numbers are formatted here, so ports need no libc formatting (newlib-nano lacks
- *    64-bit and float conversions by default).
+ *    64-bit and float conversions by default);
+ *  - no double, no 64-bit division and no string functions from libc: on a Cortex-M they would link
+ *    several kilobytes of soft-float, libgcc division and libc (more than this whole file), so
+ *    results are formatted from the float's bits with integer arithmetic and 64-bit values are
+ *    divided by shift-and-subtract.
  */
 #include "dut.h"
 
@@ -30,6 +34,8 @@
 #endif
 
 #define MAX_ARGS 4u
+/* Every command handler has the dispatch table's signature; most ignore their arguments. */
+#define UNUSED_ARGS ((void)argv, (void)argc)
 #define OUT_BUF 64u
 
 /* Reply strings shared with the MLPerf Tiny API (EEMBC / mlcommons/tiny benchmark/api). */
@@ -95,27 +101,51 @@ static void out_end_line(void)
     out_flush();
 }
 
+/* *v / d (d > 0) and the remainder. 32-bit values use the core's divider; wider ones shift and
+ * subtract, since libgcc's 64-bit division alone is larger than this file's number formatting. */
+static uint32_t divmod_u64(uint64_t *v, uint32_t d)
+{
+    uint64_t n = *v;
+    uint64_t q = 0u;
+    uint64_t r = 0u;
+    uint32_t i;
+    if ((n >> 32) == 0u) {
+        *v = (uint32_t)n / d;
+        return (uint32_t)n % d;
+    }
+    for (i = 0u; i < 64u; ++i) {
+        r = (r << 1) | (n >> 63);
+        n <<= 1;
+        q <<= 1;
+        if (r >= d) {
+            r -= d;
+            q |= 1u;
+        }
+    }
+    *v = q;
+    return (uint32_t)r;
+}
+
 static void out_u64(uint64_t v)
 {
     char digits[20];
     uint32_t n = 0u;
     do {
-        digits[n++] = (char)('0' + (int)(v % 10u));
-        v /= 10u;
+        digits[n++] = (char)('0' + divmod_u64(&v, 10u));
     } while (v != 0u);
     while (n > 0u) {
         out_char(digits[--n]);
     }
 }
 
-static void out_i64(int64_t v)
+static void out_i32(int32_t v)
 {
+    uint32_t magnitude = (uint32_t)v;
     if (v < 0) {
         out_char('-');
-        out_u64((uint64_t)(-(v + 1)) + 1u);
-    } else {
-        out_u64((uint64_t)v);
+        magnitude = 0u - magnitude;
     }
+    out_u64(magnitude);
 }
 
 static void out_hex_byte(uint8_t b)
@@ -127,39 +157,71 @@ static void out_hex_byte(uint8_t b)
 
 static void out_hex_u32(uint32_t v)
 {
+    uint32_t shift;
     out_str("0x");
-    out_hex_byte((uint8_t)(v >> 24));
-    out_hex_byte((uint8_t)(v >> 16));
-    out_hex_byte((uint8_t)(v >> 8));
-    out_hex_byte((uint8_t)v);
+    for (shift = 32u; shift > 0u; shift -= 8u) {
+        out_hex_byte((uint8_t)(v >> (shift - 8u)));
+    }
 }
 
-/* "%0.3f" as the MLPerf Tiny results line prints it; magnitudes beyond 1e15 print as inf (the
- * m-edgeq-raw- line carries the exact bytes). */
+static uint32_t float_bits(float f)
+{
+    uint32_t bits;
+    memcpy(&bits, &f, sizeof bits);
+    return bits;
+}
+
+/* "%.3f" as the MLPerf Tiny results line prints it (exact decimal value rounded half to even, like
+ * printf); magnitudes of 1e15 and more print as (-)inf (the m-edgeq-raw- line carries the exact
+ * bytes). Works on the IEEE-754 bits: |value| = m * 2^e with m < 2^24, so value * 1000 is an exact
+ * integer m * 1000 < 2^34 shifted by e. */
 static void out_f3(float value)
 {
-    double d = (double)value;
+    uint32_t bits = float_bits(value);
+    uint32_t exponent = (bits >> 23) & 0xffu;
+    uint64_t m = bits & 0x7fffffu;
+    int32_t e;
     uint64_t milli;
-    if (d != d) {
+
+    if (exponent == 0xffu && m != 0u) {
         out_str("nan");
         return;
     }
-    if (d < 0.0) {
-        d = -d;
-        if (d >= 0.0005) {
-            out_char('-');
+    if ((bits >> 31) != 0u) {
+        out_char('-');
+    }
+    if (exponent == 0u) {
+        e = -149;                  /* subnormal */
+    } else {
+        m |= 0x800000u;
+        e = (int32_t)exponent - 150;
+    }
+    if (e >= 0) {
+        if (e > 26 || (m << e) >= 1000000000000000u) {   /* m >= 2^23, so e > 26 means >= 2^50 */
+            out_str("inf");
+            return;
+        }
+        milli = (m << e) * 1000u;
+    } else if (e <= -40) {
+        milli = 0u;                /* m * 1000 < 2^34: below half a thousandth */
+    } else {
+        uint32_t s = (uint32_t)-e;
+        uint64_t scaled = m * 1000u;
+        uint64_t rest = scaled & (((uint64_t)1u << s) - 1u);
+        uint64_t half = (uint64_t)1u << (s - 1u);
+        milli = scaled >> s;
+        if (rest > half || (rest == half && (milli & 1u) != 0u)) {
+            milli++;
         }
     }
-    if (d >= 1e15) {
-        out_str("inf");
-        return;
+    {
+        uint32_t frac = divmod_u64(&milli, 1000u);
+        out_u64(milli);
+        out_char('.');
+        out_char((char)('0' + frac / 100u));
+        out_char((char)('0' + frac / 10u % 10u));
+        out_char((char)('0' + frac % 10u));
     }
-    milli = (uint64_t)(d * 1000.0 + 0.5);
-    out_u64(milli / 1000u);
-    out_char('.');
-    out_char((char)('0' + (int)((milli / 100u) % 10u)));
-    out_char((char)('0' + (int)((milli / 10u) % 10u)));
-    out_char((char)('0' + (int)(milli % 10u)));
 }
 
 static void out_error(const char *text)
@@ -212,6 +274,15 @@ static int hex_value(char c)
     return -1;
 }
 
+static int same(const char *a, const char *b)
+{
+    while (*a != '\0' && *a == *b) {
+        ++a;
+        ++b;
+    }
+    return *a == *b;
+}
+
 static const char *dtype_name(edgeq_dtype_t dtype)
 {
     switch (dtype) {
@@ -222,13 +293,6 @@ static const char *dtype_name(edgeq_dtype_t dtype)
     case EDGEQ_DTYPE_INT32: return "int32";
     default: return "unknown";
     }
-}
-
-static uint32_t float_bits(float f)
-{
-    uint32_t bits;
-    memcpy(&bits, &f, sizeof bits);
-    return bits;
 }
 
 /* ---- model glue ------------------------------------------------------------------------------- */
@@ -268,11 +332,11 @@ static uint64_t run_inference(void)
 static void print_lap(void)
 {
     const edgeq_port_timer_t *timer = edgeq_port_timer();
-    uint64_t ticks = edgeq_port_ticks();
-    uint64_t hz = timer->ticks_per_second;
-    uint64_t us = (ticks / hz) * 1000000u + ((ticks % hz) * 1000000u) / hz;
+    uint64_t seconds = edgeq_port_ticks();
+    uint64_t fraction = (uint64_t)divmod_u64(&seconds, timer->ticks_per_second) * 1000000u;
+    (void)divmod_u64(&fraction, timer->ticks_per_second);
     out_str("m-lap-us-");
-    out_u64(us);
+    out_u64(seconds * 1000000u + fraction);
     out_end_line();
 }
 
@@ -313,9 +377,13 @@ static void print_results(void)
                 break;
             }
             default: {
+                /* q - zero_point needs 33 bits; hi * 65536 + lo are both exact floats, so their sum
+                 * is (float)(q - zero_point) rounded once, without libgcc's int64 conversion. */
                 int32_t q;
+                int64_t d;
                 memcpy(&q, p + k, sizeof q);
-                v = t.scale * (float)((int64_t)q - t.zero_point);
+                d = (int64_t)q - t.zero_point;
+                v = t.scale * ((float)(int32_t)(d >> 16) * 65536.0f + (float)(int32_t)(d & 0xffff));
                 k += 4u;
                 break;
             }
@@ -340,13 +408,21 @@ static void print_results(void)
     }
 }
 
-static void cmd_name(void)
+static void cmd_timestamp(char **argv, uint32_t argc)
 {
+    UNUSED_ARGS;
+    print_lap();
+}
+
+static void cmd_name(char **argv, uint32_t argc)
+{
+    UNUSED_ARGS;
     out_line("m-name-" DEVICE_NAME "-[" VENDOR_NAME "]");
 }
 
-static void cmd_profile(void)
+static void cmd_profile(char **argv, uint32_t argc)
 {
+    UNUSED_ARGS;
     out_line("m-profile-[" FW_VERSION "]");
     out_str("m-model-[");
     out_str(edgeq_model_name());
@@ -354,8 +430,9 @@ static void cmd_profile(void)
     out_end_line();
 }
 
-static void cmd_help(void)
+static void cmd_help(char **argv, uint32_t argc)
 {
+    UNUSED_ARGS;
     out_line("m-help-[name: print the device name]");
     out_line("m-help-[profile: print the firmware and model version]");
     out_line("m-help-[timestamp: print m-lap-us-N]");
@@ -372,7 +449,7 @@ static void cmd_db(char **argv, uint32_t argc)
         out_error("Command 'db' requires a subcommand");
         return;
     }
-    if (strcmp(argv[1], "load") == 0) {
+    if (same(argv[1], "load")) {
         uint32_t n;
         if (argc != 3u || parse_u32(argv[2], &n) != 0) {
             out_error("Command 'db load' requires the # of bytes");
@@ -399,8 +476,12 @@ static void cmd_db(char **argv, uint32_t argc)
     }
     {
         const char *hex = argv[1];
-        size_t digits = strlen(hex);
+        size_t digits;
         size_t i;
+        int bad_digit = 0;
+        for (digits = 0u; hex[digits] != '\0'; ++digits) {
+            bad_digit |= hex_value(hex[digits]) < 0;
+        }
         if (argc != 2u) {
             out_error("Command 'db' takes one hex string");
             return;
@@ -413,11 +494,9 @@ static void cmd_db(char **argv, uint32_t argc)
             out_error("Insufficent number of hex digits");
             return;
         }
-        for (i = 0u; i < digits; ++i) {
-            if (hex_value(hex[i]) < 0) {
-                out_error("Invalid hex digit");
-                return;
-            }
+        if (bad_digit) {
+            out_error("Invalid hex digit");
+            return;
         }
         if (digits / 2u > (size_t)(g_expected - g_received)) {
             out_str("e-[Too many bytes: ");
@@ -508,8 +587,9 @@ static void cmd_infer(char **argv, uint32_t argc)
     print_results();
 }
 
-static void cmd_results(void)
+static void cmd_results(char **argv, uint32_t argc)
 {
+    UNUSED_ARGS;
     if (!g_have_results) {
         out_error("No results: run 'infer' on a loaded input first");
         return;
@@ -530,13 +610,14 @@ static void print_tensor_layout(const char *kind, uint32_t index, edgeq_tensor_t
     out_str(",scale=");
     out_hex_u32(float_bits(t.scale));
     out_str(",zero_point=");
-    out_i64(t.zero_point);
+    out_i32(t.zero_point);
     out_str("]");
     out_end_line();
 }
 
-static void edgeq_info(void)
+static void edgeq_info(char **argv, uint32_t argc)
 {
+    UNUSED_ARGS;
     const edgeq_port_timer_t *timer = edgeq_port_timer();
     uint32_t i;
 
@@ -579,8 +660,9 @@ static void edgeq_info(void)
     }
 }
 
-static void edgeq_ticks(void)
+static void edgeq_ticks(char **argv, uint32_t argc)
 {
+    UNUSED_ARGS;
     if (g_runs == 0u) {
         out_error("No timed runs yet: run 'infer N W' first");
         return;
@@ -597,8 +679,9 @@ static void edgeq_ticks(void)
     out_end_line();
 }
 
-static void edgeq_profile(void)
+static void edgeq_profile(char **argv, uint32_t argc)
 {
+    UNUSED_ARGS;
     uint64_t total = 0u;
     uint32_t i;
 
@@ -630,24 +713,61 @@ static void edgeq_profile(void)
     out_end_line();
 }
 
+typedef struct {
+    const char *name;
+    uint32_t argc;  /* words including the command's own, 0 when the handler checks them */
+    void (*run)(char **argv, uint32_t argc);
+} command_t;
+
+static const command_t g_edgeq_commands[] = {
+    {"info", 2u, edgeq_info},
+    {"ticks", 2u, edgeq_ticks},
+    {"profile", 2u, edgeq_profile},
+};
+
+/* `word` names the command (argv[0], or argv[1] under "edgeq"). */
+static const command_t *find_command(const command_t *table, uint32_t count, const char *word, uint32_t argc)
+{
+    uint32_t i;
+    for (i = 0u; i < count; ++i) {
+        if (same(table[i].name, word) && (table[i].argc == 0u || table[i].argc == argc)) {
+            return &table[i];
+        }
+    }
+    return NULL;
+}
+
 static void cmd_edgeq(char **argv, uint32_t argc)
 {
-    if (argc == 2u && strcmp(argv[1], "info") == 0) {
-        edgeq_info();
-    } else if (argc == 2u && strcmp(argv[1], "ticks") == 0) {
-        edgeq_ticks();
-    } else if (argc == 2u && strcmp(argv[1], "profile") == 0) {
-        edgeq_profile();
-    } else {
-        out_error("Command 'edgeq' takes one of: info, ticks, profile");
+    const command_t *command = NULL;
+    if (argc >= 2u) {
+        command = find_command(g_edgeq_commands, sizeof g_edgeq_commands / sizeof g_edgeq_commands[0],
+                               argv[1], argc);
     }
+    if (command == NULL) {
+        out_error("Command 'edgeq' takes one of: info, ticks, profile");
+        return;
+    }
+    command->run(argv, argc);
 }
+
+static const command_t g_commands[] = {
+    {"name", 1u, cmd_name},
+    {"profile", 1u, cmd_profile},
+    {"help", 1u, cmd_help},
+    {"timestamp", 1u, cmd_timestamp},
+    {"db", 0u, cmd_db},
+    {"infer", 0u, cmd_infer},
+    {"results", 1u, cmd_results},
+    {"edgeq", 0u, cmd_edgeq},
+};
 
 static void dispatch(char *line)
 {
     char *argv[MAX_ARGS];
     uint32_t argc = 0u;
     char *p = line;
+    const command_t *command;
 
     for (;;) {
         while (*p == ' ') {
@@ -669,28 +789,15 @@ static void dispatch(char *line)
         out_error("Empty command");
         return;
     }
-    if (strcmp(argv[0], "name") == 0 && argc == 1u) {
-        cmd_name();
-    } else if (strcmp(argv[0], "profile") == 0 && argc == 1u) {
-        cmd_profile();
-    } else if (strcmp(argv[0], "help") == 0 && argc == 1u) {
-        cmd_help();
-    } else if (strcmp(argv[0], "timestamp") == 0 && argc == 1u) {
-        print_lap();
-    } else if (strcmp(argv[0], "db") == 0) {
-        cmd_db(argv, argc);
-    } else if (strcmp(argv[0], "infer") == 0) {
-        cmd_infer(argv, argc);
-    } else if (strcmp(argv[0], "results") == 0 && argc == 1u) {
-        cmd_results();
-    } else if (strcmp(argv[0], "edgeq") == 0) {
-        cmd_edgeq(argv, argc);
-    } else {
+    command = find_command(g_commands, sizeof g_commands / sizeof g_commands[0], argv[0], argc);
+    if (command == NULL) {
         out_str("e-[Unknown command: ");
         out_str(argv[0]);
         out_str("]");
         out_end_line();
+        return;
     }
+    command->run(argv, argc);
 }
 
 /* ---- entry points ----------------------------------------------------------------------------- */

@@ -60,8 +60,8 @@ def test_generated_code_compiles_with_strict_warnings(shared_models, tmp_path, m
 
 def test_generated_model_links_only_the_kernels_it_uses(shared_models):
     generated = generate_model(parse(shared_models / "ad01_int8.tflite"))
-    # ad01 is ten FULLY_CONNECTED layers: only the GEMM variant (and the row kernel it calls) is linked.
-    assert set(generated.kernel_sources) == {"variants/edgeq_pointwise_s8.c", "variants/edgeq_gemm_row_s8.c"}
+    # ad01 is ten single-row FULLY_CONNECTED layers: only the direct GEMM row variant is linked.
+    assert set(generated.kernel_sources) == {"variants/edgeq_gemm_rows_direct_s8.c"}
     with use_variants(False):
         assert generate_model(parse(shared_models / "ad01_int8.tflite")).kernel_sources == (
             "reference/edgeq_fully_connected_s8.c",)

@@ -4,7 +4,9 @@ Each emitter here is a `register_variant`: it returns None when the op does not 
 emitter (conv.py, fully_connected.py: the reference kernels) runs it instead. The variants
 (firmware/kernels/variants/, layouts in edgeq_kernels_packed.h) are:
 
-* FULLY_CONNECTED and 1x1 stride-1 CONV_2D → `edgeq_pointwise_s8`, a GEMM over packed int16 weights;
+* FULLY_CONNECTED and 1x1 stride-1 CONV_2D → `edgeq_pointwise_s8`, a GEMM over packed int8 weights
+  (input rows expanded to int16 in scratch); with fewer than 4 rows and not in place,
+  `edgeq_gemm_rows_direct_s8` (the same GEMM sign-extending the input in registers, no scratch);
 * other CONV_2D with dilation 1 → `edgeq_conv2d_im2col_s8` (im2col from a zero-point-padded row ring,
   which also covers first layers with 1-3 input channels: the depth is padded to whole words);
 * DEPTHWISE_CONV_2D with multiplier 1, dilation 1 and channels a multiple of 4 →
@@ -37,6 +39,7 @@ from edgeq.codegen.quantize import quantize_multiplier
 ACC_LIMIT = 1 << 30
 _GEMM = ("variants/edgeq_gemm_row_s8.c",)
 _RING = ("variants/edgeq_ring_load_s8.c",)
+_GEMM_DIRECT = ("variants/edgeq_gemm_rows_direct_s8.c",)
 
 
 def _round4(n: int) -> int:
@@ -90,13 +93,15 @@ def _quant(ctx: OpContext, weights_2d: np.ndarray, fc_rounding: bool):
     return padded_bias, requant, {"act_min": act_min, "act_max": act_max}, in_zp
 
 
-def _pack_gemm(w: np.ndarray) -> np.ndarray:
-    """[N][K] int8 → int8 bytes in the pair layout of edgeq_kernels_packed.h."""
+def _pack_gemm(w: np.ndarray, pairs: int = 2) -> np.ndarray:
+    """[N][K] int8 → int8 bytes in the pair layout of edgeq_kernels_packed.h: blocks of `pairs` channel
+    pairs (2 for the expanded-input kernels, 4 for edgeq_gemm_rows_direct_s8)."""
     n, k = w.shape
-    padded = np.zeros((_round4(n), _round4(k)), dtype=np.int64)
+    block = 2 * pairs
+    padded = np.zeros(((n + block - 1) // block * block, _round4(k)), dtype=np.int64)
     padded[:n, :k] = w
-    # channel 4b + 2q + h (h = 0: hi, 1: lo), depth 4g + 2s + t (word j = 2g + t, s picks k0/k1)
-    six = padded.reshape(padded.shape[0] // 4, 2, 2, padded.shape[1] // 4, 2, 2)  # [b][q][h][g][s][t]
+    # channel block*b + 2q + h (h = 0: hi, 1: lo), depth 4g + 2s + t (word j = 2g + t, s picks k0/k1)
+    six = padded.reshape(padded.shape[0] // block, pairs, 2, padded.shape[1] // 4, 2, 2)  # [b][q][h][g][s][t]
     six = six.copy()
     six[:, :, 1] += 128  # the lo channel, offset to unsigned (the kernel subtracts 128 * sum(x))
     six = six[:, :, ::-1]  # byte order within a half: lo first
@@ -133,6 +138,18 @@ def _pointwise(ctx: OpContext, w2d: np.ndarray, rows: int, depth: int, fc_roundi
     bias, requant, fields, _ = quant
     channels = w2d.shape[0]
     words = _round4(depth) // 4
+    if rows < 4 and not inplace:
+        # No 4-row tile to share weight loads: read the input directly instead of expanding it into
+        # scratch (which would be twice the input and often the arena's largest buffer).
+        text, arrays = _packed_struct(ctx, channels, words, _pack_gemm(w2d, pairs=4), bias, requant, fields)
+        return KernelCall(
+            statements=(
+                text,
+                f"edgeq_gemm_rows_direct_s8(&packed, {rows}, {depth}, {ctx.input_ptr(0)}, {ctx.output_ptr()});",
+            ),
+            kernels=_GEMM_DIRECT,
+            arrays=arrays,
+        )
     text, arrays = _packed_struct(ctx, channels, words, _pack_gemm(w2d), bias, requant, fields)
     scratch = (4 if rows >= 4 else 1) * words * 8
     return KernelCall(

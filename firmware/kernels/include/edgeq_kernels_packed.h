@@ -67,6 +67,12 @@ void edgeq_gemm_tile4_s8(const edgeq_packed_s8_t *p, const uint32_t *xq, const i
 void edgeq_pointwise_s8(const edgeq_packed_s8_t *p, int32_t rows, int32_t depth, const int8_t *input,
                         int8_t *output, void *scratch);
 
+/* GEMM rows read directly from the int8 input (no expansion, no scratch; not in place), for
+ * FULLY_CONNECTED with fewer than four rows, where the 4-row tile has nothing to share. Its weights
+ * come in blocks of four pairs (8 channels) instead of two: see edgeq_gemm_rows_direct_s8.c. */
+void edgeq_gemm_rows_direct_s8(const edgeq_packed_s8_t *p, int32_t rows, int32_t depth, const int8_t *input,
+                               int8_t *output);
+
 /* CONV_2D (dilation 1) as im2col + GEMM over a ring of filter_h zero-point-padded input rows.
  * Scratch: edgeq_ring_row_bytes(g) * filter_h + depth_words * 4 + (output_w >= 4 ? 4 : 1) *
  * depth_words * 8. */
