@@ -4,8 +4,8 @@ Two moments decide whether a mode runs on a target:
   1. before converting — `plan_modes` checks the user's inputs: a mode that needs data the user did not
      give (QAT without training data) is refused with the option to add; nothing is guessed;
   2. after converting — `device_issue` asks the MCU support table (`edgeq.ir.mcu_support`) about the real
-     converted graph, so the reason a board cannot run fp16, dynamic-range, int16x8 or int4 models is the
-     runtime's own, naming the operator, not a hard-coded list that could drift from the kernels.
+     converted graph, so the reason a board cannot run a model (fp16 weights, dynamic-range operators,
+     int4 FULLY_CONNECTED, an int16 operator without a kernel) is the runtime's own, naming the operator, not a hard-coded list that could drift from the kernels.
 Phones and the host run every TFLite model, so only step 1 applies to them.
 """
 from __future__ import annotations
