@@ -24,23 +24,23 @@ SUPPORTED_OPS: Mapping[str, frozenset[str]] = MappingProxyType({
     "FULLY_CONNECTED": _INT8_INT16_FLOAT,
     "AVERAGE_POOL_2D": _INT8_INT16_FLOAT,
     "MAX_POOL_2D": _INT8_INT16_FLOAT,
-    "ADD": _INT8_FLOAT,
-    "SUB": _INT8_FLOAT,
-    "MUL": _INT8_FLOAT,
-    "MEAN": _INT8_FLOAT,
+    "ADD": _INT8_INT16_FLOAT,
+    "SUB": _INT8_INT16_FLOAT,
+    "MUL": _INT8_INT16_FLOAT,
+    "MEAN": _INT8_INT16_FLOAT,
     "SOFTMAX": _INT8_INT16_FLOAT,
-    "LOGISTIC": _INT8_FLOAT,
-    "TANH": _INT8_FLOAT,
-    "RELU": _INT8_FLOAT,
-    "RELU6": _INT8_FLOAT,
-    "LEAKY_RELU": _INT8_FLOAT,
+    "LOGISTIC": _INT8_INT16_FLOAT,
+    "TANH": _INT8_INT16_FLOAT,
+    "RELU": _INT8_INT16_FLOAT,
+    "RELU6": _INT8_INT16_FLOAT,
+    "LEAKY_RELU": _INT8_INT16_FLOAT,
     "HARD_SWISH": _INT8_FLOAT,
-    "PAD": _INT8_FLOAT,
-    "CONCATENATION": _INT8_FLOAT,
+    "PAD": _INT8_INT16_FLOAT,
+    "CONCATENATION": _INT8_INT16_FLOAT,
     "RESHAPE": _INT8_INT16_FLOAT,
     "SQUEEZE": _INT8_INT16_FLOAT,
     "EXPAND_DIMS": _INT8_INT16_FLOAT,
-    "QUANTIZE": frozenset({"int8", "uint8", "float32"}),
+    "QUANTIZE": frozenset({"int8", "uint8", "int16", "float32"}),  # int16: → int16 only
     "DEQUANTIZE": frozenset({"int8", "uint8", "int16"}),
 })
 
@@ -102,6 +102,12 @@ def _op_issue(graph: Graph, op: Op) -> SupportIssue | None:
         if out not in ("int8", "int16"):
             return SupportIssue(op.index, op.opcode, f"QUANTIZE float32 → {out} is not supported "
                                 "(float32 → int8 or int16 only)", "convert with `--mode int8`")
+    if op.opcode == "QUANTIZE" and dtype == "int16" and op.outputs:
+        out = graph.tensors[op.outputs[0]].dtype
+        if out != "int16":
+            return SupportIssue(op.index, op.opcode, f"QUANTIZE int16 → {out} is not supported (int16 → int16 "
+                                "only; mixed int8/int16 models are not verified against TFLite Micro yet)",
+                                "convert the whole model with `--mode int16x8`")
     if op.opcode in _WEIGHTED and len(op.inputs) > 1 and op.inputs[1] >= 0:
         weights = graph.tensors[op.inputs[1]]
         expected = {"int8": ("int8", "int4") if op.opcode == "CONV_2D" else ("int8",), "int16": ("int8",),

@@ -3,8 +3,9 @@
 The digits CNN (CONV_2D, MAX_POOL_2D, RESHAPE, FULLY_CONNECTED, SOFTMAX, float I/O through QUANTIZE and
 DEQUANTIZE) converted by `edgeq convert --mode int16x8` runs on real digits images through
 `edgeq.compile_host(..., sanitize=True)` (ASan + UBSan) and is compared with TFLM element for element.
-The one-operator zoo's int16x8 cases are in test_zoo.py. int16 operators without a kernel stay refused
-with the reason, before any code is generated.
+The one-operator zoo's int16x8 cases (every int16 operator: convolutions, pools, SOFTMAX, ADD, SUB, MUL,
+MEAN, PAD, CONCATENATION with its QUANTIZE int16 -> int16, RELU, RELU6, LEAKY_RELU, LOGISTIC, TANH) are in
+test_zoo.py. int16 operators without a kernel stay refused with the reason, before any code is generated.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 
 import edgeq
 from convert_fixtures import digits, digits_converted  # noqa: F401  (session fixtures: trained CNN, conversions)
+from edgeq.codegen import generate_model
 from edgeq.errors import EdgeqError
 from edgeq.ir import Graph, Op, QuantParams, Tensor, parse
 from edgeq.ir.support import mcu_support, require_mcu_support
@@ -52,13 +54,30 @@ def _tensor(index: int, dtype: str, shape=(1, 4), data=None, scale=0.01) -> Tens
     return Tensor(index, f"t{index}", tuple(shape), dtype, QuantParams((scale,), (0,)), data)
 
 
-def test_int16_add_is_refused_with_the_reason():
-    graph = Graph(tensors=(_tensor(0, "int16"), _tensor(1, "int16"), _tensor(2, "int16")),
-                  ops=(Op(0, "ADD", (0, 1), (2,)),), inputs=(0, 1), outputs=(2,))
+def test_int16_hard_swish_is_refused_with_the_reason():
+    # The converter cannot quantize HARD_SWISH to 16x8, so no kernel could be checked against TFLM.
+    graph = Graph(tensors=(_tensor(0, "int16"), _tensor(1, "int16")),
+                  ops=(Op(0, "HARD_SWISH", (0,), (1,)),), inputs=(0,), outputs=(1,))
     issues = mcu_support(graph)
-    assert len(issues) == 1 and "ADD with int16 activations is not supported" in issues[0].reason
-    with pytest.raises(EdgeqError, match="operator 0 \\(ADD\\)"):
+    assert len(issues) == 1 and "HARD_SWISH with int16 activations is not supported" in issues[0].reason
+    with pytest.raises(EdgeqError, match="operator 0 \\(HARD_SWISH\\)"):
         require_mcu_support(graph)
+
+
+def test_int16_to_int8_quantize_is_refused_with_the_reason():
+    graph = Graph(tensors=(_tensor(0, "int16"), _tensor(1, "int8")),
+                  ops=(Op(0, "QUANTIZE", (0,), (1,)),), inputs=(0,), outputs=(1,))
+    issues = mcu_support(graph)
+    assert len(issues) == 1 and "QUANTIZE int16 → int8 is not supported" in issues[0].reason
+
+
+def test_int16_add_with_a_zero_point_is_refused_before_code_is_written():
+    tensors = (_tensor(0, "int16"), _tensor(1, "int16"),
+               Tensor(2, "t2", (1, 4), "int16", QuantParams((0.01,), (5,)), None))
+    graph = Graph(tensors=tensors, ops=(Op(0, "ADD", (0, 1), (2,)),), inputs=(0, 1), outputs=(2,))
+    assert mcu_support(graph) == ()
+    with pytest.raises(EdgeqError, match="zero point 5"):
+        generate_model(graph)
 
 
 @pytest.mark.parametrize("weights, bias, reason", [

@@ -29,7 +29,8 @@ def _case(name: str, inputs: list, layers: list, expect: tuple[str, ...], *, com
     return spec
 
 
-# Cases whose operators edgeq also runs with int16 activations get an int16x8 variant (int16 I/O).
+# Cases whose operators edgeq also runs with int16 activations get an int16x8 variant (int16 I/O); the
+# converter cannot quantize HARD_SWISH to 16x8, so its cases have none.
 I16 = ("int8", "fp32", "int16x8")
 
 IMG = [9, 9, 3]       # odd size so SAME padding is asymmetric at stride 2
@@ -82,44 +83,48 @@ CASES: tuple[dict, ...] = (
     _case("avgpool_3x2_s2_same_relu", [IMG5], [L("AveragePooling2D", pool_size=(3, 2), strides=2,
                                                  padding="same"), L("ReLU")], ("AVERAGE_POOL_2D",), variants=I16),
     # Element-wise binary ops on two inputs of the same shape (different scales and zero points)
-    _case("add", [ACT, ACT], [], ("ADD",), combine=["Add", {}]),
-    _case("add_relu", [ACT, ACT], [L("ReLU")], ("ADD",), combine=["Add", {}]),
-    _case("sub", [ACT, ACT], [], ("SUB",), combine=["Subtract", {}]),
-    _case("sub_relu6", [ACT, ACT], [L("ReLU", max_value=6.0)], ("SUB",), combine=["Subtract", {}]),
-    _case("mul", [ACT, ACT], [], ("MUL",), combine=["Multiply", {}]),
-    _case("mul_relu", [ACT, ACT], [L("ReLU")], ("MUL",), combine=["Multiply", {}]),
+    _case("add", [ACT, ACT], [], ("ADD",), combine=["Add", {}], variants=I16),
+    _case("add_relu", [ACT, ACT], [L("ReLU")], ("ADD",), combine=["Add", {}], variants=I16),
+    _case("sub", [ACT, ACT], [], ("SUB",), combine=["Subtract", {}], variants=I16),
+    _case("sub_relu6", [ACT, ACT], [L("ReLU", max_value=6.0)], ("SUB",), combine=["Subtract", {}],
+          variants=I16),
+    _case("mul", [ACT, ACT], [], ("MUL",), combine=["Multiply", {}], variants=I16),
+    _case("mul_relu", [ACT, ACT], [L("ReLU")], ("MUL",), combine=["Multiply", {}], variants=I16),
     # MEAN over H, W
-    _case("mean_hw_keepdims", [IMG5], [L("GlobalAveragePooling2D", keepdims=True)], ("MEAN",)),
-    _case("mean_hw", [IMG], [L("GlobalAveragePooling2D")], ("MEAN",)),
+    _case("mean_hw_keepdims", [IMG5], [L("GlobalAveragePooling2D", keepdims=True)], ("MEAN",), variants=I16),
+    _case("mean_hw", [IMG], [L("GlobalAveragePooling2D")], ("MEAN",), variants=I16),
     # Activations
     _case("softmax_1d", [[10]], [L("Softmax")], ("SOFTMAX",), variants=I16),
     _case("softmax_4d", [ACT], [L("Softmax")], ("SOFTMAX",), variants=I16),
-    _case("logistic", [ACT], [L("Activation", activation="sigmoid")], ("LOGISTIC",)),
-    _case("logistic_1d", [[37]], [L("Activation", activation="sigmoid")], ("LOGISTIC",)),
-    _case("tanh", [ACT], [L("Activation", activation="tanh")], ("TANH",)),
-    _case("tanh_1d", [[37]], [L("Activation", activation="tanh")], ("TANH",)),
-    _case("relu", [ACT], [L("ReLU")], ("RELU",)),
-    _case("relu6", [ACT], [L("ReLU", max_value=6.0)], ("RELU6",)),
-    _case("leaky_relu_0p2", [ACT], [L("LeakyReLU", negative_slope=0.2)], ("LEAKY_RELU",)),
-    _case("leaky_relu_0p01", [[37]], [L("LeakyReLU", negative_slope=0.01)], ("LEAKY_RELU",)),
+    _case("logistic", [ACT], [L("Activation", activation="sigmoid")], ("LOGISTIC",), variants=I16),
+    _case("logistic_1d", [[37]], [L("Activation", activation="sigmoid")], ("LOGISTIC",), variants=I16),
+    _case("tanh", [ACT], [L("Activation", activation="tanh")], ("TANH",), variants=I16),
+    _case("tanh_1d", [[37]], [L("Activation", activation="tanh")], ("TANH",), variants=I16),
+    _case("relu", [ACT], [L("ReLU")], ("RELU",), variants=I16),
+    _case("relu6", [ACT], [L("ReLU", max_value=6.0)], ("RELU6",), variants=I16),
+    _case("leaky_relu_0p2", [ACT], [L("LeakyReLU", negative_slope=0.2)], ("LEAKY_RELU",), variants=I16),
+    _case("leaky_relu_0p01", [[37]], [L("LeakyReLU", negative_slope=0.01)], ("LEAKY_RELU",), variants=I16),
     _case("hard_swish", [ACT], [OPS("hard_swish")], ("HARD_SWISH",)),
     _case("hard_swish_1d", [[37]], [OPS("hard_swish")], ("HARD_SWISH",)),
     # Extreme input scales (calibration data scaled by data_range): saturation radii, SOFTMAX's capped
     # multiplier, HARD_SWISH's left- and right-shifting "relu-ish" paths.
     _case("softmax_wide", [[16]], [L("Softmax")], ("SOFTMAX",), variants=("int8", "int16x8"), data_range=40.0),
-    _case("logistic_wide", [ACT], [L("Activation", activation="sigmoid")], ("LOGISTIC",), variants=("int8",),
-          data_range=40.0),
-    _case("tanh_wide", [ACT], [L("Activation", activation="tanh")], ("TANH",), variants=("int8",),
+    _case("logistic_wide", [ACT], [L("Activation", activation="sigmoid")], ("LOGISTIC",),
+          variants=("int8", "int16x8"), data_range=40.0),
+    _case("tanh_wide", [ACT], [L("Activation", activation="tanh")], ("TANH",), variants=("int8", "int16x8"),
           data_range=40.0),
     _case("hard_swish_wide", [ACT], [OPS("hard_swish")], ("HARD_SWISH",), variants=("int8",), data_range=40.0),
     _case("hard_swish_narrow", [ACT], [OPS("hard_swish")], ("HARD_SWISH",), variants=("int8",),
           data_range=0.05),
     # Data movement
-    _case("pad_2d", [IMG5], [L("ZeroPadding2D", padding=((1, 2), (2, 1)))], ("PAD",)),
-    _case("concat_channels", [[4, 4, 3], [4, 4, 5]], [], ("CONCATENATION",), combine=["Concatenate", {}]),
+    _case("pad_2d", [IMG5], [L("ZeroPadding2D", padding=((1, 2), (2, 1)))], ("PAD",), variants=I16),
+    # int16x8 CONCATENATION: the converter requantizes one input (QUANTIZE int16 -> int16) to a shared scale.
+    _case("concat_channels", [[4, 4, 3], [4, 4, 5]], [], ("CONCATENATION",), combine=["Concatenate", {}],
+          variants=I16),
     _case("concat_width", [[4, 3, 6], [4, 5, 6]], [], ("CONCATENATION",),
-          combine=["Concatenate", {"axis": 2}]),
-    _case("reshape_relu", [[4, 6]], [L("Reshape", target_shape=(3, 8)), L("ReLU")], ("RESHAPE", "RELU")),
+          combine=["Concatenate", {"axis": 2}], variants=I16),
+    _case("reshape_relu", [[4, 6]], [L("Reshape", target_shape=(3, 8)), L("ReLU")], ("RESHAPE", "RELU"),
+          variants=I16),
     # The converter folds squeeze/expand_dims into RESHAPE; `rewrite` restores the original operator.
     _case("squeeze_tanh", [[1, 6, 5]], [OPS("squeeze", axis=1), L("Activation", activation="tanh")],
           ("SQUEEZE", "TANH"), rewrite=["SQUEEZE", 1]),

@@ -61,7 +61,7 @@ CTYPES = {"int8_t": np.int8, "uint8_t": np.uint8, "int16_t": np.int16, "int32_t"
 ALIAS_OPS = frozenset({"RESHAPE", "SQUEEZE", "EXPAND_DIMS"})
 
 _EMITTER_MODULES = ("conv", "fully_connected", "pool", "elementwise", "reduce", "shape", "quantize_ops",
-                    "activations", "dsp_variants", "int16")
+                    "activations", "dsp_variants", "int16", "int16_elementwise")
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,55 @@ void edgeq_quantize_f32_s16(int32_t count, float scale, int32_t zero_point, cons
 void edgeq_dequantize_s16_f32(int32_t count, double scale, int32_t zero_point, const int16_t *input,
                               float *output);
 
+/*
+ * Element-wise and data-movement kernels. int16 activations have zero point 0 wherever TFLM requires it
+ * (ADD/SUB/MUL/RELU/LOGISTIC/TANH check it at generation time); the parameter structs are the int8
+ * kernels' (edgeq_kernels.h, edgeq_activations.h) with int16 bounds. Every element-wise kernel below
+ * (ADD, SUB, MUL, RELU, RELU6, LEAKY_RELU, LOGISTIC, TANH, same-type QUANTIZE) works with output == input.
+ */
+
+/* ADD/SUB int16: TFLite's general path with left_shift 15 (no power-of-two shortcut in TFLM). */
+void edgeq_add_s16(const edgeq_broadcast_t *shape, const edgeq_add_params_s8_t *params, const int16_t *input1,
+                   const int16_t *input2, int16_t *output);
+void edgeq_sub_s16(const edgeq_broadcast_t *shape, const edgeq_add_params_s8_t *params, const int16_t *input1,
+                   const int16_t *input2, int16_t *output);
+/* MUL int16: requant(x1 * x2) (zero points 0), clamped to act_min/act_max. */
+void edgeq_mul_s16(const edgeq_broadcast_t *shape, const edgeq_mul_params_s8_t *params, const int16_t *input1,
+                   const int16_t *input2, int16_t *output);
+
+/* MEAN int16 (QuantizedMeanOrSum, as edgeq_mean_s8); inner_count * 65535 < 2^31. */
+void edgeq_mean_s16(const edgeq_reduce_geom_t *geom, const edgeq_mean_params_s8_t *params, const int16_t *input,
+                    int16_t *output);
+
+/* PAD / CONCATENATION int16: pure data movement (same quantization in and out). */
+void edgeq_pad_s16(const edgeq_pad_geom_t *geom, int16_t pad_value, const int16_t *input, int16_t *output);
+void edgeq_concat_s16(int32_t outer, int32_t num_inputs, const int16_t *const *inputs, const int32_t *copy_sizes,
+                      int16_t *output);
+
+/* RELU (requantizing, act_min = max(-32768, zp_out)), RELU6 (clamp to [lower, upper] in the input's
+ * domain), LEAKY_RELU (identity / alpha requantization): TFLM's int16 instantiations of the int8 code. */
+void edgeq_relu_s16(const edgeq_relu_params_s8_t *params, int32_t size, const int16_t *input, int16_t *output);
+void edgeq_relu6_s16(int32_t lower, int32_t upper, int32_t size, const int16_t *input, int16_t *output);
+void edgeq_leaky_relu_s16(const edgeq_leaky_relu_params_s8_t *params, int32_t size, const int16_t *input,
+                          int16_t *output);
+
+/*
+ * LOGISTIC / TANH int16 -> int16 (output scale 2^-15, zero points 0): TFLM's table interpolation. The
+ * input is rescaled by (x * input_multiplier + 2^(input_left_shift-1)) >> input_left_shift to 1/(3 * 4096)
+ * per step (input_multiplier <= 32767, input_left_shift in [0, 31]; a power-of-two input scale arrives
+ * as multiplier 3, shift 0). Both read edgeq_sigmoid_table_u16 (reference/edgeq_sigmoid_table_s16.c).
+ */
+extern const uint16_t edgeq_sigmoid_table_u16[256];
+void edgeq_logistic_s16(int32_t input_multiplier, int32_t input_left_shift, int32_t size, const int16_t *input,
+                        int16_t *output);
+void edgeq_tanh_s16(int32_t input_multiplier, int32_t input_left_shift, int32_t size, const int16_t *input,
+                    int16_t *output);
+
+/* QUANTIZE int16 -> int16 (TFLite's Requantize): requant(x - input_zero_point) + output_zero_point,
+ * clamped to int16. */
+void edgeq_quantize_s16_s16(int32_t count, const edgeq_requant_params_t *params, const int16_t *input,
+                            int16_t *output);
+
 #ifdef __cplusplus
 }
 #endif
