@@ -199,7 +199,8 @@ def conv_packed(ctx: OpContext) -> KernelCall | None:
         ),
         kernels=("variants/edgeq_conv2d_im2col_s8.c",) + _GEMM + _RING,
         arrays=arrays,
-        scratch_bytes=ring * geom["filter_h"] + words * 4 + (4 if geom["output_w"] >= 4 else 1) * words * 8,
+        scratch_bytes=ring * geom["filter_h"] + words * 4
+        + (4 if geom["output_h"] * geom["output_w"] >= 4 else 1) * words * 8,
         inplace=_same_shape(ctx),
     )
 

@@ -74,8 +74,8 @@ void edgeq_gemm_rows_direct_s8(const edgeq_packed_s8_t *p, int32_t rows, int32_t
                                int8_t *output);
 
 /* CONV_2D (dilation 1) as im2col + GEMM over a ring of filter_h zero-point-padded input rows.
- * Scratch: edgeq_ring_row_bytes(g) * filter_h + depth_words * 4 + (output_w >= 4 ? 4 : 1) *
- * depth_words * 8. */
+ * Scratch: edgeq_ring_row_bytes(g) * filter_h + depth_words * 4 + (output_h * output_w >= 4 ? 4 : 1)
+ * * depth_words * 8. */
 void edgeq_conv2d_im2col_s8(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t *p, int32_t pad_value,
                             const int8_t *input, int8_t *output, void *scratch);
 

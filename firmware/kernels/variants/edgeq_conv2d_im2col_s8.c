@@ -1,9 +1,13 @@
 /*
  * CONV_2D (dilation 1) as im2col + packed GEMM: each output pixel's filter window (filter_h runs of
  * filter_w * input_c bytes from the zero-point-padded row ring, in the filter's [fy][fx][ic] order) is
- * expanded to int16 pairs in scratch, four pixels of an output row at a time for the 4-row GEMM tile.
+ * expanded to int16 pairs in scratch, four pixels at a time for the 4-row GEMM tile. A tile may span
+ * output rows (the window is expanded while its row's ring is loaded, the tile runs when its fourth
+ * pixel is in), so an output width that is not a multiple of 4 (kws: 5) still runs every pixel through
+ * the tile except the image's last (output_h * output_w) % 4, which take the single-row GEMM.
  * Runs whose length is a multiple of 4 are expanded straight from the ring; others are gathered into a
- * byte column first. Safe in place (see edgeq_ring_load_s8.c).
+ * byte column first. Safe in place (see edgeq_ring_load_s8.c): a tile's outputs are written after the
+ * ring rows of its last pixel are loaded, which only delays writes to rows the ring already holds.
  */
 #include <string.h>
 
@@ -41,6 +45,7 @@ void edgeq_conv2d_im2col_s8(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t 
     uint32_t *xq = (uint32_t *)(void *)(col + p->depth_words * 4);
     const int32_t step = g->stride_w * g->input_c;
     const int32_t n_ch = p->channels;
+    const int32_t tiled = (g->output_h * g->output_w) & ~3; /* pixels that go through the 4-row tile */
     int32_t b, oy, ox, i;
     /* Bytes past the window's depth stay zero: their weights are zero, and the input sum must not see
      * them. */
@@ -49,21 +54,39 @@ void edgeq_conv2d_im2col_s8(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t 
         const int8_t *image = input + b * g->input_h * g->input_w * g->input_c;
         int8_t *out = output + b * g->output_h * g->output_w * g->output_c;
         int32_t next_row = 0;
+        int32_t pending = 0; /* pixels of a tile begun on an earlier output row */
+        int32_t sums[4];
         for (oy = 0; oy < g->output_h; ++oy) {
             const int32_t slot0 = (oy * g->stride_h) % g->filter_h; /* slot of row oy*stride - pad_top */
+            const int32_t row_start = oy * g->output_w;             /* index of pixel (oy, 0) */
             edgeq_ring_load_s8(g, pad_value, image, ring, oy, &next_row);
-            for (ox = 0; ox + 4 <= g->output_w; ox += 4) {
-                int32_t sums[4];
+            /* Complete the pending tile (tiles start at multiples of 4 below `tiled`, so it fits). */
+            for (ox = 0; pending != 0 && ox < g->output_w; ++ox) {
+                sums[pending] = expand_window(g, p, ring, slot0, ox * step, col, xq + pending, 4);
+                if (++pending == 4) {
+                    edgeq_gemm_tile4_s8(p, xq, sums, out);
+                    out += 4 * n_ch;
+                    pending = 0;
+                }
+            }
+            for (; ox + 4 <= g->output_w && row_start + ox < tiled; ox += 4) {
                 for (i = 0; i < 4; ++i) {
                     sums[i] = expand_window(g, p, ring, slot0, (ox + i) * step, col, xq + i, 4);
                 }
                 edgeq_gemm_tile4_s8(p, xq, sums, out);
                 out += 4 * n_ch;
             }
+            /* Fewer than 4 pixels left in the row: begin a tile the next rows complete, or, past
+             * `tiled`, the single-row GEMM. */
             for (; ox < g->output_w; ++ox) {
-                const int32_t sum = expand_window(g, p, ring, slot0, ox * step, col, xq, 1);
-                edgeq_gemm_row_s8(p, xq, sum, out);
-                out += n_ch;
+                if (row_start + ox < tiled) {
+                    sums[pending] = expand_window(g, p, ring, slot0, ox * step, col, xq + pending, 4);
+                    ++pending;
+                } else {
+                    const int32_t sum = expand_window(g, p, ring, slot0, ox * step, col, xq, 1);
+                    edgeq_gemm_row_s8(p, xq, sum, out);
+                    out += n_ch;
+                }
             }
         }
     }
