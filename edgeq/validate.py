@@ -2,8 +2,8 @@
 
 Pieces, usable on their own (the emulator and board paths reuse them with another Transport):
 - `load_samples(spec, inputs_info, seed)`: `FILE.npz` (key `x`, else the first array; a multi-input model
-  takes the arrays in file order; float data for an integer input is quantized with its scale and zero
-  point) or `random:N` (seeded, uniform over the input dtype's range; [-1, 1) for float inputs).
+  takes the arrays in file order), `FILE.npy` (one array: single-input models), float data for an integer
+  input quantized with its scale and zero point; or `random:N` (`edgeq.reference.batch.random_array`).
 - `run_on_device(client, batches, outputs_info)`: every sample through the DUT protocol, exact output bytes.
 - `compare(device, reference, arena_bytes)`: the JSON report (keys are a stable contract).
 - `validate_build(build_dir, spec, seed)`: the host program of an `edgeq build` directory against TFLM.
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import shutil
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -20,12 +21,11 @@ from typing import Callable, Sequence
 import numpy as np
 
 from edgeq.errors import EdgeqError
-from edgeq.reference.batch import TensorInfo, as_batches
+from edgeq.reference.batch import INT_RANGES as _INT_RANGES, TensorInfo, as_batches, random_array
 from edgeq.transport.base import Transport
 from edgeq.transport.client import DutClient
 
 _RANDOM = re.compile(r"random:(\d+)")
-_INT_RANGES = {"int8": (-128, 127), "uint8": (0, 255), "int16": (-32768, 32767), "int32": (-(2**31), 2**31 - 1)}
 
 
 @dataclass(frozen=True)
@@ -63,42 +63,50 @@ def _quantize_if_float(array: np.ndarray, info: TensorInfo) -> np.ndarray:
 
 def load_samples(spec: str, inputs_info: Sequence[TensorInfo], seed: int = 0) -> list[np.ndarray]:
     """One (N, *shape) array per model input."""
-    m = _RANDOM.fullmatch(spec)
-    if m:
+    if spec.startswith("random:"):
+        m = _RANDOM.fullmatch(spec)
+        if not m:
+            raise EdgeqError(f"--data {spec}: random:N needs an integer N", "e.g. --data random:50")
         n = int(m.group(1))
         if n < 1:
             raise EdgeqError("random:N needs N >= 1", "e.g. --data random:50")
         rng = np.random.default_rng(seed)
-        arrays = []
-        for info in inputs_info:
-            shape = (n, *info.shape)
-            if info.dtype in _INT_RANGES:
-                lo, hi = _INT_RANGES[info.dtype]
-                arrays.append(rng.integers(lo, hi, size=shape, endpoint=True, dtype=np.int64).astype(info.dtype))
-            elif info.dtype == "float32":
-                arrays.append(rng.uniform(-1.0, 1.0, size=shape).astype(np.float32))
-            else:
-                raise EdgeqError(f"cannot generate random {info.dtype} inputs", "pass --data FILE.npz")
-        return as_batches(arrays, inputs_info)
+        return as_batches([random_array(rng, (n, *info.shape), info.dtype) for info in inputs_info], inputs_info)
     path = Path(spec)
+    if path.is_dir():
+        raise EdgeqError(f"--data {spec} is a directory", "pass a file: FILE.npz (key `x`), FILE.npy, or random:N")
     if not path.is_file():
-        raise EdgeqError(f"data not found: {spec}", "pass --data FILE.npz (key `x`) or --data random:N")
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            keys = list(data.keys())
-            if not keys:
-                raise EdgeqError(f"{path} holds no arrays", "save the inputs with np.savez(path, x=inputs)")
-            if len(inputs_info) == 1:
-                arrays = [data["x"] if "x" in keys else data[keys[0]]]
-            else:
-                if len(keys) < len(inputs_info):
-                    raise EdgeqError(f"{path} holds {len(keys)} arrays, the model has {len(inputs_info)} inputs",
-                                     "store one array per model input, in input order")
-                arrays = [data[k] for k in keys[:len(inputs_info)]]
-    except (OSError, ValueError) as err:
-        raise EdgeqError(f"cannot read {path} as .npz: {err}", "save the inputs with np.savez(path, x=inputs)") from None
+        raise EdgeqError(f"data not found: {spec}", "pass --data FILE.npz (key `x`), FILE.npy or random:N")
+    arrays = _read_arrays(path, len(inputs_info))
     arrays = [_quantize_if_float(np.asarray(a), info) for a, info in zip(arrays, inputs_info)]
     return as_batches(arrays, inputs_info)
+
+
+def _read_arrays(path: Path, n_inputs: int) -> list[np.ndarray]:
+    """One array per model input from a .npy (a single array) or .npz file."""
+    hint = "save the inputs with np.savez(path, x=inputs) (or np.save for a single-input model)"
+    try:
+        obj = np.load(path, allow_pickle=False)
+    except (OSError, ValueError, EOFError) as err:
+        raise EdgeqError(f"cannot read {path} as .npz or .npy: {err}", hint) from None
+    if isinstance(obj, np.ndarray):  # np.load gives a .npy's array itself, an .npz's archive otherwise
+        if n_inputs != 1:
+            raise EdgeqError(f"{path} holds one array, the model has {n_inputs} inputs",
+                             "store one array per model input, in input order, with np.savez")
+        return [obj]
+    try:
+        with obj as data:
+            keys = list(data.keys())
+            if not keys:
+                raise EdgeqError(f"{path} holds no arrays", hint)
+            if n_inputs == 1:
+                return [data["x"] if "x" in keys else data[keys[0]]]
+            if len(keys) < n_inputs:
+                raise EdgeqError(f"{path} holds {len(keys)} arrays, the model has {n_inputs} inputs",
+                                 "store one array per model input, in input order")
+            return [data[k] for k in keys[:n_inputs]]
+    except (OSError, ValueError, EOFError) as err:
+        raise EdgeqError(f"cannot read {path} as .npz: {err}", hint) from None
 
 
 def run_on_device(client: DutClient, batches: Sequence[np.ndarray], outputs_info: Sequence[TensorInfo],
@@ -178,13 +186,16 @@ def validate_build(model_or_dir: Path, spec: str, seed: int = 0, target: str | N
 
     model_or_dir = Path(model_or_dir)
     on_device = bool(emulate or port or board)
+    keep: list[Path] = []  # a temporary build kept for the user to read its logs after a device failure
     with contextlib.ExitStack() as stack:
         if model_or_dir.is_dir():
             build_dir = model_or_dir
         elif model_or_dir.is_file():
             if target is None:
                 raise EdgeqError("a .tflite needs --target to be built", "pass --target CORE (e.g. cortex-m4)")
-            tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="edgeq-validate-")))
+            tmp = Path(tempfile.mkdtemp(prefix="edgeq-validate-"))
+            # registered first, so it runs last: after the transport has closed and flushed its logs
+            stack.callback(lambda: None if keep else shutil.rmtree(tmp, ignore_errors=True))
             build_dir = build_project(model_or_dir, target, tmp / "build").out_dir
         else:
             raise EdgeqError(f"not found: {model_or_dir}", "pass a .tflite model or an `edgeq build` directory")
@@ -212,4 +223,8 @@ def validate_build(model_or_dir: Path, spec: str, seed: int = 0, target: str | N
             log = build_dir / "logs" / "validate-transcript.log"
             log.parent.mkdir(exist_ok=True)
             transport.save_transcript(log)
-            raise EdgeqError(f"{err.message}\n(protocol transcript saved to {log})", err.hint) from None
+            kept = ""
+            if build_dir != model_or_dir:
+                keep.append(build_dir)
+                kept = f"; the temporary build is kept in {build_dir} for its logs (delete it when done)"
+            raise EdgeqError(f"{err.message}\n(protocol transcript saved to {log}{kept})", err.hint) from None

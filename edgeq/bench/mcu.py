@@ -22,7 +22,9 @@ from typing import Callable
 import numpy as np
 
 from edgeq.errors import EdgeqError
+from edgeq.reference.batch import random_array
 from edgeq.targets.boards import Board
+from edgeq.targets.choice import one_target
 from edgeq.transport.base import Transport
 
 
@@ -79,10 +81,8 @@ def open_board_transport(build_dir: Path, *, emulate: bool = False, port: str | 
 
     build_dir = Path(build_dir)
     board, manifest = board_of_build(build_dir)
-    chosen = sum(bool(x) for x in (emulate, port, board_id))
-    if chosen != 1:
-        raise EdgeqError("say where the firmware runs: exactly one of --emulate, --port DEV, --board ID",
-                         "--emulate runs it in QEMU; --port/--board use a flashed board")
+    one_target({"--emulate": emulate, "--port DEV": port, "--board ID": board_id},
+               "--emulate runs it in QEMU; --port/--board use a flashed board")
     if emulate:
         if not board.emulated:
             raise EdgeqError(f"{build_dir} is built for {board.id}, which QEMU does not emulate",
@@ -124,7 +124,7 @@ def bench_mcu(build_dir: Path, transport: Transport, board: Board, runs: int = 1
     source = info.timer.source
     if source not in ("systick-icount", "dwt"):
         raise EdgeqError(f"the firmware's timer is {source!r}, not a microcontroller counter", "rebuild for a board")
-    data = np.random.default_rng(seed).integers(0, 256, info.input_bytes, dtype=np.uint8).tobytes()
+    data = random_array(np.random.default_rng(seed), (info.input_bytes,), "uint8").tobytes()
     client.load(data)
 
     total = warmups + runs

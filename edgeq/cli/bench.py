@@ -84,11 +84,19 @@ def _mcu(build_dir: Path, opts: dict, as_json: bool) -> None:
             raise EdgeqError(f"{err.message}\n(protocol transcript saved to {log})", err.hint) from None
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2))
-        return
-    unit = "instructions" if result.instructions_per_inference is not None else "cycles"
-    count = result.instructions_per_inference or result.cycles_per_inference
+    else:
+        _print_mcu(result)
+
+
+def _print_mcu(result) -> None:
+    # by the timer that produced it, not by truthiness: a count of 0 is a figure, not a missing one
+    if result.timing_source == "systick-icount":
+        unit, count = "instructions", result.instructions_per_inference
+    else:
+        unit, count = "cycles", result.cycles_per_inference
     click.echo(f"board {result.board}  model {result.model}  ({result.runs} runs after {result.warmups} warm-ups)")
-    click.echo(f"{count:,} {unit} per inference (median; timing source {result.timing_source})")
+    click.echo(f"{'n/a' if count is None else format(count, ',')} {unit} per inference "
+               f"(median; timing source {result.timing_source})")
     click.echo(f"latency {result.latency_ms:.3f} ms ({result.latency_source}) — {result.latency_note}")
     click.echo(f"energy {result.energy_uj:.1f} uJ per inference ({result.energy_source}) — {result.energy_note}")
     click.echo(f"memory: flash {result.flash_bytes:,} B (code {result.code_bytes:,}, weights {result.weights_bytes:,}), "
@@ -116,19 +124,19 @@ def _mcu(build_dir: Path, opts: dict, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def command(model: Path, adb: str | None, host: bool, as_json: bool, **opts) -> None:
     """Measure latency (and energy on a phone) of MODEL on one target (or of a microcontroller build DIR)."""
-    chosen = [name for name, on in (("adb", adb is not None), ("host", host), ("emulate", opts["emulate"]),
-                                    ("port", opts["port"] is not None), ("board", opts["board"] is not None)) if on]
-    if len(chosen) != 1:
-        raise EdgeqError("choose exactly one target: --adb [SERIAL], --host, or for a build DIR --emulate, "
-                         "--port DEV or --board ID", "e.g. `edgeq bench model.tflite --host`")
-    if chosen[0] in ("emulate", "port", "board"):
+    from edgeq.targets.choice import one_target
+
+    chosen = one_target({"--adb [SERIAL]": adb is not None, "--host": host, "--emulate": opts["emulate"],
+                         "--port DEV": opts["port"] is not None, "--board ID": opts["board"] is not None},
+                        "e.g. `edgeq bench model.tflite --host`; --emulate/--port/--board measure a build DIR")
+    if chosen in ("--emulate", "--port DEV", "--board ID"):
         _mcu(model, opts, as_json)
         return
     if not model.is_file():
         raise EdgeqError(f"model {model} does not exist", "give the path of a .tflite file")
     if model.suffix != ".tflite":
         raise EdgeqError(f"{model} is not a .tflite file", "convert it first with `edgeq convert`")
-    result = TARGETS[chosen[0]](model, {**opts, "adb": adb})
+    result = TARGETS[chosen.split()[0].lstrip("-")](model, {**opts, "adb": adb})
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2))
     else:

@@ -11,7 +11,7 @@ import click
 @click.argument("model", type=click.Path(dir_okay=False))
 @click.option("--target", "target", default="host", show_default=True,
               help="Target to build for: host, a core (e.g. cortex-m4) or a board id.")
-@click.option("--board", default=None, help="Board id (overrides --target).")
+@click.option("--board", default=None, help="Board id (with --target, the board's core must be that target).")
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Directory to create.")
 @click.option("--force", is_flag=True, help="Replace DIR if it is an earlier edgeq build.")
@@ -20,7 +20,14 @@ def command(model: str, target: str, board: str | None, out_dir: str, force: boo
     """Generate C for MODEL and build it for a target."""
     from edgeq.build import build_project
 
-    result = build_project(model, board or target, out_dir, force=force)
+    if board is not None:
+        from edgeq.targets.registry import resolve_board
+
+        # the sweep's and bench's rule: a board and a target given together must agree (the default
+        # --target host agrees with nothing, so only an explicit --target is checked)
+        explicit = click.get_current_context().get_parameter_source("target") != click.core.ParameterSource.DEFAULT
+        target = resolve_board(target if explicit and target != board else None, board).id
+    result = build_project(model, target, out_dir, force=force)
     summary = {
         "out_dir": str(result.out_dir), "target": result.target, "program": str(result.program),
         "outputs": [str(p) for p in result.outputs], "model": result.model_name,

@@ -54,11 +54,10 @@ def command(model, core, board, adb, host, val_data, val_samples, calib, calib_c
     from edgeq.sweep.run import SweepRequest, run_sweep
     from edgeq.sweep.targets import resolve
 
-    chosen = [name for name, given in (("--target/--board", core or board), ("--adb", adb), ("--host", host))
-              if given]
-    if len(chosen) != 1:
-        raise EdgeqError("give exactly one target: --target CORE, --board ID, --adb [SERIAL] or --host",
-                         "e.g. --target cortex-m4 (the emulated Cortex-M4)")
+    from edgeq.targets.choice import one_target
+
+    one_target({"--target CORE/--board ID": bool(core or board), "--adb [SERIAL]": adb is not None, "--host": host},
+               "e.g. --target cortex-m4 (the emulated Cortex-M4)")
     target = resolve(core=core, board=board, adb=adb, host=host)
     if max_drop is not None and max_drop < 0:
         raise EdgeqError(f"--max-drop must be >= 0, got {max_drop}", "e.g. --max-drop 1.0 (accuracy points)")

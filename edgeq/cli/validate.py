@@ -16,7 +16,7 @@ import click
 @click.option("--board", default=None, metavar="ID", help="Run on a flashed board from the lab file.")
 @click.option("--data", "data", default="random:20", show_default=True,
               help="Inputs: FILE.npz (key `x`, or the first array) or random:N (seeded).")
-@click.option("--seed", default=0, show_default=True, help="Seed for random:N.")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed for random:N.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def command(model_or_dir: str, target: str | None, emulate: bool, port: str | None, board: str | None, data: str,
             seed: int, as_json: bool) -> None:
@@ -24,10 +24,11 @@ def command(model_or_dir: str, target: str | None, emulate: bool, port: str | No
     from pathlib import Path
 
     from edgeq.errors import EdgeqError
+    from edgeq.targets.choice import one_target
     from edgeq.validate import validate_build
 
-    if sum(bool(x) for x in (emulate, port, board)) > 1:
-        raise EdgeqError("choose one of --emulate, --port DEV, --board ID", "e.g. --emulate to run in QEMU")
+    one_target({"--emulate": emulate, "--port DEV": port, "--board ID": board},
+               "e.g. --emulate to run in QEMU; none of them runs a host build here", required=False)
     on_device = bool(emulate or port or board)
     if target is None:
         if not on_device:

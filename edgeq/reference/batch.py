@@ -70,3 +70,17 @@ def freeze(arrays: Sequence[np.ndarray]) -> tuple[np.ndarray, ...]:
         array.setflags(write=False)
         result.append(array)
     return tuple(result)
+
+
+INT_RANGES = {"int8": (-128, 127), "uint8": (0, 255), "int16": (-32768, 32767), "int32": (-(2**31), 2**31 - 1)}
+
+
+def random_array(rng: np.random.Generator, shape: Sequence[int], dtype: str) -> np.ndarray:
+    """Seeded random model input, the one distribution every edgeq command uses: uniform over the whole range
+    of an integer dtype, uniform in [-1, 1) for float (a typical normalised input range)."""
+    if dtype in INT_RANGES:
+        lo, hi = INT_RANGES[dtype]
+        return rng.integers(lo, hi, size=tuple(shape), endpoint=True, dtype=np.int64).astype(dtype)
+    if dtype in ("float32", "float16"):
+        return rng.uniform(-1.0, 1.0, size=tuple(shape)).astype(dtype)
+    raise EdgeqError(f"cannot generate random {dtype} inputs", "pass real input data (e.g. --data FILE.npz)")

@@ -44,3 +44,32 @@ def test_bad_data_specs():
     for spec in ("random:0", "nope.npz"):
         with pytest.raises(EdgeqError):
             load_samples(spec, INT8_IN)
+
+
+def test_npy_file_is_one_input_array(tmp_path):
+    """A plain .npy (np.save) is a natural guess for --data: it is the single input's array."""
+    np.save(tmp_path / "d.npy", np.full((2, 1, 4), 7, np.int8))
+    (x,) = load_samples(str(tmp_path / "d.npy"), INT8_IN)
+    assert x.shape == (2, 1, 4) and (x == 7).all()
+    two_inputs = INT8_IN * 2
+    with pytest.raises(EdgeqError, match="holds one array, the model has 2 inputs"):
+        load_samples(str(tmp_path / "d.npy"), two_inputs)
+
+
+@pytest.mark.parametrize("spec, words", [("random:abc", "random:N needs an integer N"),
+                                         ("random:", "random:N needs an integer N"),
+                                         (".", "is a directory")])
+def test_bad_data_specs_say_what_is_wrong(spec, words):
+    with pytest.raises(EdgeqError, match=words):
+        load_samples(spec, INT8_IN)
+
+
+def test_cli_negative_seed_is_a_usage_error(tmp_path, shared_models):
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "edgeq.cli.main", "validate", str(shared_models / "ad01_int8.tflite"),
+                           "--seed", "-1"], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr, proc.stderr
+    assert "--seed" in proc.stderr and "-1" in proc.stderr
+    assert list(tmp_path.iterdir()) == []  # nothing written
