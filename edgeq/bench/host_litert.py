@@ -1,8 +1,9 @@
 """Host fallback: the same statistics as benchmark_model, measured with LiteRT (`ai_edge_litert`) here.
 
 XNNPACK on = LiteRT's default resolver (applies XNNPACK); off = `BUILTIN_WITHOUT_DEFAULT_DELEGATES` (the
-built-in optimized kernels alone). Inputs are seeded random values over each input's dtype range; timings are
-`time.perf_counter_ns` around `invoke()` (wall clock), labelled target `host`.
+built-in optimized kernels alone). Inputs are seeded random values (`edgeq.reference.batch.random_array`);
+timings are `time.perf_counter_ns` around `invoke()`: a real measurement on this machine (`latency_source`
+"measured", `timing_source` "wall"), labelled target `host`.
 """
 from __future__ import annotations
 
@@ -15,20 +16,24 @@ import numpy as np
 
 from edgeq.bench.results import InferenceBench
 from edgeq.errors import EdgeqError
+from edgeq.reference.batch import random_array
 
 
 def _inputs(interpreter, rng: np.random.Generator) -> list[tuple[int, np.ndarray]]:
-    feeds = []
-    for detail in interpreter.get_input_details():
-        dtype = np.dtype(detail["dtype"])
-        shape = detail["shape"]
-        if np.issubdtype(dtype, np.integer):
-            info = np.iinfo(dtype)
-            data = rng.integers(info.min, info.max, size=shape, endpoint=True, dtype=dtype)
-        else:
-            data = rng.standard_normal(size=shape).astype(dtype)
-        feeds.append((detail["index"], data))
-    return feeds
+    return [(d["index"], random_array(rng, d["shape"], np.dtype(d["dtype"]).name))
+            for d in interpreter.get_input_details()]
+
+
+def _xnnpack_status(interpreter) -> tuple[bool | None, str]:
+    """Whether XNNPACK took any part of the graph: a delegated partition appears in the execution plan as one
+    extra `DELEGATE` node (LiteRT's op details; None when this LiteRT version does not expose them)."""
+    details = getattr(interpreter, "_get_ops_details", None)
+    if details is None:
+        return None, "LiteRT default resolver (XNNPACK by default; this LiteRT does not report the plan)"
+    nodes = sum(1 for op in details() if op.get("op_name") == "DELEGATE")
+    if nodes:
+        return True, f"LiteRT default resolver: XNNPACK runs {nodes} partition(s) of the graph"
+    return False, "LiteRT default resolver: XNNPACK took no operator of this graph"
 
 
 def run_on_host(model: Path, *, threads: int, xnnpack: bool, runs: int, warmups: int,
@@ -59,12 +64,13 @@ def run_on_host(model: Path, *, threads: int, xnnpack: bool, runs: int, warmups:
         timed()
     times = [timed() for _ in range(runs)]
     delegate = "xnnpack" if xnnpack else "cpu"
+    applied, detail = None, "BUILTIN_WITHOUT_DEFAULT_DELEGATES: built-in kernels, no XNNPACK"
+    if xnnpack:
+        applied, detail = _xnnpack_status(interpreter)
     return InferenceBench(
         target="host", model=str(model), tool=f"ai_edge_litert {version('ai-edge-litert')}", threads=threads,
-        delegate=delegate, delegate_applied=None,
-        delegate_detail="LiteRT default resolver (XNNPACK applied by default)" if xnnpack
-        else "BUILTIN_WITHOUT_DEFAULT_DELEGATES: built-in kernels, no XNNPACK",
-        latency_ms=statistics.fmean(times), latency_source="wall",
+        delegate=delegate, delegate_applied=applied, delegate_detail=detail,
+        latency_ms=statistics.fmean(times), latency_source="measured", timing_source="wall",
         latency_std_ms=statistics.pstdev(times) if len(times) > 1 else 0.0,
         latency_min_ms=min(times), latency_max_ms=max(times), runs=runs, warmups=warmups, init_ms=init_ms,
         first_inference_ms=first, memory_kind=None, memory_overall_mb=None, energy_uj=None, energy_source=None,

@@ -65,12 +65,21 @@ def load_phone(phone_id: str, directory: Path = PHONES_DIR) -> Phone:
     except tomllib.TOMLDecodeError as exc:
         raise EdgeqError(f"{path} is not valid TOML: {exc}", "fix the file") from exc
     bench, batt = data.get("benchmark", {}), data.get("battery", {})
+    if not isinstance(bench, dict) or not isinstance(batt, dict):
+        raise EdgeqError(f"{path}: [benchmark] and [battery] must be tables", "see devices/phones/README.md")
     unit = batt.get("current_unit", "auto")
     if unit not in ("auto", "uA", "mA") or "name" not in data:
         raise EdgeqError(f"{path}: needs `name`, and [battery] current_unit must be auto, uA or mA",
                          "see devices/phones/README.md")
+    for key, value in (("name", data["name"]), *((f"benchmark.{k}", v) for k, v in bench.items()),
+                       *((f"battery.{k}", v) for k, v in batt.items())):
+        if not isinstance(value, str) or not value:
+            raise EdgeqError(f"{path}: `{key}` must be a non-empty string, got {value!r}",
+                             "see devices/phones/README.md")
     binary = bench.get("binary")
-    return Phone(phone_id, data["name"], Path(binary).expanduser() if binary else None,
+    # a relative binary path means next to the phone's TOML file, wherever edgeq is run from
+    binary_path = None if binary is None else (path.parent / Path(binary).expanduser())
+    return Phone(phone_id, data["name"], binary_path,
                  bench.get("binary_on_device", GENERIC.benchmark_binary_on_device),
                  batt.get("current_now", GENERIC.current_now), batt.get("voltage_now", GENERIC.voltage_now), unit)
 
@@ -164,8 +173,15 @@ def run_on_phone(model: Path, *, serial: str | None, phone_id: str | None, bench
             active = sampler.samples
         else:
             result, active = adb.shell(argv, timeout=timeout), []
-    finally:
-        adb.remove(workdir)
+    except EdgeqError as err:
+        # the benchmark's failure is the one to report; a failed cleanup (e.g. the phone is gone) only adds to it
+        try:
+            adb.remove(workdir)
+        except EdgeqError as cleanup:
+            raise EdgeqError(f"{err.message}\n(could not remove {workdir} from the phone afterwards: "
+                             f"{cleanup.message})", err.hint) from err
+        raise
+    adb.remove(workdir)
 
     try:
         run = benchmark_model.parse(result.output)
@@ -180,13 +196,13 @@ def run_on_phone(model: Path, *, serial: str | None, phone_id: str | None, bench
         estimate = battery.estimate_energy(idle, active, run.avg_ms, charging=external is not None,
                                            declared_unit=phone.current_unit)
         energy_uj, caveats = estimate.energy_uj, estimate.caveats
-        energy_source = "battery-gauge" if energy_uj is not None else None
-        energy_note = (f"{energy_note}: idle {estimate.idle_power_mw:.0f} mW, during runs "
+        energy_source = "measured" if energy_uj is not None else None
+        energy_note = (f"{energy_note} (battery gauge {phone.current_now}, {phone.voltage_now}): idle {estimate.idle_power_mw:.0f} mW, during runs "
                        f"{estimate.active_power_mw:.0f} mW, {estimate.samples} samples")
     return InferenceBench(
         target=f"adb:{adb.serial}", model=str(model), tool=f"benchmark_model ({run.output_format} output)",
         threads=threads, delegate=delegate, delegate_applied=applied, delegate_detail=detail,
-        latency_ms=run.avg_ms, latency_source="wall", latency_std_ms=run.std_ms, latency_min_ms=run.min_ms,
+        latency_ms=run.avg_ms, latency_source="measured", timing_source="benchmark_model", latency_std_ms=run.std_ms, latency_min_ms=run.min_ms,
         latency_max_ms=run.max_ms, runs=run.runs, warmups=run.warmup_runs, init_ms=run.init_ms,
         first_inference_ms=run.first_inference_ms, memory_kind=run.memory.kind if run.memory else None,
         memory_overall_mb=run.memory.overall_mb if run.memory else None, energy_uj=energy_uj,

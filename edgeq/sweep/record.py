@@ -78,7 +78,7 @@ class ModeResult:
     samples: int | None = None
     latency_ms: float | None = None
     latency_source: str | None = None
-    timing_source: str | None = None  # dwt | systick-icount | wall
+    timing_source: str | None = None  # dwt | systick-icount | wall (host) | benchmark_model (phone)
     instructions_per_inference: int | None = None
     cycles_per_inference: int | None = None
     energy_uj: float | None = None

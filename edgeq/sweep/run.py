@@ -263,7 +263,6 @@ class _Sweep:
                 from edgeq.bench.host_litert import run_on_host
 
                 bench = run_on_host(tflite, threads=req.threads, xnnpack=True, runs=req.runs, warmups=req.warmups)
-                latency_source, energy_source = "host", None
             else:
                 from edgeq.bench.phone import run_on_phone
 
@@ -272,12 +271,12 @@ class _Sweep:
                                      benchmark_binary=req.benchmark_binary, threads=req.threads,
                                      delegate=req.delegate, runs=req.runs, warmups=req.warmups,
                                      allow_charging=False)
-                latency_source = "measured"
-                energy_source = "measured" if bench.energy_uj is not None else None
         except EdgeqError as err:
             return dataclasses.replace(base, status="failed", reason=err.message, hint=err.hint)
-        return dataclasses.replace(base, stage="done", latency_ms=bench.latency_ms, latency_source=latency_source,
-                                   timing_source="wall", energy_uj=bench.energy_uj, energy_source=energy_source)
+        # the bench's own labels, so a figure reads the same in `edgeq bench --json` and in results.json
+        return dataclasses.replace(base, stage="done", latency_ms=bench.latency_ms,
+                                   latency_source=bench.latency_source, timing_source=bench.timing_source,
+                                   energy_uj=bench.energy_uj, energy_source=bench.energy_source)
 
 
 def _finite(value: float | None) -> float | None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from edgeq.bench.phone import run_on_phone
+from edgeq.bench.phone import load_phone, run_on_phone
 from edgeq.cli.bench import command
 from edgeq.errors import EdgeqError
 
@@ -48,7 +48,8 @@ def test_cpu_run_with_energy_and_cleanup(phone):
     assert r.memory_kind == "peak" and r.memory_overall_mb == pytest.approx(12.8672)
     # Fake phone: 60 mA idle, 200 mA while running, 3.815175 V. Sampling edges blur the active window, so
     # the excess power lies between 0 and (200-60) mA x 3.815175 V = 534 mW; most samples are inside.
-    assert r.energy_source == "battery-gauge"
+    assert (r.latency_source, r.timing_source) == ("measured", "benchmark_model")
+    assert r.energy_source == "measured" and "battery gauge" in r.energy_note and "current_now" in r.energy_note
     full = 0.140 * 3.815175 * 33.2094e-3 * 1e6
     assert 0.6 * full < r.energy_uj <= full * 1.001
     assert any("every" in c and "ms" in c for c in r.energy_caveats)
@@ -110,6 +111,14 @@ def test_no_binary_anywhere(phone):
     assert "--benchmark-binary" in err.value.hint
 
 
+def test_cleanup_failure_does_not_hide_the_real_error(phone, monkeypatch):
+    """The phone vanishes before the work dir is removed: the user still learns why the benchmark failed."""
+    monkeypatch.setenv("FAKE_ADB_UNPLUG_BEFORE_RM", "1")
+    with pytest.raises(EdgeqError, match="no benchmark_model binary") as err:
+        bench(phone, benchmark_binary=None)
+    assert "could not remove" in err.value.message and "not attached" in err.value.message
+
+
 def test_binary_already_on_device_is_kept(phone):
     device_binary = phone["home"] / "n311r05e" / "fs" / "data" / "local" / "tmp" / "benchmark_model"
     device_binary.parent.mkdir(parents=True)
@@ -133,5 +142,24 @@ def test_cli_json(phone, monkeypatch):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["target"] == "adb:n311r05e" and data["delegate_applied"] is True
-    assert data["energy_source"] == "battery-gauge" and data["energy_uj"] > 0
+    assert data["energy_source"] == "measured" and data["energy_uj"] > 0
+    assert data["latency_source"] == "measured" and data["timing_source"] == "benchmark_model"
     assert data["first_inference_ms"] == pytest.approx(130.565) and data["warmups"] == 4
+
+
+@pytest.mark.parametrize("text, words", [
+    ('name = "P"\n[benchmark]\nbinary = 5\n', "`benchmark.binary` must be a non-empty string"),
+    ('name = 1\n', "`name` must be a non-empty string"),
+    ('name = "P"\nbattery = 3\n', "must be tables"),
+])
+def test_phone_toml_wrong_types_are_clear(tmp_path, text, words):
+    (tmp_path / "p.toml").write_text(text)
+    with pytest.raises(EdgeqError, match=words.replace("`", ".").replace(".", r"\W?")):
+        load_phone("p", tmp_path)
+
+
+def test_phone_relative_binary_is_next_to_its_toml(tmp_path, monkeypatch):
+    (tmp_path / "phones").mkdir()
+    (tmp_path / "phones" / "p.toml").write_text('name = "P"\n[benchmark]\nbinary = "bin/benchmark_model"\n')
+    monkeypatch.chdir(tmp_path)  # the cwd is not where the TOML is
+    assert load_phone("p", tmp_path / "phones").benchmark_binary == tmp_path / "phones" / "bin" / "benchmark_model"
