@@ -14,6 +14,8 @@ converter's `--max-drop`). Every measured figure carries a source from `SOURCES`
 from __future__ import annotations
 
 import dataclasses
+import types
+import typing
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -145,7 +147,39 @@ def _build(cls, data: Mapping[str, Any], where: str):
     missing = required - set(data)
     if missing:
         raise _bad(f"{where} lacks keys: {', '.join(sorted(missing))}")
+    hints = typing.get_type_hints(cls)
+    for key, value in data.items():
+        if not _has_type(value, hints[key]):
+            raise _bad(f"{where}.{key} is {value!r}, expected {_type_name(hints[key])}")
     return cls(**data)
+
+
+def _has_type(value: Any, hint: Any) -> bool:
+    """`value` fits the field annotation `hint` (the shapes used in this module only)."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint is Any:
+        return True
+    if origin in (typing.Union, types.UnionType):
+        return any(_has_type(value, arg) for arg in args)
+    if hint is type(None):
+        return value is None
+    if hint in (int, float):  # JSON writes 1.0 as 1: an int is a valid float, a bool is neither
+        return isinstance(value, (int, float) if hint is float else int) and not isinstance(value, bool)
+    if origin is tuple:
+        return isinstance(value, (tuple, list)) and all(_has_type(v, args[0]) for v in value)
+    if origin is not None:  # Mapping[...]
+        return isinstance(value, origin)
+    return isinstance(value, hint)
+
+
+def _type_name(hint: Any) -> str:
+    return str(hint).replace("typing.", "").replace("edgeq.sweep.record.", "")
+
+
+def _list(value: Any, where: str) -> list:
+    if not isinstance(value, (list, tuple)):
+        raise _bad(f"{where} must be a list, got {type(value).__name__}")
+    return list(value)
 
 
 def _bad(message: str) -> EdgeqError:
@@ -160,9 +194,11 @@ def _check_source(value: str | None, where: str) -> None:
 
 def _mode_from_dict(data: Mapping[str, Any], i: int) -> ModeResult:
     where = f"modes[{i}]"
+    if not isinstance(data, Mapping):
+        raise _bad(f"{where} must be an object, got {type(data).__name__}")
     data = dict(data)
     data["layers"] = tuple(_build(LayerCost, layer, f"{where}.layers[{j}]")
-                           for j, layer in enumerate(data.get("layers", ())))
+                           for j, layer in enumerate(_list(data.get("layers", ()), f"{where}.layers")))
     mode = _build(ModeResult, data, where)
     if mode.status not in STATUSES:
         raise _bad(f"{where}.status is '{mode.status}', expected one of {', '.join(STATUSES)}")
@@ -188,10 +224,12 @@ def from_dict(data: Mapping[str, Any]) -> SweepResult:
     if target.kind not in TARGET_KINDS:
         raise _bad(f"target.kind is '{target.kind}', expected one of {', '.join(TARGET_KINDS)}")
     data["target"] = target
-    data["modes"] = tuple(_mode_from_dict(m, i) for i, m in enumerate(data.get("modes") or ()))
+    data["modes"] = tuple(_mode_from_dict(m, i) for i, m in enumerate(_list(data.get("modes") or (), "modes")))
     rec = data.get("recommendation")
     if rec is not None:
+        if not isinstance(rec, Mapping):
+            raise _bad(f"recommendation must be an object, got {type(rec).__name__}")
         rec = dict(rec)
-        rec["candidates"] = tuple(rec.get("candidates", ()))
+        rec["candidates"] = tuple(_list(rec.get("candidates", ()), "recommendation.candidates"))
         data["recommendation"] = _build(Recommendation, rec, "recommendation")
     return _build(SweepResult, data, "sweep result")

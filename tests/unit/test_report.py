@@ -72,6 +72,31 @@ def test_invalid_results_are_refused(mutate, fragment):
     assert fragment in err.value.message
 
 
+@pytest.mark.parametrize("mutate, fragment", [
+    (lambda d: d.update(modes=["x"]), "modes[0] must be an object"),
+    (lambda d: d.update(modes=5), "modes must be a list"),
+    (lambda d: d["modes"][0].update(accuracy="0.9"), "modes[0].accuracy is '0.9'"),
+    (lambda d: d["modes"][0].update(layers=5), "modes[0].layers must be a list"),
+    (lambda d: d["modes"][0].update(flash_bytes="big"), "modes[0].flash_bytes is 'big'"),
+    (lambda d: d["modes"][0].update(cached="yes"), "modes[0].cached"),
+    (lambda d: d.update(recommendation=[1]), "recommendation must be an object"),
+    (lambda d: d["target"].update(emulated="no"), "target.emulated"),
+])
+def test_wrong_types_are_clear_cli_errors(tmp_path, mutate, fragment):
+    """`edgeq report` on a results.json with wrong value types: the schema error, never a traceback."""
+    import subprocess
+    import sys
+
+    data = to_dict(synthetic_result())
+    mutate(data)
+    (tmp_path / "results.json").write_text(json.dumps(data))
+    proc = subprocess.run([sys.executable, "-m", "edgeq.cli.main", "report", str(tmp_path)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr, proc.stderr
+    assert "not a valid sweep result" in proc.stderr and fragment in proc.stderr, proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results.json"]  # no report written
+
+
 def test_html_has_plots_table_failures_and_sources(tmp_path):
     files = write_report(write_sweep(tmp_path / "sweep"))
     page = files.html.read_text()
@@ -119,7 +144,7 @@ def test_report_json_and_summary(tmp_path):
 def test_missing_figures_are_explained(tmp_path):
     import dataclasses
 
-    result = synthetic_result(max_drop=None)
+    result = synthetic_result(recommended=False)
     result = dataclasses.replace(result, modes=tuple(dataclasses.replace(m, energy_uj=None, energy_source=None)
                                                      for m in result.modes))
     files = write_report(write_sweep(tmp_path / "sweep", result))
