@@ -12,7 +12,8 @@ import re
 import subprocess
 from pathlib import Path
 
-CHROMIUM = "/usr/bin/chromium"
+# Found on PATH (by subprocess) exactly as the `tools("chromium")` marker finds it: the two never disagree.
+CHROMIUM = "chromium"
 _PROBE = """
 <script>
 window.__errors = [];
