@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import os
 import queue
+import select
 import signal
 import subprocess
 import threading
+import time
 from pathlib import Path
 from typing import IO, Sequence
 
@@ -19,17 +21,23 @@ _STDERR_KEEP = 64 * 1024
 
 
 class HostTransport(Transport):
-    """Runs `binary` (plus `args`) in its own process group; killed with the group on close."""
+    """Runs `binary` (plus `args`) in its own process group; killed with the group on close.
 
-    def __init__(self, binary: Path, args: Sequence[str] = (), env: dict[str, str] | None = None) -> None:
+    A write that the program does not take within `write_timeout` seconds (it stopped reading, e.g. a hung
+    kernel, and the pipe is full) kills the program and raises, like the serial port's write timeout."""
+
+    def __init__(self, binary: Path, args: Sequence[str] = (), env: dict[str, str] | None = None,
+                 write_timeout: float = 30.0) -> None:
         super().__init__()
         self.binary = Path(binary)
+        self.write_timeout = write_timeout
         if not self.binary.is_file():
             raise EdgeqError(f"host program not found: {self.binary}", "build it with `edgeq build MODEL --target host`")
         self._proc = subprocess.Popen(
             [str(self.binary), *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             env=env, start_new_session=True)
         self._stdin: IO[bytes] = self._proc.stdin  # type: ignore[assignment]  # PIPE was requested
+        os.set_blocking(self._stdin.fileno(), False)  # writes wait in select(), with a timeout
         self._lines: queue.Queue[bytes] = queue.Queue()
         self._stderr = bytearray()
         self._threads = [
@@ -75,11 +83,32 @@ class HostTransport(Transport):
     def _send(self, data: bytes) -> None:
         if self._closed:
             raise EdgeqError("transport already closed", "open a new one")
+        fd = self._stdin.fileno()
+        view = memoryview(data)
+        deadline = time.monotonic() + self.write_timeout
         try:
-            self._stdin.write(data)
-            self._stdin.flush()
-        except (BrokenPipeError, OSError):
+            while view:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not select.select([], [fd], [], remaining)[1]:
+                    self._kill()
+                    raise EdgeqError(
+                        f"host program {self.binary.name} stopped reading its input "
+                        f"({len(view)} of {len(data)} bytes not taken after {self.write_timeout:g} s); killed it"
+                        f"\nlast protocol lines:\n{self.tail()}",
+                        "a hang here is a bug in the generated code or a kernel: please report it")
+                try:
+                    view = view[os.write(fd, view):]
+                except BlockingIOError:
+                    continue
+        except OSError:  # BrokenPipeError: the program has ended
             raise self._gone() from None
+
+    def _kill(self) -> None:
+        try:
+            os.killpg(self._proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self._proc.wait()
 
     def _receive_line(self, timeout: float) -> bytes | None:
         try:
@@ -106,11 +135,7 @@ class HostTransport(Transport):
         try:
             self._proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
-            try:
-                os.killpg(self._proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            self._proc.wait()
+            self._kill()
         for thread in self._threads:
             thread.join(timeout=2)
         for stream in (self._proc.stdout, self._proc.stderr):

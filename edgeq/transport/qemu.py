@@ -83,20 +83,22 @@ def describe_exit(code: int) -> str:
     return f"exited with code {code} ({meaning})"
 
 
-def _kill_group(pid: int) -> None:
+def _kill_group(proc: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL, QEMU's process group — unless QEMU has already been reaped: its pid (= pgid)
+    may then belong to an unrelated process group. An exited but unreaped QEMU keeps its pid reserved, so
+    the check below cannot race with pid reuse (only this process reaps it)."""
     for sig in (signal.SIGTERM, signal.SIGKILL):
+        if proc.poll() is not None:
+            return
         try:
-            os.killpg(pid, sig)
+            os.killpg(proc.pid, sig)
         except (ProcessLookupError, PermissionError):
             return
-        deadline = time.monotonic() + 1.0
-        while time.monotonic() < deadline:
-            try:
-                if os.waitpid(pid, os.WNOHANG)[0] == pid:
-                    return
-            except ChildProcessError:
-                return
-            time.sleep(0.01)
+        try:
+            proc.wait(timeout=1.0)
+            return
+        except subprocess.TimeoutExpired:
+            continue
 
 
 class QemuProcess:
@@ -117,7 +119,7 @@ class QemuProcess:
         self.command = qemu_command(board, elf, self.uart_log, gdb_port, halted)
         self._proc = subprocess.Popen(self.command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                       stderr=subprocess.PIPE, start_new_session=True)
-        self._finalizer = weakref.finalize(self, _kill_group, self._proc.pid)
+        self._finalizer = weakref.finalize(self, _kill_group, self._proc)
         atexit.register(self._finalizer)
         self._output: list[str] = []
         self._pty_found = threading.Event()
