@@ -28,8 +28,9 @@ def _enum_names(enum_cls: type) -> dict[int, str]:
     return {v: k for k, v in vars(enum_cls).items() if not k.startswith("_") and isinstance(v, int)}
 
 
-def parse(source: str | Path | bytes) -> Graph:
-    """Parse a .tflite file (path) or its bytes. Raises EdgeqError for anything that is not a valid model."""
+def parse(source: str | Path | bytes, label: str | None = None) -> Graph:
+    """Parse a .tflite file (path) or its bytes. Raises EdgeqError for anything that is not a valid model;
+    its message names the file, or `label` (e.g. the path the bytes were read from) for bytes."""
     if isinstance(source, (str, Path)):
         path = Path(source)
         if not path.is_file():
@@ -39,7 +40,7 @@ def parse(source: str | Path | bytes) -> Graph:
         name = path.stem
     else:
         raw = bytes(source)
-        label = "<bytes>"
+        label = label or "<bytes>"
         name = "model"
     if len(raw) < 8 or raw[4:8] != _TFLITE_IDENTIFIER:
         raise EdgeqError(

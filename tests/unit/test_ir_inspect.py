@@ -68,6 +68,15 @@ def test_garbage_is_a_clear_error(tmp_path, payload):
     assert str(path) in err.value.message
 
 
+def test_bytes_errors_name_the_label(shared_models):
+    """`edgeq build` parses bytes it read from a file: the error must name that file, not `<bytes>`."""
+    with pytest.raises(EdgeqError, match="^/etc/passwd is not a TFLite flatbuffer"):
+        parse(b"root:x:0:0:root:/root:/bin/bash\n", label="/etc/passwd")
+    data = (shared_models / "ad01_int8.tflite").read_bytes()
+    with pytest.raises(EdgeqError, match="^models/cut.tflite is a damaged TFLite file"):
+        parse(data[: len(data) // 3], label="models/cut.tflite")
+
+
 def test_truncated_model_is_a_clear_error(tmp_path, shared_models):
     data = (shared_models / "ad01_int8.tflite").read_bytes()
     path = tmp_path / "truncated.tflite"
