@@ -29,10 +29,26 @@ static inline void mac8_word(uint32_t v, const int32_t **w, uint32_t c[4], int32
     }
 }
 
-/* Channel-pair recovery as in edgeq_gemm_row_s8.c: lo channel from the raw sum, D_hi and the input sum. */
-static inline int32_t pair_lo(uint32_t raw, int32_t d_hi, int32_t sum, int32_t bias_lo)
+/* Channel-pair recovery as in edgeq_gemm_row_s8.c: lo channel from the raw sum, D_hi and 128 * the
+ * input sum. */
+static inline int32_t pair_lo(uint32_t raw, int32_t d_hi, uint32_t sum128, int32_t bias_lo)
 {
-    return (int32_t)(raw - ((uint32_t)d_hi << 8) - ((uint32_t)sum << 7) + (uint32_t)bias_lo);
+    return (int32_t)(raw - ((uint32_t)d_hi << 8) - sum128 + (uint32_t)bias_lo);
+}
+
+/* Output channels ch (hi) and ch + 1 (lo) of pair (raw, d_hi). */
+static inline void store_pair(const edgeq_packed_s8_t *p, int32_t ch, uint32_t raw, int32_t d_hi, uint32_t sum128,
+                              int32_t full_range, int8_t *out)
+{
+    const int32_t *rq = p->requant + 3 * ch;
+    const int32_t hi_acc = p->bias[ch] + d_hi, lo_acc = pair_lo(raw, d_hi, sum128, p->bias[ch + 1]);
+    if (full_range) { /* the clamp is SSAT */
+        out[ch] = edgeq_requant_sat(hi_acc, rq[0], rq[1], rq[2]);
+        out[ch + 1] = edgeq_requant_sat(lo_acc, rq[3], rq[4], rq[5]);
+    } else {
+        out[ch] = edgeq_requant_val(hi_acc, rq[0], rq[1], rq[2], p->act_min, p->act_max);
+        out[ch + 1] = edgeq_requant_val(lo_acc, rq[3], rq[4], rq[5], p->act_min, p->act_max);
+    }
 }
 
 void edgeq_gemm_rows_direct_s8(const edgeq_packed_s8_t *p, int32_t rows, int32_t depth, const int8_t *input,
@@ -41,6 +57,7 @@ void edgeq_gemm_rows_direct_s8(const edgeq_packed_s8_t *p, int32_t rows, int32_t
     const uint32_t ones = 0x00010001u;
     const int32_t n_ch = p->channels;
     const int32_t lo = p->act_min, hi = p->act_max;
+    const int32_t full_range = lo == -128 && hi == 127;
     const int32_t full = depth >> 2;
     int32_t r;
     for (r = 0; r < rows; ++r, input += depth, output += n_ch) {
@@ -57,6 +74,7 @@ void edgeq_gemm_rows_direct_s8(const edgeq_packed_s8_t *p, int32_t rows, int32_t
             tail |= (uint32_t)(uint8_t)input[4 * full + i] << (8 * i);
             sum += input[4 * full + i];
         }
+        const uint32_t sum128 = (uint32_t)sum << 7;
         for (n = 0; n < n_ch; n += 8) {
             uint32_t c[4] = {0u, 0u, 0u, 0u};
             int32_t d[4] = {0, 0, 0, 0};
@@ -120,11 +138,18 @@ void edgeq_gemm_rows_direct_s8(const edgeq_packed_s8_t *p, int32_t rows, int32_t
             if ((depth & 3) != 0) {
                 mac8_word(tail, &w, c, d);
             }
-            for (k = 0; k < 4 && n + 2 * k < n_ch; ++k) {
+            if (n + 8 <= n_ch) {
+                store_pair(p, n, c[0], d[0], sum128, full_range, output);
+                store_pair(p, n + 2, c[1], d[1], sum128, full_range, output);
+                store_pair(p, n + 4, c[2], d[2], sum128, full_range, output);
+                store_pair(p, n + 6, c[3], d[3], sum128, full_range, output);
+                continue;
+            }
+            for (k = 0; k < 4 && n + 2 * k < n_ch; ++k) { /* the last, partial block */
                 const int32_t ch = n + 2 * k;
                 output[ch] = edgeq_requant_out(p->bias[ch] + d[k], p->requant + 3 * ch, lo, hi);
                 if (ch + 1 < n_ch) {
-                    output[ch + 1] = edgeq_requant_out(pair_lo(c[k], d[k], sum, p->bias[ch + 1]),
+                    output[ch + 1] = edgeq_requant_out(pair_lo(c[k], d[k], sum128, p->bias[ch + 1]),
                                                        p->requant + 3 * (ch + 1), lo, hi);
                 }
             }
