@@ -1,0 +1,65 @@
+"""The Cortex-M4 firmware (DSP kernels and packed variants, QEMU mps2-an386) equals TFLite Micro on the
+one-operator zoo's int8 cases whose operators have a SIMD path.
+
+The three MLPerf models (test_dsp_kernels.py) cover the wide shapes; the zoo adds the edges their shapes
+never reach: fully-connected layers whose depth is not a multiple of 4 and whose channel count is not a
+multiple of 8 (the direct GEMM rows' tail word and partial block), convolutions and depthwise
+convolutions with odd widths, strides and paddings, average pools with clipped windows. Conversions come
+from the zoo's on-disk cache (tests/zoo), shared with tests/host_c/test_zoo.py.
+"""
+from __future__ import annotations
+
+import os
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from zoo.build import CASES, build_zoo
+
+SAMPLES = 6
+SIMD_OPS = {"FULLY_CONNECTED", "CONV_2D", "DEPTHWISE_CONV_2D", "AVERAGE_POOL_2D", "ADD"}
+CASE_IDS = [f"{spec['name']}-int8" for spec in CASES
+            if "int8" in spec["variants"] and SIMD_OPS & set(spec["expect"])]
+
+
+@pytest.fixture(scope="session")
+def zoo_int8(request) -> dict:
+    cache = os.environ.get("EDGEQ_ZOO_CACHE") or request.config.rootpath / ".pytest_cache" / "edgeq_zoo"
+    return {case.id: case for case in build_zoo(Path(cache))}
+
+
+@pytest.mark.tools("qemu-system-arm", "arm-none-eabi-gcc")
+@pytest.mark.parametrize("case_id", CASE_IDS)
+def test_dsp_firmware_equals_tflm_on_zoo_case(zoo_int8, tmp_path, case_id):
+    from edgeq.bench.mcu import open_board_transport
+    from edgeq.build.project import build_project
+    from edgeq.ir import parse
+    from edgeq.reference.tflm import run_tflm
+    from edgeq.transport.client import DutClient
+
+    case = zoo_int8[case_id]
+    assert case.path is not None, f"conversion failed:\n{case.error}"
+    graph = parse(Path(case.path).read_bytes())
+    rng = np.random.default_rng(zlib.crc32(case_id.encode()))
+    inputs = []
+    for index in graph.inputs:
+        assert graph.tensors[index].dtype == "int8"
+        inputs.append(rng.integers(-128, 128, size=(SAMPLES, *graph.tensors[index].shape), dtype=np.int8))
+    expected = [np.asarray(o).reshape(SAMPLES, -1) for o in run_tflm(case.path, inputs).outputs]
+
+    build_project(Path(case.path), "cortex-m4", tmp_path / "fw")
+    transport, _ = open_board_transport(tmp_path / "fw", emulate=True)
+    try:
+        client = DutClient(transport, timeout=60.0)
+        client.sync()
+        # The DUT stages all model inputs back to back, in input order.
+        got = [client.run(b"".join(x[i].tobytes() for x in inputs)).raw for i in range(SAMPLES)]
+    finally:
+        transport.close()
+    for i, outputs in enumerate(got):
+        assert len(outputs) == len(expected)
+        for k, (raw, want) in enumerate(zip(outputs, expected)):
+            mismatched = int(np.count_nonzero(np.frombuffer(raw, dtype=want.dtype) != want[i]))
+            assert mismatched == 0, f"sample {i} output {k}: {mismatched} of {want[i].size} differ from TFLM"
