@@ -42,10 +42,11 @@ def _range(text: str | None) -> tuple[float, float] | None:
 @click.option("--delegate", default="cpu", show_default=True, help="Phone delegate: cpu, xnnpack, gpu, nnapi.")
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Sweep directory: results.json, the report, and the cache reused by reruns.")
-@click.option("--force", is_flag=True, help="Redo every mode (discard the cache); write into a non-sweep directory.")
+@click.option("--force", is_flag=True, help="Write into a directory that is not an earlier sweep's (files kept).")
+@click.option("--redo", is_flag=True, help="Discard the cache: convert, build and measure every mode again.")
 @click.option("--no-report", is_flag=True, help="Skip the HTML report.")
 def command(model, core, board, adb, host, val_data, val_samples, calib, calib_count, input_range, train_data,
-            epochs, modes, max_drop, runs, warmups, threads, delegate, out_dir, force, no_report) -> None:
+            epochs, modes, max_drop, runs, warmups, threads, delegate, out_dir, force, redo, no_report) -> None:
     """Convert MODEL in every quantization mode, run each on the target and measure accuracy (on the device
     for boards and the emulator), latency, energy, flash, RAM and size; modes the target cannot run are
     listed with the reason. Reruns reuse work already done."""
@@ -67,7 +68,8 @@ def command(model, core, board, adb, host, val_data, val_samples, calib, calib_c
         model=Path(model), target=target, val_data=Path(val_data), out_dir=Path(out_dir),
         modes=parse_modes(modes), calib=calib, calib_count=calib_count, input_range=_range(input_range),
         train_data=Path(train_data) if train_data else None, epochs=epochs, max_drop=max_drop,
-        val_limit=val_samples, runs=runs, warmups=warmups, threads=threads, delegate=delegate, force=force)
+        val_limit=val_samples, runs=runs, warmups=warmups, threads=threads, delegate=delegate, force=force,
+        redo=redo)
     result = run_sweep(request, progress=lambda line: click.echo(line, err=True))
     if result.recommendation is not None:
         rec = result.recommendation

@@ -6,6 +6,9 @@ Two kinds of entry, each keyed by everything its content depends on (`entry_key`
                           sweeps of the same model on different targets;
   <mode>-<hash>           a mode's result on one target (`ModeResult` plus the firmware build), keyed by the
                           conversion key, the target, the validation data and the bench settings.
+Both keys also carry `source_fingerprint` of the code that produced the entry (the converter's sources for a
+conversion; edgeq, firmware/, templates/ and the board files for a result), so a kernel or codegen change
+during development redoes the work instead of reusing figures of the old code.
 Any change gives a new key; stale entries are simply not found again.
 
 An entry is built in a temporary sibling directory and renamed into place only when complete, with an
@@ -14,6 +17,7 @@ treated as absent (and redone), so an interrupted sweep never leaves something t
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import shutil
@@ -30,6 +34,21 @@ def file_sha256(path: str | Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=None)
+def source_fingerprint(*roots: Path) -> str:
+    """sha256 (16 hex) over every file under `roots` (relative path and content; caches and hidden files
+    skipped). Computed once per process: a few MB of sources hash in tens of milliseconds."""
+    digest = hashlib.sha256()
+    for root in roots:
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in files:
+            rel = path.relative_to(root.parent)
+            if "__pycache__" in rel.parts or any(part.startswith(".") for part in rel.parts):
+                continue
+            digest.update(str(rel).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
 
 
 def entry_key(prefix: str, parts: Mapping[str, Any]) -> str:

@@ -33,7 +33,7 @@ import numpy as np
 
 from edgeq.errors import EdgeqError
 from edgeq.sweep import accuracy
-from edgeq.sweep.cache import SweepCache, entry_key, file_sha256
+from edgeq.sweep.cache import SweepCache, entry_key, file_sha256, source_fingerprint
 from edgeq.sweep.plan import ALL_MODES, device_issue, plan_modes
 from edgeq.sweep.recommend import recommend
 from edgeq.sweep.record import LayerCost, ModeResult, SweepResult, Target, to_dict
@@ -66,7 +66,20 @@ class SweepRequest:
     delegate: str = "cpu"  # phone
     phone_id: str | None = None
     benchmark_binary: Path | None = None
-    force: bool = False
+    force: bool = False  # write into a directory that is not an earlier sweep's
+    redo: bool = False  # discard the cache: convert, build and measure every mode again
+
+
+_PACKAGE = Path(__file__).resolve().parents[1]  # edgeq/
+_REPO = _PACKAGE.parent
+
+
+def code_fingerprints() -> tuple[str, str]:
+    """(converter, everything): what a conversion and what a measured result were computed by — besides the
+    edgeq version, which does not change while edgeq is being developed."""
+    converter = source_fingerprint(_PACKAGE / "convert")
+    everything = source_fingerprint(_PACKAGE, _REPO / "firmware", _REPO / "templates", _REPO / "devices" / "boards")
+    return converter, everything
 
 
 def edgeq_version() -> str:
@@ -83,7 +96,8 @@ def _fraction(percent: float) -> float:
 # -- the output directory -------------------------------------------------------------------------------------
 
 def prepare_out_dir(out: Path, force: bool) -> None:
-    """A new directory, an earlier sweep's directory (its cache is reused), or — with --force — anything."""
+    """Check -o: a new directory, an earlier sweep's directory (its cache is reused), or — with --force — any
+    directory. Nothing is created here: the sweep creates it with its first write."""
     if out.exists() and not out.is_dir():
         raise EdgeqError(f"-o {out} is a file", "pass a directory for the sweep's results")
     if out.is_dir() and any(out.iterdir()) and not force:
@@ -92,7 +106,6 @@ def prepare_out_dir(out: Path, force: bool) -> None:
                              "choose a new -o directory, or pass --force to write into it")
     if not out.parent.is_dir():
         raise EdgeqError(f"the parent of {out} does not exist", "create it first, or choose another -o")
-    out.mkdir(exist_ok=True)
 
 
 def write_json_atomic(path: Path, data: dict) -> None:
@@ -115,6 +128,7 @@ class _Sweep:
         self.out = req.out_dir
         self.cache = SweepCache(self.out / "cache")
         self.version = edgeq_version()
+        self.convert_code, self.measure_code = code_fingerprints()
         self.model_sha = file_sha256(req.model)
         self.convert_settings = {
             "calib": file_sha256(req.calib) if req.calib and req.calib != "synthetic" and Path(req.calib).is_file()
@@ -141,7 +155,7 @@ class _Sweep:
     def convert(self, mode: str) -> tuple[str, dict]:
         """(key, record): record has `size_bytes` and `provenance`, or `error`/`hint` when it failed."""
         key = entry_key(f"convert-{mode}", {"model": self.model_sha, "mode": mode, "edgeq": self.version,
-                                            "settings": self.convert_settings})
+                                            "code": self.convert_code, "settings": self.convert_settings})
         record = self.cache.load(key)
         if record is not None:
             return key, record
@@ -161,7 +175,7 @@ class _Sweep:
             files = (MODEL_FILE,)
         except EdgeqError as err:
             record, files = {"error": err.message, "hint": err.hint}, ()
-        # A conversion is a deterministic function of the key, so its failure is cached too (--force redoes it).
+        # A conversion is a deterministic function of the key, so its failure is cached too (--redo redoes it).
         self.cache.store(key, work, record, files)
         return key, record
 
@@ -187,7 +201,7 @@ class _Sweep:
 
     def float_accuracy(self) -> float:
         key = entry_key("float", {"model": self.model_sha, "val": self.convert_settings["val"],
-                                  "limit": self.req.val_limit, "edgeq": self.version})
+                                  "limit": self.req.val_limit, "edgeq": self.version, "code": self.convert_code})
         record = self.cache.load(key)
         if record is None:
             import edgeq
@@ -207,10 +221,11 @@ class _Sweep:
         tflite_rel = f"cache/{conv_key}/{MODEL_FILE}"
         if "error" in conv:
             return ModeResult(mode, "failed", "convert", reason=conv["error"], hint=conv["hint"])
-        key = entry_key(mode, {"convert": conv_key, "measure": self.measure_settings, "edgeq": self.version})
-        cached = self.cache.load(key)
+        key = entry_key(mode, {"convert": conv_key, "measure": self.measure_settings, "edgeq": self.version,
+                               "code": self.measure_code})
+        cached = _mode_from_record(self.cache.load(key), cached=True)
         if cached is not None:
-            return _mode_from_record(cached, cached=True)
+            return cached
         work = self.cache.work_dir(key)
         try:
             result = self._measure(mode, tag, self.cache.entry_dir(conv_key) / MODEL_FILE, tflite_rel,
@@ -286,11 +301,17 @@ def _finite(value: float | None) -> float | None:
     return min(value, 200.0)
 
 
-def _mode_from_record(record: dict, cached: bool) -> ModeResult:
-    data = dict(record)
-    data["layers"] = tuple(LayerCost(**layer) for layer in data.get("layers", ()))
-    data["cached"] = cached
-    return ModeResult(**data)
+def _mode_from_record(record: dict | None, cached: bool) -> ModeResult | None:
+    """The cached ModeResult, or None (redo the mode) when the record no longer fits the dataclasses."""
+    if record is None:
+        return None
+    try:
+        data = dict(record)
+        data["layers"] = tuple(LayerCost(**layer) for layer in data.get("layers", ()))
+        data["cached"] = cached
+        return ModeResult(**data)
+    except (TypeError, ValueError):
+        return None
 
 
 def run_sweep(req: SweepRequest, progress: Progress = print) -> SweepResult:
@@ -305,19 +326,19 @@ def run_sweep(req: SweepRequest, progress: Progress = print) -> SweepResult:
     if req.val_limit is not None and req.val_limit < 1:
         raise EdgeqError(f"--val-samples must be at least 1, got {req.val_limit}", "e.g. --val-samples 200")
     prepare_out_dir(req.out_dir, req.force)
+    created = not req.out_dir.exists()
     clean_partial(req.out_dir)
     sweep = _Sweep(req, progress)
-    if req.force:
+    if req.redo:
         sweep.cache.clear()
     progress(f"sweep of {req.model.name} on {req.target.id}: modes {', '.join(req.modes)}")
-    progress("fp32 reference conversion")
-    ref_bytes = sweep.reference()
-    sweep.load_validation(ref_bytes)
-    from edgeq.convert import runtime
-
-    sweep.ref_ops = runtime.op_outputs(ref_bytes, sweep.x[: min(req.layer_samples, len(sweep.x))])
-    float_acc = sweep.float_accuracy()
-    progress(f"float Keras model: top-1 {float_acc:.2%} on {len(sweep.x)} samples (host)")
+    try:
+        float_acc = _prepare(sweep)
+    except BaseException:
+        # the model or the validation data is unusable: a directory this run created holds nothing of value
+        if created:
+            shutil.rmtree(req.out_dir, ignore_errors=True)
+        raise
 
     decisions = plan_modes(req.modes, has_calib=req.calib is not None, has_train=req.train_data is not None)
     results = []
@@ -337,8 +358,23 @@ def run_sweep(req: SweepRequest, progress: Progress = print) -> SweepResult:
         settings={"calib": req.calib, "calib_count": req.calib_count, "train_data": str(req.train_data)
                   if req.train_data else None, "qat_epochs": req.epochs, "runs": req.runs, "warmups": req.warmups,
                   "layer_samples": req.layer_samples, "mixed_max_drop": sweep.mixed_budget})
+    req.out_dir.mkdir(exist_ok=True)
     write_json_atomic(req.out_dir / RESULTS_FILE, to_dict(sweep_result))
     return sweep_result
+
+
+def _prepare(sweep: _Sweep) -> float:
+    """The fp32 reference conversion, the validation data, the float outputs per layer; the float accuracy."""
+    req = sweep.req
+    sweep.progress("fp32 reference conversion")
+    ref_bytes = sweep.reference()
+    sweep.load_validation(ref_bytes)
+    from edgeq.convert import runtime
+
+    sweep.ref_ops = runtime.op_outputs(ref_bytes, sweep.x[: min(req.layer_samples, len(sweep.x))])
+    float_acc = sweep.float_accuracy()
+    sweep.progress(f"float Keras model: top-1 {float_acc:.2%} on {len(sweep.x)} samples (host)")
+    return float_acc
 
 
 def _one_line(m: ModeResult) -> str:

@@ -60,3 +60,44 @@ def test_file_sha256(tmp_path):
 
     (tmp_path / "f").write_bytes(b"edgeq" * 1000)
     assert file_sha256(tmp_path / "f") == hashlib.sha256(b"edgeq" * 1000).hexdigest()
+
+
+def test_source_fingerprint_follows_every_source_file(tmp_path):
+    """A kernel or template edited during development (edgeq's version unchanged) gives new cache keys."""
+    from edgeq.sweep.cache import source_fingerprint
+
+    kernels, templates = tmp_path / "firmware", tmp_path / "templates"
+    (kernels / "kernels").mkdir(parents=True)
+    templates.mkdir()
+    (kernels / "kernels" / "conv.c").write_text("int conv(void) { return 1; }\n")
+    (templates / "model.c.j2").write_text("{{ ops }}\n")
+    (kernels / "__pycache__").mkdir()
+    seen = {source_fingerprint(kernels, templates)}
+    (kernels / "__pycache__" / "x.pyc").write_bytes(b"\0")  # byte code is not source
+    source_fingerprint.cache_clear()
+    assert source_fingerprint(kernels, templates) in seen
+    (kernels / "kernels" / "conv.c").write_text("int conv(void) { return 2; }\n")
+    source_fingerprint.cache_clear()
+    seen.add(source_fingerprint(kernels, templates))
+    (templates / "model.c.j2").rename(templates / "main.c.j2")  # a rename changes it too
+    source_fingerprint.cache_clear()
+    seen.add(source_fingerprint(kernels, templates))
+    assert len(seen) == 3
+
+
+def test_sweep_keys_carry_the_code_fingerprints():
+    from edgeq.sweep.run import code_fingerprints
+
+    converter, everything = code_fingerprints()
+    assert converter != everything and len(converter) == len(everything) == 16
+
+
+def test_a_record_of_an_older_schema_is_redone_not_a_crash():
+    """A cached ModeResult written before a field was renamed is treated as absent (the mode is redone)."""
+    from edgeq.sweep.run import _mode_from_record
+
+    assert _mode_from_record({"mode": "int8", "status": "ok", "stage": "done", "latency_us": 3.0}, True) is None
+    assert _mode_from_record({"mode": "int8", "status": "ok", "stage": "done", "layers": [{"index": 0}]}, True) is None
+    assert _mode_from_record(None, True) is None
+    ok = _mode_from_record({"mode": "int8", "status": "ok", "stage": "done"}, True)
+    assert ok is not None and ok.cached and ok.mode == "int8"

@@ -13,7 +13,7 @@ from edgeq.sweep.run import SweepRequest, prepare_out_dir, run_sweep, write_json
 
 def test_out_dir_rules(tmp_path):
     prepare_out_dir(tmp_path / "new", force=False)
-    assert (tmp_path / "new").is_dir()
+    assert not (tmp_path / "new").exists()  # created by the sweep's first write, not before
     foreign = tmp_path / "foreign"
     foreign.mkdir()
     (foreign / "thesis.tex").write_text("mine")
@@ -55,3 +55,14 @@ def test_write_json_atomic(tmp_path):
     write_json_atomic(tmp_path / "r.json", {"a": 2})
     assert json.loads((tmp_path / "r.json").read_text()) == {"a": 2}
     assert [p.name for p in Path(tmp_path).iterdir()] == ["r.json"]
+
+
+def test_force_and_redo_are_separate_options():
+    """--force only allows a foreign directory; discarding the cache is --redo (CLI and request)."""
+    from click.testing import CliRunner
+
+    from edgeq.cli.sweep import command
+
+    help_text = CliRunner().invoke(command, ["--help"]).output
+    assert "--force" in help_text and "--redo" in help_text
+    assert SweepRequest.__dataclass_fields__["redo"].default is False
