@@ -1,7 +1,8 @@
 """Session fixtures for the converter tests: a digits CNN trained once, its data files, cached conversions.
 
-Registered for tests/unit by tests/unit/conftest.py. Training (~5 s) and each conversion (~5 s, mostly the
-child's TensorFlow import) happen once per session; tests ask `digits_converted.get(mode, **options)`.
+Registered for tests/convert by tests/convert/conftest.py; tests/qemu/test_sweep_digits.py imports them too.
+Training (~5 s) and each conversion (~5 s, mostly the child's TensorFlow import) happen once per session;
+tests ask `digits_converted.get(mode, **options)`.
 """
 from __future__ import annotations
 
