@@ -8,7 +8,8 @@ Steps:
    with the target's `size_cflags`), only the kernels the model calls, the generated model, rendered
    target files, a copy of the .tflite, the Makefile and a manifest (`edgeq-build.json`). `src/`
    mirrors `firmware/`, so include paths are the same in every build.
-4. Write it into a temporary directory beside the destination and run `make` there.
+4. Write it into a temporary directory beside the destination, run `make` there, and run the target's
+   postflight check on the linked program (e.g. flash and RAM from the ELF against the board).
 5. Move the finished directory into place (replacing an earlier edgeq build only with `force`).
 A failure at any step leaves the destination untouched.
 """
@@ -190,7 +191,7 @@ def build_project(model_path: Path, target: str | BuildTarget, out_dir: Path, fo
         raise EdgeqError(f"parent directory of {out_dir} does not exist", "create it first or choose another -o")
 
     model_bytes = model_path.read_bytes()
-    graph = parse(model_bytes)
+    graph = parse(model_bytes, label=str(model_path))
     require_mcu_support(graph)
     model_name = model_path.stem
     generated = generate_model(graph, name=model_name)
@@ -210,6 +211,8 @@ def build_project(model_path: Path, target: str | BuildTarget, out_dir: Path, fo
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)
         _run_make(work, build_target, extra_cflags)
+        if build_target.postflight is not None:
+            build_target.postflight(work / build_target.program)
         _check_destination(out_dir, force)  # re-check: something may have appeared while compiling
         _move_into_place(work, out_dir)
     except BaseException:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import MappingProxyType
 from typing import Callable, Mapping
 
@@ -50,6 +51,9 @@ class BuildTarget:
     tools: tuple[str, ...] = ()  # executables that must be on PATH (besides make and cc)
     # Checks the generated model against the target before compiling (e.g. arena vs RAM); raises EdgeqError.
     preflight: Callable[[object], None] | None = field(default=None, compare=False)
+    # Checks the linked program (its path in the temporary build) before the build is moved into place, so a
+    # firmware that does not fit never lands in the user's -o directory; raises EdgeqError.
+    postflight: Callable[[Path], None] | None = field(default=None, compare=False)
     facts: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))  # for the build manifest
 
 

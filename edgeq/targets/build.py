@@ -1,21 +1,25 @@
 """Build-target provider for boards (see edgeq.build.target): `--target CORE` or a board id → BuildTarget.
 
 Everything comes from the board's TOML: compiler flags from its core and FPU, the port sources from its
-console kind, `edgeq_board.h` and `linker.ld` rendered from its data, and a preflight fit check.
+console kind, `edgeq_board.h` and `linker.ld` rendered from its data, a fit check before compiling (from the
+plan) and one after linking (from the ELF).
 """
 from __future__ import annotations
 
+from pathlib import Path
 from types import MappingProxyType
 
 from edgeq.build.target import BuildTarget, PostLink
 from edgeq.targets.boards import Board
 from edgeq.targets.cores import CORES
 from edgeq.targets.registry import board_files, default_board, get_board
-from edgeq.toolchain.fit import check_plan
+from edgeq.toolchain.fit import check_linked, check_plan
 from edgeq.toolchain.flags import COMMON_CFLAGS, cpu_flags, link_flags
 from edgeq.toolchain.port import DEFAULT_STACK_BYTES, board_header, linker_script
+from edgeq.toolchain.size import memory_report
 
 PROGRAM = "firmware.elf"
+ARENA_SYMBOL = "edgeq_arena"  # the generated model's arena array (model.c.j2)
 
 
 def board_build_target(board: Board, stack_bytes: int = DEFAULT_STACK_BYTES) -> BuildTarget:
@@ -25,6 +29,9 @@ def board_build_target(board: Board, stack_bytes: int = DEFAULT_STACK_BYTES) -> 
         # The generated model does not carry its input size; the staging buffer is covered by the exact
         # check after linking (and by the linker's own region check).
         check_plan(board, int(generated.arena_bytes), int(generated.weights_bytes), 0, stack_bytes)
+
+    def postflight(program: Path) -> None:
+        check_linked(board, memory_report(program, arena_symbol=ARENA_SYMBOL))
 
     cflags = tuple(f for f in COMMON_CFLAGS if f not in ("-std=c99", "-Wall", "-Wextra"))
     return BuildTarget(
@@ -44,6 +51,7 @@ def board_build_target(board: Board, stack_bytes: int = DEFAULT_STACK_BYTES) -> 
         }),
         tools=("arm-none-eabi-objcopy",),
         preflight=preflight,
+        postflight=postflight,
         facts=MappingProxyType({
             "board": board.id, "core": board.core, "fpu": board.fpu, "clock_hz": board.clock_hz,
             "timing_source": board.timer.cycle_counter, "emulated": board.emulated,
