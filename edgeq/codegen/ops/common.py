@@ -93,6 +93,13 @@ def folded_bias(ctx: OpContext, weight_sums: np.ndarray, input_zero_point: int) 
     return ctx.const_array("bias", "int32_t", folded)
 
 
+def channel_scales(ctx: OpContext, w_scales: tuple[float, ...], channels: int) -> tuple[float, ...]:
+    """One weight scale per output channel: per-channel scales as given, a per-tensor scale repeated."""
+    if len(w_scales) not in (1, channels):
+        raise ctx.fail(f"{len(w_scales)} weight scales for {channels} output channels")
+    return tuple(w_scales) if len(w_scales) == channels else tuple(w_scales) * channels
+
+
 def symmetric_weights(ctx: OpContext, weights: Tensor) -> tuple[float, ...]:
     """Per-channel (or one) weight scales; TFLite int8 weights are symmetric (zero point 0)."""
     if weights.quant is None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from edgeq.codegen.ops import KernelCall, OpContext, kernel, register
-from edgeq.codegen.ops.common import (act_f32, act_range_s8, folded_bias, padding, requant_arrays, scalar_quant,
-                                      struct, symmetric_weights)
+from edgeq.codegen.ops.common import (act_f32, act_range_s8, channel_scales, folded_bias, padding, requant_arrays,
+                                      scalar_quant, struct, symmetric_weights)
 
 
 def _geometry(ctx: OpContext, depthwise: bool) -> dict[str, int]:
@@ -49,9 +49,7 @@ def _emit_s8(ctx: OpContext, depthwise: bool) -> KernelCall:
     in_scale, in_zp = scalar_quant(ctx, ctx.input(0))
     out_scale, out_zp = scalar_quant(ctx, ctx.output())
     channels = geom["output_c"]
-    if len(w_scales) not in (1, channels):
-        raise ctx.fail(f"{len(w_scales)} weight scales for {channels} output channels")
-    scales = w_scales if len(w_scales) == channels else w_scales * channels
+    scales = channel_scales(ctx, w_scales, channels)
     multiplier, shift = requant_arrays(ctx, [in_scale * s / out_scale for s in scales])
     data = weights.data.astype(np.int64)
     sums = data.sum(axis=(0, 1, 2)) if depthwise else data.sum(axis=(1, 2, 3))

@@ -33,7 +33,7 @@ import numpy as np
 from edgeq.codegen.ops import KernelCall, OpContext, register_variant
 from edgeq.codegen.ops import conv as conv_ops
 from edgeq.codegen.ops import fully_connected as fc_ops
-from edgeq.codegen.ops.common import act_range_s8, folded_bias, scalar_quant, struct, symmetric_weights
+from edgeq.codegen.ops.common import act_range_s8, channel_scales, folded_bias, scalar_quant, struct, symmetric_weights
 from edgeq.codegen.quantize import quantize_multiplier
 
 ACC_LIMIT = 1 << 30
@@ -77,8 +77,7 @@ def _quant(ctx: OpContext, weights_2d: np.ndarray, fc_rounding: bool):
         # TFLM's FULLY_CONNECTED multiplies input and weight scales in float32 (see fully_connected.py).
         reals = [float(np.float32(in_scale) * np.float32(w_scales[0])) / out_scale] * channels
     else:
-        scales = w_scales if len(w_scales) == channels else w_scales * channels
-        reals = [in_scale * s / out_scale for s in scales]
+        reals = [in_scale * s / out_scale for s in channel_scales(ctx, w_scales, channels)]
     requant = _requant(reals, out_zp)
     if requant is None:
         return None

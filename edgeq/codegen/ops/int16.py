@@ -15,7 +15,8 @@ import math
 import numpy as np
 
 from edgeq.codegen.ops import KernelCall, OpContext, kernel, register
-from edgeq.codegen.ops.common import fused_activation, requant_arrays, scalar_quant, struct, symmetric_weights
+from edgeq.codegen.ops.common import (channel_scales, fused_activation, requant_arrays, scalar_quant, struct,
+                                      symmetric_weights)
 from edgeq.codegen.ops.conv import _geometry as conv_geometry
 from edgeq.codegen.ops.fully_connected import _geometry as fc_geometry
 from edgeq.codegen.ops.pool import _geometry as pool_geometry
@@ -81,9 +82,7 @@ def _conv(ctx: OpContext, depthwise: bool) -> KernelCall:
     in_scale = _symmetric_s16(ctx, ctx.input(0), "input")
     out_scale = _symmetric_s16(ctx, ctx.output(), "output")
     channels = geom["output_c"]
-    if len(w_scales) not in (1, channels):
-        raise ctx.fail(f"{len(w_scales)} weight scales for {channels} output channels")
-    scales = w_scales if len(w_scales) == channels else w_scales * channels
+    scales = channel_scales(ctx, w_scales, channels)
     name = "edgeq_depthwise_conv2d_s16" if depthwise else "edgeq_conv2d_s16"
     return _weighted(ctx, name, "edgeq_conv_geom_t", geom, [in_scale * s / out_scale for s in scales], channels)
 

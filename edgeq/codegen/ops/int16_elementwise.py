@@ -1,10 +1,9 @@
-"""int16x8 element-wise, reduction, data-movement and requantization emitters (int16 activations).
+"""int16x8 element-wise, reduction and requantization emitters (int16 activations).
 
-ADD, SUB, MUL, MEAN, PAD, CONCATENATION, RELU, RELU6, LEAKY_RELU, LOGISTIC, TANH and QUANTIZE int16 →
-int16. Kernels: firmware/kernels/include/edgeq_kernels_s16.h. Facts from tflite-micro:
+ADD, SUB, MUL, MEAN, RELU, RELU6, LEAKY_RELU, LOGISTIC, TANH and QUANTIZE int16 → int16 (PAD and
+CONCATENATION share shape.py's emitters with int8 and float32). Kernels: firmware/kernels/include/edgeq_kernels_s16.h. Facts from tflite-micro:
 add_common.cc / sub_common.cc (the general int8 scheme with left_shift 15 for int16, scale ratios in
-double), mul_common.cc (int16
-zero points must be 0), reduce_common.cc (QuantizedMeanOrSum for int16 as for int8), activations_common.cc
+double), mul_common.cc (int16 zero points must be 0), reduce_common.cc (QuantizedMeanOrSum for int16 as for int8), activations_common.cc
 (ReluQuantized / Relu6Quantized instantiated for int16), leaky_relu_common.cc, logistic_common.cc and
 tanh.cc (int16: zero points 0, output scale 2^-15, input rescaled to 1/(3 * 4096) with a multiplier
 truncated to an int below 2^15), quantize_common.cc (Requantize). Each parameter function reproduces
@@ -18,16 +17,12 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
-from edgeq.codegen.ops import KernelCall, OpContext, c_type, kernel, register
+from edgeq.codegen.ops import KernelCall, OpContext, kernel, register
 from edgeq.codegen.ops.activations import leaky_relu_params
-from edgeq.codegen.ops.common import fused_activation, scalar_quant, struct
+from edgeq.codegen.ops.common import scalar_quant, struct
 from edgeq.codegen.ops.elementwise import _broadcast, _operand
 from edgeq.codegen.ops.int16 import INT16_MAX, INT16_MIN, _act_range_s16
-from edgeq.codegen.ops.reduce import _geometry as reduce_geometry
-from edgeq.codegen.ops.reduce import mean_requant
-from edgeq.codegen.ops.shape import _braced, _same_quant
+from edgeq.codegen.ops.reduce import quantized_mean
 from edgeq.codegen.quantize import f32, quantize_multiplier, round_half_away
 
 LEFT_SHIFT_S16 = 15
@@ -104,69 +99,12 @@ def emit_mul_s16(ctx: OpContext) -> KernelCall:
         "output_zero_point": 0})
 
 
-# -- MEAN, PAD, CONCATENATION -------------------------------------------------------------------------------
+# -- MEAN (PAD and CONCATENATION: shape.py) ----------------------------------------------------------------------------
 
 @register("MEAN", "int16")
 def emit_mean_s16(ctx: OpContext) -> KernelCall:
     _int16_output(ctx)
-    geom, count = reduce_geometry(ctx)
-    if count * (INT16_MAX - INT16_MIN) >= 2**31:
-        raise ctx.fail(f"MEAN over {count} int16 elements could overflow the int32 sum TFLite uses")
-    in_scale, in_zp = scalar_quant(ctx, ctx.input(0))
-    out_scale, out_zp = scalar_quant(ctx, ctx.output())
-    multiplier, shift = mean_requant(in_scale, out_scale, count)
-    return KernelCall(
-        statements=(struct("edgeq_reduce_geom_t", "geom", geom),
-                    struct("edgeq_mean_params_s8_t", "params", {
-                        "input_zero_point": in_zp, "output_zero_point": out_zp,
-                        "multiplier": multiplier, "shift": shift}),
-                    f"edgeq_mean_s16(&geom, &params, {ctx.input_ptr(0)}, {ctx.output_ptr()});"),
-        kernels=(kernel("edgeq_mean_s16"),),
-    )
-
-
-@register("PAD", "int16")
-def emit_pad_s16(ctx: OpContext) -> KernelCall:
-    _int16_output(ctx)
-    inp, out, paddings = ctx.input(0), ctx.output(), ctx.input(1)
-    if paddings is None or not paddings.is_constant:
-        raise ctx.fail("paddings must be a constant tensor")
-    if len(inp.shape) > 6:
-        raise ctx.fail("tensors of more than 6 dimensions are not supported")
-    if len(ctx.op.inputs) > 2 and ctx.op.inputs[2] >= 0:
-        raise ctx.fail("PAD with an explicit constant value (PADV2) is not supported")
-    _same_quant(ctx, [inp])
-    before = np.asarray(paddings.data).reshape(len(inp.shape), 2)[:, 0]
-    geom = (f"static const edgeq_pad_geom_t geom = {{{_braced(out.shape, 1)}, {_braced(inp.shape, 1)}, "
-            f"{_braced(before, 0)}}};")
-    return KernelCall(
-        statements=(geom, f"edgeq_pad_s16(&geom, {scalar_quant(ctx, out)[1]}, {ctx.input_ptr(0)}, "
-                          f"{ctx.output_ptr()});"),
-        kernels=(kernel("edgeq_pad_s16"),))
-
-
-@register("CONCATENATION", "int16")
-def emit_concat_s16(ctx: OpContext) -> KernelCall:
-    _int16_output(ctx)
-    out = ctx.output()
-    inputs = [ctx.input(k) for k in range(len(ctx.op.inputs))]
-    if fused_activation(ctx) != "NONE":
-        raise ctx.fail("a fused activation on CONCATENATION is not supported")
-    if any(t.dtype != "int16" for t in inputs):
-        raise ctx.fail("CONCATENATION of int16 with other types is not supported")
-    _same_quant(ctx, inputs)
-    axis = int(ctx.option("axis", 0)) % len(out.shape)
-    outer = int(np.prod(out.shape[:axis], dtype=np.int64))
-    sizes = [int(np.prod(t.shape[axis:], dtype=np.int64)) for t in inputs]
-    arrays = tuple(ctx.weights(k) for k, t in enumerate(inputs) if t.is_constant)
-    pointers = ", ".join(ctx.input_ptr(k) for k in range(len(inputs)))
-    return KernelCall(
-        statements=(f"static const int16_t *const inputs[{len(inputs)}] = {{{pointers}}};",
-                    f"static const int32_t sizes[{len(inputs)}] = {{{', '.join(map(str, sizes))}}};",
-                    f"edgeq_concat_s16({outer}, {len(inputs)}, inputs, sizes, {ctx.output_ptr()});"),
-        kernels=(kernel("edgeq_concat_s16"),),
-        arrays=arrays,
-    )
+    return quantized_mean(ctx, "edgeq_mean_s16", value_span=INT16_MAX - INT16_MIN)
 
 
 # -- RELU, RELU6, LEAKY_RELU --------------------------------------------------------------------------------

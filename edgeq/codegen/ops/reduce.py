@@ -1,4 +1,5 @@
-"""MEAN over constant axes: int8 (TFLite's QuantizedMeanOrSum rescaling) and float32."""
+"""MEAN over constant axes: quantized (TFLite's QuantizedMeanOrSum rescaling; int8 here, int16 registered in
+int16_elementwise.py through `quantized_mean`) and float32."""
 from __future__ import annotations
 
 import numpy as np
@@ -10,7 +11,7 @@ from edgeq.codegen.quantize import quantize_multiplier
 MAX_DIMS = 6
 
 
-def _geometry(ctx: OpContext) -> tuple[dict[str, str | int], int]:
+def reduce_geometry(ctx: OpContext) -> tuple[dict[str, str | int], int]:
     shape = tuple(ctx.input(0).shape)
     axes_tensor = ctx.input(1)
     if axes_tensor is None or not axes_tensor.is_constant:
@@ -42,9 +43,12 @@ def mean_requant(in_scale: float, out_scale: float, count: int) -> tuple[int, in
     return (multiplier << extra) // count, shift - extra
 
 
-@register("MEAN", "int8")
-def emit_mean_s8(ctx: OpContext) -> KernelCall:
-    geom, count = _geometry(ctx)
+def quantized_mean(ctx: OpContext, name: str, value_span: int | None = None) -> KernelCall:
+    """The call of a quantized MEAN kernel `name`. With `value_span` (max - min of the input type), refuse
+    reductions whose int32 sum could overflow, as TFLite does for int16."""
+    geom, count = reduce_geometry(ctx)
+    if value_span is not None and count * value_span >= 2**31:
+        raise ctx.fail(f"MEAN over {count} elements could overflow the int32 sum TFLite uses")
     in_scale, in_zp = scalar_quant(ctx, ctx.input(0))
     out_scale, out_zp = scalar_quant(ctx, ctx.output())
     multiplier, shift = mean_requant(in_scale, out_scale, count)
@@ -53,14 +57,19 @@ def emit_mean_s8(ctx: OpContext) -> KernelCall:
                     struct("edgeq_mean_params_s8_t", "params", {
                         "input_zero_point": in_zp, "output_zero_point": out_zp,
                         "multiplier": multiplier, "shift": shift}),
-                    f"edgeq_mean_s8(&geom, &params, {ctx.input_ptr(0)}, {ctx.output_ptr()});"),
-        kernels=(kernel("edgeq_mean_s8"),),
+                    f"{name}(&geom, &params, {ctx.input_ptr(0)}, {ctx.output_ptr()});"),
+        kernels=(kernel(name),),
     )
+
+
+@register("MEAN", "int8")
+def emit_mean_s8(ctx: OpContext) -> KernelCall:
+    return quantized_mean(ctx, "edgeq_mean_s8")
 
 
 @register("MEAN", "float32")
 def emit_mean_f32(ctx: OpContext) -> KernelCall:
-    geom, _ = _geometry(ctx)
+    geom, _ = reduce_geometry(ctx)
     return KernelCall(
         statements=(struct("edgeq_reduce_geom_t", "geom", geom),
                     f"edgeq_mean_f32(&geom, {ctx.input_ptr(0)}, {ctx.output_ptr()});"),
