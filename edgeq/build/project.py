@@ -195,9 +195,9 @@ def build_project(model_path: Path, target: str | BuildTarget, out_dir: Path, fo
     require_mcu_support(graph)
     model_name = model_path.stem
     generated = generate_model(graph, name=model_name)
-    if build_target.preflight is not None:
-        build_target.preflight(generated)
     input_bytes = sum(graph.tensors[i].nbytes for i in graph.inputs)
+    if build_target.preflight is not None:
+        build_target.preflight(generated, input_bytes)
     files = assemble_sources(generated, build_target, model_bytes, model_name, graph.sha256, input_bytes)
 
     try:

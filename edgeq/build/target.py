@@ -49,8 +49,9 @@ class BuildTarget:
     kernel_variants: tuple[str, ...] = ("reference",)  # firmware/kernels/ dirs searched first to last per file
     rendered_files: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # path in output → text
     tools: tuple[str, ...] = ()  # executables that must be on PATH (besides make and cc)
-    # Checks the generated model against the target before compiling (e.g. arena vs RAM); raises EdgeqError.
-    preflight: Callable[[object], None] | None = field(default=None, compare=False)
+    # Checks the generated model and its input staging bytes against the target before compiling (e.g. arena
+    # + input vs RAM); raises EdgeqError.
+    preflight: Callable[[object, int], None] | None = field(default=None, compare=False)
     # Checks the linked program (its path in the temporary build) before the build is moved into place, so a
     # firmware that does not fit never lands in the user's -o directory; raises EdgeqError.
     postflight: Callable[[Path], None] | None = field(default=None, compare=False)

@@ -25,10 +25,8 @@ ARENA_SYMBOL = "edgeq_arena"  # the generated model's arena array (model.c.j2)
 def board_build_target(board: Board, stack_bytes: int = DEFAULT_STACK_BYTES) -> BuildTarget:
     core = CORES[board.core]
 
-    def preflight(generated) -> None:
-        # The generated model does not carry its input size; the staging buffer is covered by the exact
-        # check after linking (and by the linker's own region check).
-        check_plan(board, int(generated.arena_bytes), int(generated.weights_bytes), 0, stack_bytes)
+    def preflight(generated, input_bytes: int) -> None:
+        check_plan(board, int(generated.arena_bytes), int(generated.weights_bytes), input_bytes, stack_bytes)
 
     def postflight(program: Path) -> None:
         check_linked(board, memory_report(program, arena_symbol=ARENA_SYMBOL))

@@ -37,7 +37,7 @@ def _kib(n: int) -> str:
     return f"{n:,} B ({n / 1024:.1f} KiB)"
 
 
-def _hint(board: Board, kind: str) -> str:
+def _hint(kind: str) -> str:
     if kind == "RAM":
         return (f"try a board with more RAM (`edgeq targets` lists RAM per board), a smaller model or input, "
                 f"or int8 instead of int16x8 activations; the arena is planned already "
@@ -55,13 +55,13 @@ def check_plan(board: Board, arena_bytes: int, weights_bytes: int, input_bytes: 
             f"(arena {_kib(arena_bytes)} + input staging {_kib(input_bytes)} + stacks and runtime "
             f"{_kib(need.ram_bytes - arena_bytes - input_bytes)}) but the board has {_kib(board.ram_memory.size)}, "
             f"{_kib(need.ram_bytes - board.ram_memory.size)} short",
-            _hint(board, "RAM"))
+            _hint("RAM"))
     if need.flash_bytes > board.flash_memory.size:
         raise EdgeqError(
             f"the model does not fit in the flash of {board.id}: it needs about {_kib(need.flash_bytes)} "
             f"(weights {_kib(weights_bytes)} + code allowance {_kib(CODE_ALLOWANCE_BYTES)}) but the board has "
             f"{_kib(board.flash_memory.size)}, {_kib(need.flash_bytes - board.flash_memory.size)} short",
-            _hint(board, "flash"))
+            _hint("flash"))
     return need
 
 
@@ -72,10 +72,10 @@ def check_linked(board: Board, report: MemoryReport) -> None:
             f"the firmware does not fit in the RAM of {board.id}: {_kib(report.ram_bytes)} used (data "
             f"{_kib(report.data)}, bss {_kib(report.bss)} of which arena {_kib(report.arena)}, stacks "
             f"{_kib(report.stack)}) of {_kib(board.ram_memory.size)}",
-            _hint(board, "RAM"))
+            _hint("RAM"))
     if report.flash_bytes > board.flash_memory.size:
         raise EdgeqError(
             f"the firmware does not fit in the flash of {board.id}: {_kib(report.flash_bytes)} used (code "
             f"{_kib(report.text)}, constants {_kib(report.rodata)}, data {_kib(report.data)}) of "
             f"{_kib(board.flash_memory.size)}",
-            _hint(board, "flash"))
+            _hint("flash"))
