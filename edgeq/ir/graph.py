@@ -12,6 +12,10 @@ from typing import Any, Mapping
 
 import numpy as np
 
+#: Operators that only change a tensor's shape: their output shares the input's bytes (the planner's
+#: rule), so they have no emitter and no code.
+ALIAS_OPS = frozenset({"RESHAPE", "SQUEEZE", "EXPAND_DIMS"})
+
 
 @dataclass(frozen=True)
 class QuantParams:

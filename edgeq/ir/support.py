@@ -1,7 +1,8 @@
 """What edgeq's microcontroller runtime can run: the operator/dtype table shared by `inspect`, `plan`
 and `build`, and the checks that explain a refusal before anything is generated.
 
-The table lists, per builtin operator, the activation dtypes the C kernels in firmware/kernels implement.
+The table (`supported_ops()`) lists, per builtin operator, the activation dtypes the C kernels in
+firmware/kernels implement; it is derived from the code generator's emitter registry, never kept by hand.
 Weights must suit the activations (int8 weights for int8 and for int16 activations, float32 for float32);
 int4 weights are accepted where TFLite Micro accepts them (CONV_2D, int8 activations), so results stay
 checkable against it. int16 activations (int16x8 models) come with int64 biases.
@@ -13,36 +14,22 @@ from types import MappingProxyType
 from typing import Mapping
 
 from edgeq.errors import EdgeqError
-from edgeq.ir.graph import Graph, Op
+from edgeq.ir.graph import ALIAS_OPS, Graph, Op
 
-_INT8_FLOAT = frozenset({"int8", "float32"})
-_INT8_INT16_FLOAT = frozenset({"int8", "int16", "float32"})  # int16: the int16x8 kernels (int64 bias)
+#: Dtypes an alias operator (RESHAPE, SQUEEZE, EXPAND_DIMS) passes through: it has no code of its own.
+_ALIAS_DTYPES = frozenset({"int8", "int16", "float32"})
 
-SUPPORTED_OPS: Mapping[str, frozenset[str]] = MappingProxyType({
-    "CONV_2D": _INT8_INT16_FLOAT,
-    "DEPTHWISE_CONV_2D": _INT8_INT16_FLOAT,
-    "FULLY_CONNECTED": _INT8_INT16_FLOAT,
-    "AVERAGE_POOL_2D": _INT8_INT16_FLOAT,
-    "MAX_POOL_2D": _INT8_INT16_FLOAT,
-    "ADD": _INT8_INT16_FLOAT,
-    "SUB": _INT8_INT16_FLOAT,
-    "MUL": _INT8_INT16_FLOAT,
-    "MEAN": _INT8_INT16_FLOAT,
-    "SOFTMAX": _INT8_INT16_FLOAT,
-    "LOGISTIC": _INT8_INT16_FLOAT,
-    "TANH": _INT8_INT16_FLOAT,
-    "RELU": _INT8_INT16_FLOAT,
-    "RELU6": _INT8_INT16_FLOAT,
-    "LEAKY_RELU": _INT8_INT16_FLOAT,
-    "HARD_SWISH": _INT8_FLOAT,
-    "PAD": _INT8_INT16_FLOAT,
-    "CONCATENATION": _INT8_INT16_FLOAT,
-    "RESHAPE": _INT8_INT16_FLOAT,
-    "SQUEEZE": _INT8_INT16_FLOAT,
-    "EXPAND_DIMS": _INT8_INT16_FLOAT,
-    "QUANTIZE": frozenset({"int8", "uint8", "int16", "float32"}),  # int16: → int16 only
-    "DEQUANTIZE": frozenset({"int8", "uint8", "int16"}),
-})
+
+def supported_ops() -> Mapping[str, frozenset[str]]:
+    """Operator → activation dtypes the MCU runtime runs, derived from the code generator's emitter
+    registry (the one list; `edgeq ops` prints it) plus the alias operators, which have no code."""
+    from edgeq.codegen.ops import registered  # lazy: the IR does not need codegen to parse a model
+
+    table: dict[str, set[str]] = {opcode: set(_ALIAS_DTYPES) for opcode in ALIAS_OPS}
+    for opcode, dtype in registered():
+        table.setdefault(opcode, set()).add(dtype)
+    return MappingProxyType({opcode: frozenset(dtypes) for opcode, dtypes in sorted(table.items())})
+
 
 # Operators whose second input holds weights; float activations with integer weights make a hybrid op.
 _WEIGHTED = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "TRANSPOSE_CONV", "BATCH_MATMUL",
@@ -61,8 +48,9 @@ class SupportIssue:
         return f"{where}: {self.reason}"
 
 
-def _activation_dtype(graph: Graph, op: Op) -> str:
-    """The dtype the op computes in: its first non-constant input (QUANTIZE/DEQUANTIZE: the input side)."""
+def activation_dtype(graph: Graph, op: Op) -> str:
+    """The dtype the op computes in: its first non-constant input (QUANTIZE/DEQUANTIZE: the input side).
+    The emitter registry is keyed by it."""
     for i in op.inputs:
         if i >= 0 and not graph.tensors[i].is_constant:
             return graph.tensors[i].dtype
@@ -70,7 +58,7 @@ def _activation_dtype(graph: Graph, op: Op) -> str:
 
 
 def _op_issue(graph: Graph, op: Op) -> SupportIssue | None:
-    dtype = _activation_dtype(graph, op)
+    dtype = activation_dtype(graph, op)
     if op.opcode in _WEIGHTED and dtype == "float32" and len(op.inputs) > 1 and op.inputs[1] >= 0:
         weights = graph.tensors[op.inputs[1]]
         if weights.dtype in ("int8", "uint8", "int4"):
@@ -85,11 +73,12 @@ def _op_issue(graph: Graph, op: Op) -> SupportIssue | None:
             op.index, op.opcode, "float16 weights (dequantized at runtime) are not supported on microcontrollers",
             "convert with `--mode int8` for MCUs; float16 suits GPUs and phones",
         )
-    supported = SUPPORTED_OPS.get(op.opcode)
+    table = supported_ops()
+    supported = table.get(op.opcode)
     if supported is None:
         return SupportIssue(
             op.index, op.opcode, f"operator {op.opcode} is not supported by edgeq's MCU runtime",
-            "supported operators: " + ", ".join(sorted(SUPPORTED_OPS)),
+            "supported operators: " + ", ".join(sorted(table)) + " (`edgeq ops` prints the table)",
         )
     if dtype not in supported:
         return SupportIssue(

@@ -19,9 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import AbstractSet, Mapping
 
-from edgeq.ir.graph import Graph
-
-ALIAS_OPS = frozenset({"RESHAPE", "SQUEEZE", "EXPAND_DIMS"})
+from edgeq.ir.graph import ALIAS_OPS, Graph
 
 
 @dataclass(frozen=True)

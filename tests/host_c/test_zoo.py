@@ -16,14 +16,14 @@ import pytest
 
 from edgeq.codegen.ops import activation_dtype
 from edgeq.ir import parse
-from edgeq.ir.support import SUPPORTED_OPS
+from edgeq.ir.support import supported_ops
 from edgeq.reference import run_tflm
 from harness import random_inputs
 from zoo.build import ZooCase, build_zoo, case_ids
 
 SAMPLES = 20
 
-# (opcode, dtype) pairs of SUPPORTED_OPS that no Keras model converts to: the TFLite converter emits no
+# (opcode, dtype) pairs of supported_ops() that no Keras model converts to: the TFLite converter emits no
 # uint8 DEQUANTIZE (uint8 outputs leave an int8 model through QUANTIZE).
 UNREACHABLE = {("DEQUANTIZE", "uint8")}
 
@@ -49,7 +49,7 @@ def test_zoo_covers_every_supported_operator(zoo):
             missing = [op for op in case.expect if op not in opcodes]
             assert not missing, f"{case.id}: converted model lacks {missing} (has {opcodes})"
         seen.update((op.opcode, activation_dtype(graph, op)) for op in graph.ops)
-    wanted = {(op, dtype) for op, dtypes in SUPPORTED_OPS.items() for dtype in dtypes}
+    wanted = {(op, dtype) for op, dtypes in supported_ops().items() for dtype in dtypes}
     assert not (wanted - seen - UNREACHABLE), f"operators no zoo case exercises: {sorted(wanted - seen)}"
 
 

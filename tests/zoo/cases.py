@@ -2,7 +2,10 @@
 
 Every spec is plain JSON-able data (the converter subprocess builds the Keras model from it, and its hash
 keys the on-disk cache). `expect` lists the TFLite opcodes the converted int8 model must contain, so the
-zoo test can check that every operator in edgeq.ir.support.SUPPORTED_OPS is really exercised.
+zoo test can check that every operator in edgeq.ir.support.supported_ops() is really exercised.
+
+More cases live in sibling modules named `cases_<topic>.py`, each defining `CASES` with `_case` from here;
+they are appended (sorted by module name), so a new group of operators adds a file and edits none.
 """
 from __future__ import annotations
 
@@ -150,3 +153,21 @@ CASES: tuple[dict, ...] = (
           ("CONV_2D", "DEPTHWISE_CONV_2D", "AVERAGE_POOL_2D", "RESHAPE", "FULLY_CONNECTED", "SOFTMAX"),
           variants=I16),
 )
+
+
+def _extension_cases() -> tuple[dict, ...]:
+    import importlib
+    import pkgutil
+
+    from zoo import __path__ as zoo_path
+
+    found: list[dict] = []
+    for module in sorted(pkgutil.iter_modules(zoo_path), key=lambda m: m.name):
+        if module.name.startswith("cases_"):
+            found.extend(importlib.import_module(f"zoo.{module.name}").CASES)
+    return tuple(found)
+
+
+CASES = CASES + _extension_cases()
+_names = [spec["name"] for spec in CASES]
+assert len(_names) == len(set(_names)), "two zoo cases share a name"

@@ -36,15 +36,16 @@ with the base emitter's kernel and decide from the graph alone (both emitter pas
 kernel tolerates output == input returns `KernelCall(..., inplace=True)`; the generator then lets the
 planner run the op in place when the op is its input's last reader.
 
-Registration: the modules in `_EMITTER_MODULES` are imported on first lookup, which runs their
-`@register` decorators; `activations.py` (SOFTMAX, LOGISTIC, TANH, RELU, RELU6, LEAKY_RELU, HARD_SWISH)
-registers the activation emitters by being imported the same way.
+Registration: every module of this package is imported on first lookup (a new operator is a new
+module, no list to edit), which runs its `@register` / `@register_variant` decorators. The registry is
+the only list of supported operators and dtypes: `edgeq.ir.support` and `edgeq ops` derive from it.
 """
 from __future__ import annotations
 
 import contextlib
 import contextvars
 import importlib
+import pkgutil
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -52,16 +53,15 @@ import numpy as np
 
 from edgeq.errors import EdgeqError
 from edgeq.ir import Graph, Op, Tensor
+from edgeq.ir.graph import ALIAS_OPS  # noqa: F401 - re-exported: aliases have no emitter and no code
+from edgeq.ir.support import activation_dtype  # noqa: F401 - re-exported: the registry's key
 
 #: C element types a const array may have, with the numpy dtype its values are stored as.
 CTYPES = {"int8_t": np.int8, "uint8_t": np.uint8, "int16_t": np.int16, "int32_t": np.int32,
           "int64_t": np.int64, "float": np.float32}
 
-#: Operators that alias their input: no emitter, no code, same arena offset (the planner's rule).
-ALIAS_OPS = frozenset({"RESHAPE", "SQUEEZE", "EXPAND_DIMS"})
-
-_EMITTER_MODULES = ("conv", "fully_connected", "pool", "elementwise", "reduce", "shape", "quantize_ops",
-                    "activations", "dsp_variants", "int16", "int16_elementwise")
+#: Helper modules of this package that register no emitter (imported by the emitter modules as needed).
+_NOT_EMITTERS = frozenset({"common"})
 
 
 @dataclass(frozen=True)
@@ -206,17 +206,10 @@ def _load() -> None:
     global _loaded
     if _loaded:
         return
-    for name in _EMITTER_MODULES:
-        importlib.import_module(f"{__name__}.{name}")
+    for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if module.name not in _NOT_EMITTERS:
+            importlib.import_module(f"{__name__}.{module.name}")
     _loaded = True
-
-
-def activation_dtype(graph: Graph, op: Op) -> str:
-    """The dtype the op computes in: its first non-constant input (as edgeq.ir.support decides)."""
-    for i in op.inputs:
-        if i >= 0 and not graph.tensors[i].is_constant:
-            return graph.tensors[i].dtype
-    return graph.tensors[op.outputs[0]].dtype
 
 
 def lookup(graph: Graph, op: Op) -> Emitter:

@@ -9,14 +9,13 @@ emitter (conv.py, fully_connected.py: the reference kernels) runs it instead. Th
   `edgeq_gemm_rows_direct_s8` (the same GEMM sign-extending the input in registers, no scratch);
 * other CONV_2D with dilation 1 → `edgeq_conv2d_im2col_s8` (im2col from a zero-point-padded row ring,
   which also covers first layers with 1-3 input channels: the depth is padded to whole words);
-* DEPTHWISE_CONV_2D with multiplier 1, dilation 1 and channels a multiple of 4 →
-  `edgeq_depthwise_ring_s8`, four channels per load.
+* DEPTHWISE_CONV_2D: see depthwise_variants.py.
 
 What is folded at generation time: the input zero point into the bias (as the reference emitters do),
 the requantization into (multiplier, right shift, rounding + output zero point) triples, and the int8
 weights into the order the kernels load them, still one byte per weight: the GEMM stores two output
 channels per byte pair (one channel offset by 128) so that one SMLAD of the raw word and one of its
-SXTB16 give four MACs (edgeq_gemm_row_s8.c); depthwise stores four channels per word.
+SXTB16 give four MACs (edgeq_gemm_row_s8.c).
 
 Conditions checked here, so the kernels need no checks: every channel's right shift is in [1, 31] and
 no accumulator can reach 2^30 (bias + 128 * sum|w|), which makes the SMMULR form of TFLM's double
@@ -108,13 +107,6 @@ def _pack_gemm(w: np.ndarray, pairs: int = 2) -> np.ndarray:
     return np.ascontiguousarray(ordered).reshape(-1).astype(np.uint8).view(np.int8)
 
 
-def _pack_depthwise(w: np.ndarray) -> np.ndarray:
-    """[taps][C] int8 → int8: per 4 channels, per tap, the 4 channels' weights."""
-    taps, channels = w.shape
-    groups = w.reshape(taps, channels // 4, 4)  # [t][g][cc]
-    return np.ascontiguousarray(groups.transpose(1, 0, 2)).reshape(-1).astype(np.int8)
-
-
 def _packed_struct(ctx: OpContext, channels: int, depth_words: int, packed: np.ndarray, bias: np.ndarray,
                    requant: np.ndarray, fields: dict):
     arrays = (ctx.const_array("packed_w", "int8_t", packed), ctx.const_array("packed_bias", "int32_t", bias),
@@ -200,34 +192,5 @@ def conv_packed(ctx: OpContext) -> KernelCall | None:
         arrays=arrays,
         scratch_bytes=ring * geom["filter_h"] + words * 4
         + (4 if geom["output_h"] * geom["output_w"] >= 4 else 1) * words * 8,
-        inplace=_same_shape(ctx),
-    )
-
-
-@register_variant("DEPTHWISE_CONV_2D", "int8")
-def depthwise_packed(ctx: OpContext) -> KernelCall | None:
-    geom = conv_ops._geometry(ctx, depthwise=True)
-    if (geom["depth_multiplier"] != 1 or geom["dilation_h"] != 1 or geom["dilation_w"] != 1
-            or geom["input_c"] % 4 or ctx.input(1).dtype != "int8"):
-        return None
-    channels = geom["output_c"]
-    taps_c = ctx.input(1).data.astype(np.int64).reshape(-1, channels)  # [taps][C]
-    quant = _quant(ctx, np.ascontiguousarray(taps_c.T), fc_rounding=False)
-    if quant is None:
-        return None
-    bias, requant, fields, in_zp = quant
-    text, arrays = _packed_struct(ctx, channels, 0, _pack_depthwise(taps_c), bias, requant, fields)
-    ring_cols = (geom["output_w"] - 1) * geom["stride_w"] + geom["filter_w"]
-    return KernelCall(
-        statements=(
-            struct("edgeq_conv_geom_t", "geom", geom),
-            text,
-            f"edgeq_depthwise_ring_s8(&geom, &packed, {in_zp}, {ctx.input_ptr(0)}, {ctx.output_ptr()}, "
-            f"{ctx.scratch_ptr()});",
-        ),
-        kernels=("variants/edgeq_depthwise_ring_s8.c",),
-        arrays=arrays,
-        # int16 ring (2 bytes per input byte) + the weights sign-extended to int16 (edgeq_depthwise_ring_s8.c)
-        scratch_bytes=2 * ring_cols * channels * geom["filter_h"] + 2 * taps_c.size,
         inplace=_same_shape(ctx),
     )
