@@ -38,6 +38,7 @@ class GeneratedOp:
     function: str  # name of the static C function running it
     kernels: tuple[str, ...]  # empty for aliasing ops (no code)
     scratch_bytes: int
+    declined: tuple[str, ...] = ()  # why faster variants did not run this op, one line each
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,8 @@ def generate_model(graph: Graph, plan=None, name: str | None = None) -> Generate
     ops = tuple(
         GeneratedOp(op.index, op.opcode, f"edgeq_op_{op.index}",
                     calls[op.index].kernels if op.index in calls else (),
-                    calls[op.index].scratch_bytes if op.index in calls else 0)
+                    calls[op.index].scratch_bytes if op.index in calls else 0,
+                    calls[op.index].declined if op.index in calls else ())
         for op in graph.ops
     )
     kernel_sources = tuple(sorted({k for op in ops for k in op.kernels}))

@@ -29,8 +29,11 @@ HARD_SWISH, LOGISTIC, TANH, same-size QUANTIZE; see `edgeq.codegen.model`) the p
 the bytes of an input it is the last reader of, so those kernels must work with output == input.
 
 Variants: `@register_variant(opcode, dtype)` adds an emitter that is tried before the base emitter (in
-registration order) and returns None when the op's static shapes do not suit it, e.g. a 1x1 convolution
-as a GEMM with weights re-laid out at generation time (`dsp_variants.py`). A variant must be bit-exact
+registration order) and returns `Declined(variant, reason)` when the op does not suit it (None when the
+variant is simply about other shapes, e.g. the pointwise GEMM for a 3x3 convolution), e.g. a 1x1
+convolution as a GEMM with weights re-laid out at generation time (`dsp_variants.py`). The reasons of
+the variants that declined travel on the chosen `KernelCall.declined`, so `--per-op` can say why a
+faster kernel did not run. A variant must be bit-exact
 with the base emitter's kernel and decide from the graph alone (both emitter passes must agree).
 `use_variants(False)` generates with base emitters only (tests compare the two). A variant whose
 kernel tolerates output == input returns `KernelCall(..., inplace=True)`; the generator then lets the
@@ -44,6 +47,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import dataclasses
 import importlib
 import pkgutil
 from dataclasses import dataclass, field
@@ -95,6 +99,19 @@ class KernelCall:
     arrays: tuple[ConstArray, ...] = ()
     scratch_bytes: int = 0
     inplace: bool = False  # the kernel may run with output == input 0 (same size); see "Variants"
+    declined: tuple[str, ...] = ()  # "variant: reason" of every faster variant that declined this op
+
+
+@dataclass(frozen=True)
+class Declined:
+    """A variant's answer when it cannot run an op: `reason` is one line naming the cause (the channel,
+    the bound, the shape), e.g. `Declined("im2col", "int16 weights")`."""
+
+    variant: str
+    reason: str
+
+    def describe(self) -> str:
+        return f"{self.variant} declined: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -225,11 +242,15 @@ def lookup(graph: Graph, op: Op) -> Emitter:
         return emit
 
     def emit_first_fitting(ctx: OpContext) -> KernelCall:
+        declined = []
         for variant in variants:
             call = variant(ctx)
-            if call is not None:
-                return call
-        return emit(ctx)
+            if isinstance(call, Declined):
+                declined.append(call.describe())
+            elif call is not None:
+                return dataclasses.replace(call, declined=tuple(declined)) if declined else call
+        call = emit(ctx)
+        return dataclasses.replace(call, declined=tuple(declined)) if declined else call
 
     return emit_first_fitting
 

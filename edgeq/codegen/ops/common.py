@@ -78,16 +78,21 @@ def requant_arrays(ctx: OpContext, reals: list[float]) -> tuple[ConstArray, Cons
 
 
 def folded_bias(ctx: OpContext, weight_sums: np.ndarray, input_zero_point: int) -> ConstArray | None:
-    """bias - input_zero_point * sum(weights) per output channel (exact in int32), or None if all zero."""
+    """bias - input_zero_point * sum(weights) per output channel, or None if all zero.
+
+    Folded modulo 2^32: TFLM's int32 accumulator (sum of (x + offset) * w, plus bias) wraps on every
+    target it runs on, and the kernels accumulate with the same wrap, so the result is the same int32
+    even for a dead channel whose bias sits at ±(2^31 − 1)."""
     bias_tensor = ctx.input(2)
     bias = np.zeros(len(weight_sums), dtype=np.int64)
     if bias_tensor is not None:
         if bias_tensor.dtype != "int32" or not bias_tensor.is_constant:
             raise ctx.fail(f"{bias_tensor.dtype} bias is not supported with int8 activations (int32 expected)")
         bias = bias_tensor.data.astype(np.int64).reshape(-1)
+        if bias.size != len(weight_sums):
+            raise ctx.fail(f"bias has {bias.size} values for {len(weight_sums)} output channels")
     folded = bias - int(input_zero_point) * weight_sums.astype(np.int64)
-    if folded.min(initial=0) < INT32_MIN or folded.max(initial=0) > INT32_MAX:
-        raise ctx.fail("the bias with the input zero point folded in does not fit in int32")
+    folded = (folded - INT32_MIN) % (1 << 32) + INT32_MIN
     if not folded.any() and bias_tensor is None:
         return None
     return ctx.const_array("bias", "int32_t", folded)

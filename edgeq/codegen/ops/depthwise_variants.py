@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from edgeq.codegen.ops import KernelCall, OpContext, register_variant
+from edgeq.codegen.ops import Declined, KernelCall, OpContext, register_variant
 from edgeq.codegen.ops import conv as conv_ops
 from edgeq.codegen.ops.common import struct
-from edgeq.codegen.ops.dsp_variants import _packed_struct, _quant, _same_shape
+from edgeq.codegen.ops.dsp_variants import exact_notes, packed_quant, packed_struct, same_shape
 
 
 def _pack_depthwise(w: np.ndarray) -> np.ndarray:
@@ -21,20 +21,22 @@ def _pack_depthwise(w: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(groups.transpose(1, 0, 2)).reshape(-1).astype(np.int8)
 
 
-
 @register_variant("DEPTHWISE_CONV_2D", "int8")
-def depthwise_packed(ctx: OpContext) -> KernelCall | None:
+def depthwise_packed(ctx: OpContext) -> KernelCall | Declined:
     geom = conv_ops._geometry(ctx, depthwise=True)
-    if (geom["depth_multiplier"] != 1 or geom["dilation_h"] != 1 or geom["dilation_w"] != 1
-            or geom["input_c"] % 4 or ctx.input(1).dtype != "int8"):
-        return None
+    if geom["depth_multiplier"] != 1:
+        return Declined("depthwise ring", f"depth multiplier {geom['depth_multiplier']}")
+    if geom["dilation_h"] != 1 or geom["dilation_w"] != 1:
+        return Declined("depthwise ring", f"dilation {geom['dilation_h']}x{geom['dilation_w']}")
+    if geom["input_c"] % 4:
+        return Declined("depthwise ring", f"{geom['input_c']} channels (not a multiple of 4)")
     channels = geom["output_c"]
     taps_c = ctx.input(1).data.astype(np.int64).reshape(-1, channels)  # [taps][C]
-    quant = _quant(ctx, np.ascontiguousarray(taps_c.T), fc_rounding=False)
-    if quant is None:
-        return None
-    bias, requant, fields, in_zp = quant
-    text, arrays = _packed_struct(ctx, channels, 0, _pack_depthwise(taps_c), bias, requant, fields)
+    quant = packed_quant(ctx, np.ascontiguousarray(taps_c.T), fc_rounding=False)
+    if isinstance(quant, Declined):
+        return quant
+    in_zp = quant.input_zero_point
+    text, arrays = packed_struct(ctx, channels, 0, _pack_depthwise(taps_c), quant)
     ring_cols = (geom["output_w"] - 1) * geom["stride_w"] + geom["filter_w"]
     return KernelCall(
         statements=(
@@ -47,5 +49,6 @@ def depthwise_packed(ctx: OpContext) -> KernelCall | None:
         arrays=arrays,
         # int16 ring (2 bytes per input byte) + the weights sign-extended to int16 (edgeq_depthwise_ring_s8.c)
         scratch_bytes=2 * ring_cols * channels * geom["filter_h"] + 2 * taps_c.size,
-        inplace=_same_shape(ctx),
+        inplace=same_shape(ctx),
+        declined=exact_notes(quant),
     )

@@ -19,7 +19,9 @@
  *                 bias - input_zero_point * sum(w)
  *   requant       per output channel (multiplier, right shift r in [1, 31], 2^(r-1) + zp * 2^r): real
  *                 factor multiplier * 2^(-31 - r), output zero point zp folded into the rounding term
- *                 (edgeq_simd.h); the generator guarantees |accumulator| < 2^30.
+ *                 (edgeq_simd.h); the generator guarantees |accumulator| < 2^30 for these channels.
+ *                 A channel outside that range (or needing a left shift) instead holds
+ *                 (multiplier, EDGEQ_RQ_EXACT + shift, zp) and `exact_channels` is set.
  *
  * Expanded input ("xq"): a GEMM row of depth_words * 4 int8 turned into 2 * depth_words words of int16
  * pairs, word 2i = SXTB16 of input word i (depths 4i, 4i + 2), word 2i + 1 = SXTB16 ROR 8 (4i + 1,
@@ -44,6 +46,7 @@ typedef struct {
     int32_t channels;
     int32_t depth_words;
     int32_t act_min, act_max;
+    int32_t exact_channels; /* nonzero: some channel's requant triple is the exact form (edgeq_simd.h) */
     const int8_t *weights;
     const int32_t *bias;
     const int32_t *requant;

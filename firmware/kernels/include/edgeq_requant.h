@@ -19,18 +19,16 @@
 extern "C" {
 #endif
 
-/* round((a * b) / 2^31), saturating the one overflowing case a == b == INT32_MIN. */
+/* round((a * b) / 2^31), saturating the one overflowing case a == b == INT32_MIN.
+ * TFLM adds a nudge of 2^30 (a*b >= 0) or 1 - 2^30 (a*b < 0) and divides by 2^31 truncating toward zero;
+ * for a negative product that truncation equals floor((a*b + 2^30) / 2^31), so both signs are one
+ * arithmetic shift of a*b + 2^30 (SMULL + ADDS/ADC + two shifts on Cortex-M3 and later, no division). */
 static inline int32_t edgeq_sat_rounding_doubling_high_mul(int32_t a, int32_t b)
 {
-    int64_t ab;
-    int64_t nudge;
     if (a == INT32_MIN && b == INT32_MIN) {
         return INT32_MAX;
     }
-    ab = (int64_t)a * (int64_t)b;
-    nudge = ab >= 0 ? ((int64_t)1 << 30) : (1 - ((int64_t)1 << 30));
-    /* Division truncates toward zero, as in gemmlowp; not a shift. */
-    return (int32_t)((ab + nudge) / ((int64_t)1 << 31));
+    return (int32_t)(((int64_t)a * (int64_t)b + ((int64_t)1 << 30)) >> 31);
 }
 
 /* x / 2^exponent rounded half away from zero; exponent in [0, 31]. */
@@ -43,7 +41,8 @@ static inline int32_t edgeq_rounding_divide_by_pot(int32_t x, int32_t exponent)
     return (x >> exponent) + (remainder > threshold ? 1 : 0);
 }
 
-/* TFLM's MultiplyByQuantizedMultiplier: x * multiplier * 2^(shift - 31), shift in [-31, 30]. */
+/* TFLM's MultiplyByQuantizedMultiplier: x * multiplier * 2^(shift - 31), shift in [-31, 30]; exact for
+ * every int32 x (the left shift wraps as TFLM's int32 multiply does on two's-complement targets). */
 static inline int32_t edgeq_requantize(int32_t x, int32_t multiplier, int32_t shift)
 {
     const int32_t left = shift > 0 ? shift : 0;

@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "edgeq_requant.h"
+
 #if defined(__ARM_FEATURE_DSP)
 #include <arm_acle.h>
 #endif
@@ -177,9 +179,41 @@ static inline int8_t edgeq_requant_sat(int32_t acc, int32_t multiplier, int32_t 
 #endif
 }
 
+
+/*
+ * Channels outside the SMMULR form's preconditions (a left or zero shift, an accumulator that may reach
+ * 2^30, e.g. a dead channel whose bias sits near +-2^31, or a rounding term that would not stay below
+ * 2^30) carry rq = {multiplier, EDGEQ_RQ_EXACT + shift, output zero point} with TFLM's shift in
+ * [-31, 30], so rq[1] >= EDGEQ_RQ_EXACT - 31 > 31 tells them apart from the fast triples (rq[1] in
+ * [1, 31]). They take TFLM's full-range MultiplyByQuantizedMultiplier (edgeq_requant.h), exact for every
+ * int32 accumulator. A kernel whose packed parameters say some channel is exact (`exact_channels`)
+ * requantizes through edgeq_requant_any; the others keep the branch-free fast path.
+ */
+#define EDGEQ_RQ_EXACT 64
+
+static inline int8_t edgeq_requant_any(int32_t acc, const int32_t *rq, int32_t act_min, int32_t act_max)
+{
+    int32_t v;
+    if (rq[1] < EDGEQ_RQ_EXACT - 31) {
+        return edgeq_requant_val(acc, rq[0], rq[1], rq[2], act_min, act_max);
+    }
+    /* + zp wraps as TFLM's int32 addition does on two's-complement targets, then clamps. */
+    v = (int32_t)((uint32_t)edgeq_requantize(acc, rq[0], rq[1] - EDGEQ_RQ_EXACT) + (uint32_t)rq[2]);
+    v = v < act_min ? act_min : v;
+    v = v > act_max ? act_max : v;
+    return (int8_t)v;
+}
+
+/* Either form, for outputs off the hot loops (row tails, partial blocks): one compare per output. */
 static inline int8_t edgeq_requant_out(int32_t acc, const int32_t *rq, int32_t act_min, int32_t act_max)
 {
-    return edgeq_requant_val(acc, rq[0], rq[1], rq[2], act_min, act_max);
+    return edgeq_requant_any(acc, rq, act_min, act_max);
+}
+
+/* a + b modulo 2^32: an accumulator plus a bias that may sit near +-2^31 (wraps like TFLM's int32). */
+static inline int32_t edgeq_add_wrap(int32_t a, int32_t b)
+{
+    return (int32_t)((uint32_t)a + (uint32_t)b);
 }
 
 #endif /* EDGEQ_SIMD_H */

@@ -121,10 +121,15 @@ static inline void edgeq_dw_3x3(edgeq_acc4_t *a, const uint32_t *x0, const uint3
 #endif
 }
 
-static inline void edgeq_dw_store(const edgeq_acc4_t *a, const int32_t *rq, int32_t full_range, int32_t lo,
-                                  int32_t hi, int8_t *out)
+static inline void edgeq_dw_store(const edgeq_acc4_t *a, const int32_t *rq, int32_t full_range, int32_t exact,
+                                  int32_t lo, int32_t hi, int8_t *out)
 {
-    if (full_range) { /* the clamp is SSAT */
+    if (exact) { /* some channel needs the exact requantization (edgeq_simd.h) */
+        out[0] = edgeq_requant_any(a->a0, rq, lo, hi);
+        out[1] = edgeq_requant_any(a->a1, rq + 3, lo, hi);
+        out[2] = edgeq_requant_any(a->a2, rq + 6, lo, hi);
+        out[3] = edgeq_requant_any(a->a3, rq + 9, lo, hi);
+    } else if (full_range) { /* the clamp is SSAT */
         out[0] = edgeq_requant_sat(a->a0, rq[0], rq[1], rq[2]);
         out[1] = edgeq_requant_sat(a->a1, rq[3], rq[4], rq[5]);
         out[2] = edgeq_requant_sat(a->a2, rq[6], rq[7], rq[8]);
@@ -182,7 +187,7 @@ void edgeq_depthwise_ring_s8(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t
                     const uint32_t *x2 = base + (slot0 == 0 ? 2 : slot0 - 1) * row_words;
                     for (ox = 0; ox < ow; ++ox, out += channels, x0 += xstep, x1 += xstep, x2 += xstep) {
                         edgeq_dw_3x3(&a, x0, x1, x2, w, bias);
-                        edgeq_dw_store(&a, rq, full_range, lo, hi, out);
+                        edgeq_dw_store(&a, rq, full_range, p->exact_channels, lo, hi, out);
                     }
                     continue;
                 }
@@ -200,7 +205,7 @@ void edgeq_depthwise_ring_s8(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t
                         }
                         slot = slot + 1 == g->filter_h ? 0 : slot + 1;
                     }
-                    edgeq_dw_store(&a, rq, full_range, lo, hi, out);
+                    edgeq_dw_store(&a, rq, full_range, p->exact_channels, lo, hi, out);
                 }
             }
         }

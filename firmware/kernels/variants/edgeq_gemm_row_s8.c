@@ -7,7 +7,9 @@
  * word accumulates 256 * D_hi + D_lo + 128 * sum(x), and one SMLAD of SXTB16(word, ror 8) = (w_hi(k0),
  * w_hi(k1)) accumulates D_hi alone. So D_lo = raw - 256 * D_hi - 128 * sum(x): four MACs per LDR +
  * SXTB16 + 2 SMLAD, with the weights stored as int8. The raw sum wraps modulo 2^32; the recovery is
- * exact because D_lo itself fits in 32 bits (the generator bounds every accumulator by 2^30).
+ * exact because D_lo itself fits in 32 bits (a dot product of int8 rows shorter than 2^17).
+ * Bias additions wrap modulo 2^32 like TFLM's int32 accumulator; channels whose accumulator may leave
+ * the SMMULR form's range are requantized in the exact form (edgeq_simd.h, `exact_channels`).
  */
 #include "edgeq_kernels_packed.h"
 #include "edgeq_simd.h"
@@ -114,6 +116,19 @@ void edgeq_gemm_tile4_s8(const edgeq_packed_s8_t *p, const uint32_t *xq, const i
             x += 4;
         }
 #endif
+        if (p->exact_channels) { /* some channel needs the exact requantization: check each */
+            o[0] = edgeq_requant_any(edgeq_add_wrap(b_hi, d0), rq, lo, hi);
+            o[n_ch] = edgeq_requant_any(edgeq_add_wrap(b_hi, d1), rq, lo, hi);
+            o[2 * n_ch] = edgeq_requant_any(edgeq_add_wrap(b_hi, d2), rq, lo, hi);
+            o[3 * n_ch] = edgeq_requant_any(edgeq_add_wrap(b_hi, d3), rq, lo, hi);
+            if (2 * q + 1 < n_ch) {
+                o[1] = edgeq_requant_any(edgeq_pair_lo(c0, d0, sums[0], b_lo), rq + 3, lo, hi);
+                o[n_ch + 1] = edgeq_requant_any(edgeq_pair_lo(c1, d1, sums[1], b_lo), rq + 3, lo, hi);
+                o[2 * n_ch + 1] = edgeq_requant_any(edgeq_pair_lo(c2, d2, sums[2], b_lo), rq + 3, lo, hi);
+                o[3 * n_ch + 1] = edgeq_requant_any(edgeq_pair_lo(c3, d3, sums[3], b_lo), rq + 3, lo, hi);
+            }
+            continue;
+        }
         if (full_range) { /* the clamp is SSAT */
             const int32_t m = rq[0], r = rq[1], k = rq[2];
             o[0] = edgeq_requant_sat(b_hi + d0, m, r, k);
@@ -174,12 +189,12 @@ void edgeq_gemm_row_s8(const edgeq_packed_s8_t *p, const uint32_t *xq, int32_t s
             c1 = (uint32_t)edgeq_smlad(v1, w1, (int32_t)c1);
             d1 = edgeq_smlad(v1, edgeq_sxtb16_ror8(w1), d1);
         }
-        out[n] = edgeq_requant_out(bias[0] + d0, rq, lo, hi);
+        out[n] = edgeq_requant_out(edgeq_add_wrap(bias[0], d0), rq, lo, hi);
         if (n + 1 < n_ch) {
             out[n + 1] = edgeq_requant_out(edgeq_pair_lo(c0, d0, sum, bias[1]), rq + 3, lo, hi);
         }
         if (n + 2 < n_ch) {
-            out[n + 2] = edgeq_requant_out(bias[2] + d1, rq + 6, lo, hi);
+            out[n + 2] = edgeq_requant_out(edgeq_add_wrap(bias[2], d1), rq + 6, lo, hi);
         }
         if (n + 3 < n_ch) {
             out[n + 3] = edgeq_requant_out(edgeq_pair_lo(c1, d1, sum, bias[3]), rq + 9, lo, hi);

@@ -41,8 +41,11 @@ static inline void store_pair(const edgeq_packed_s8_t *p, int32_t ch, uint32_t r
                               int32_t full_range, int8_t *out)
 {
     const int32_t *rq = p->requant + 3 * ch;
-    const int32_t hi_acc = p->bias[ch] + d_hi, lo_acc = pair_lo(raw, d_hi, sum128, p->bias[ch + 1]);
-    if (full_range) { /* the clamp is SSAT */
+    const int32_t hi_acc = edgeq_add_wrap(p->bias[ch], d_hi), lo_acc = pair_lo(raw, d_hi, sum128, p->bias[ch + 1]);
+    if (p->exact_channels) {
+        out[ch] = edgeq_requant_any(hi_acc, rq, p->act_min, p->act_max);
+        out[ch + 1] = edgeq_requant_any(lo_acc, rq + 3, p->act_min, p->act_max);
+    } else if (full_range) { /* the clamp is SSAT */
         out[ch] = edgeq_requant_sat(hi_acc, rq[0], rq[1], rq[2]);
         out[ch + 1] = edgeq_requant_sat(lo_acc, rq[3], rq[4], rq[5]);
     } else {
@@ -147,7 +150,7 @@ void edgeq_gemm_rows_direct_s8(const edgeq_packed_s8_t *p, int32_t rows, int32_t
             }
             for (k = 0; k < 4 && n + 2 * k < n_ch; ++k) { /* the last, partial block */
                 const int32_t ch = n + 2 * k;
-                output[ch] = edgeq_requant_out(p->bias[ch] + d[k], p->requant + 3 * ch, lo, hi);
+                output[ch] = edgeq_requant_out(edgeq_add_wrap(p->bias[ch], d[k]), p->requant + 3 * ch, lo, hi);
                 if (ch + 1 < n_ch) {
                     output[ch + 1] = edgeq_requant_out(pair_lo(c[k], d[k], sum128, p->bias[ch + 1]),
                                                        p->requant + 3 * (ch + 1), lo, hi);
