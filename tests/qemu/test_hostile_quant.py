@@ -1,0 +1,39 @@
+"""Hostile quantization on the emulated Cortex-M4 (SIMD paths of the packed kernels): dead channels with
+int32-extreme biases, real multipliers of 0.75, 1.7 and 2^-40, live accumulators past 2^30 — bit-exact
+with TFLite Micro (models: tests/zoo/hostile.py over tests/zoo/cases_hostile_quant.py)."""
+from __future__ import annotations
+
+import os
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from device_run import run_on_emulated_board
+from zoo.build import build_zoo
+from zoo.cases_hostile_quant import CASES
+from zoo.hostile import hostile_channels
+
+CASE_IDS = [f"{spec['name']}-int8" for spec in CASES]
+SAMPLES = 6
+
+
+@pytest.mark.tools("qemu-system-arm", "arm-none-eabi-gcc")
+@pytest.mark.parametrize("case_id", CASE_IDS)
+def test_hostile_channels_on_cortex_m4_equal_tflm(request, tmp_path, case_id):
+    from edgeq.ir import parse
+    from edgeq.reference.tflm import run_tflm
+
+    cache = os.environ.get("EDGEQ_ZOO_CACHE") or request.config.rootpath / ".pytest_cache" / "edgeq_zoo"
+    (case,) = [c for c in build_zoo(Path(cache)) if c.id == case_id]
+    assert case.path is not None, case.error
+    model = tmp_path / f"{case_id}.tflite"
+    model.write_bytes(hostile_channels(case.path.read_bytes()))
+    graph = parse(model.read_bytes())
+    rng = np.random.default_rng(zlib.crc32(case_id.encode()))
+    inputs = [rng.integers(-128, 128, size=(SAMPLES, *graph.tensors[i].shape), dtype=np.int8) for i in graph.inputs]
+    (expected,) = run_tflm(model, inputs).outputs
+    (got,) = run_on_emulated_board(model, inputs, tmp_path / "fw")
+    mismatched = int(np.count_nonzero(got != expected.reshape(SAMPLES, -1)))
+    assert mismatched == 0, f"{mismatched} of {expected.size} elements differ from TFLM"
