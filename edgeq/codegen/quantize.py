@@ -25,8 +25,13 @@ def quantize_multiplier(real: float) -> tuple[int, int]:
     """(multiplier, shift) with real ≈ multiplier · 2^(shift-31), as TFLM's QuantizeMultiplier (double).
 
     multiplier is in [2^30, 2^31) (or 0); a mantissa rounding to 2^31 is halved with shift+1; a shift
-    below -31 flushes to (0, 0), as TFLM does, so kernels never shift right by more than 31.
+    below -31 flushes to (0, 0), as TFLM does, so kernels never shift right by more than 31; a shift above
+    30 saturates to (2^31 - 1, 30), as TFLM's single-rounding build does, so kernels never shift left by
+    more than 30 (edgeq_requant.h's range; `edgeq.ir.verify` refuses models that need more). The result
+    is always in that range; a non-finite factor is a ValueError.
     """
+    if not math.isfinite(real):
+        raise ValueError(f"cannot quantize multiplier {real}")
     if real == 0.0:
         return 0, 0
     mantissa, shift = math.frexp(real)
@@ -38,6 +43,8 @@ def quantize_multiplier(real: float) -> tuple[int, int]:
         shift += 1
     if shift < -31:
         return 0, 0
+    if shift > 30:
+        return INT32_MAX, 30
     return int(q_fixed), int(shift)
 
 

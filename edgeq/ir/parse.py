@@ -14,6 +14,7 @@ import numpy as np
 
 from edgeq.errors import EdgeqError
 from edgeq.ir.graph import Graph, Op, QuantParams, Tensor
+from edgeq.ir.verify import verify_flatbuffer, verify_graph
 
 _TFLITE_IDENTIFIER = b"TFL3"
 
@@ -29,7 +30,8 @@ def _enum_names(enum_cls: type) -> dict[int, str]:
 
 
 def parse(source: str | Path | bytes, label: str | None = None) -> Graph:
-    """Parse a .tflite file (path) or its bytes. Raises EdgeqError for anything that is not a valid model;
+    """Parse a .tflite file (path) or its bytes. Raises EdgeqError for anything that is not a valid model
+    (`edgeq.ir.verify` checks indices, buffers, quantization, dataflow and operator shapes first);
     its message names the file, or `label` (e.g. the path the bytes were read from) for bytes."""
     if isinstance(source, (str, Path)):
         path = Path(source)
@@ -50,7 +52,10 @@ def parse(source: str | Path | bytes, label: str | None = None) -> Graph:
     schema = _schema()
     try:
         model = schema.ModelT.InitFromPackedBuf(raw, 0)
+        verify_flatbuffer(model, len(raw), label, _enum_names(schema.BuiltinOperator),
+                          _enum_names(schema.TensorType))
         graph = _build_graph(schema, model, raw, name, label)
+        verify_graph(graph, label)
     except EdgeqError:
         raise
     except Exception as exc:  # flatbuffers raises assorted errors on truncated/garbage data
