@@ -132,6 +132,10 @@ def assemble_sources(generated, target: BuildTarget, model_bytes: bytes, model_n
         "weights_bytes": int(generated.weights_bytes),
         "input_bytes": input_bytes,
         "kernel_sources": list(generated.kernel_sources),
+        # per operator: the kernel files it compiled (after dsp/ shadowing) and why faster variants declined
+        "ops": [{"index": op.index, "opcode": op.opcode,
+                 "kernels": [_kernel_file(k, target.kernel_variants) for k in op.kernels],
+                 "declined": list(op.declined)} for op in generated.ops],
     }
     files[MANIFEST] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
     return files

@@ -63,6 +63,7 @@ def _print(result) -> None:
 
 def _mcu(build_dir: Path, opts: dict, as_json: bool) -> None:
     from edgeq.bench.mcu import bench_mcu, open_board_transport
+    from edgeq.bench.per_op import profile_build
 
     if not build_dir.is_dir():
         raise EdgeqError(f"{build_dir} is not a build directory",
@@ -77,15 +78,32 @@ def _mcu(build_dir: Path, opts: dict, as_json: bool) -> None:
         try:
             result = bench_mcu(build_dir, transport, board, runs=opts["runs"], warmups=opts["warmups"],
                                progress=progress)
+            per_op = profile_build(build_dir, transport) if opts["per_op"] else None
         except EdgeqError as err:
             log = build_dir / "logs" / "bench-transcript.log"
             log.parent.mkdir(exist_ok=True)
             transport.save_transcript(log)
             raise EdgeqError(f"{err.message}\n(protocol transcript saved to {log})", err.hint) from None
     if as_json:
-        click.echo(json.dumps(result.to_dict(), indent=2))
+        figures = result.to_dict()
+        if per_op is not None:
+            figures["per_op"] = [row.to_dict() for row in per_op]
+        click.echo(json.dumps(figures, indent=2))
     else:
         _print_mcu(result)
+        if per_op is not None:
+            _print_per_op(per_op, "instructions" if result.timing_source == "systick-icount" else "cycles")
+
+
+def _print_per_op(rows, unit: str) -> None:
+    total = sum(row.units for row in rows) or 1
+    click.echo(f"\n{'#':>4} {'operator':<20} {'kernel (family)':<44} {unit:>12} {'MACs':>11} {'/MAC':>6} {'share':>6}")
+    for row in rows:
+        per_mac = f"{row.units_per_mac:.2f}" if row.units_per_mac is not None else "-"
+        click.echo(f"{row.index:>4} {row.opcode:<20} {f'{row.kernel} ({row.family})':<44} {row.units:>12,} "
+                   f"{row.macs:>11,} {per_mac:>6} {100 * row.units / total:>5.1f}%")
+        for reason in row.declined:
+            click.echo(f"{'':>26}{reason}")
 
 
 def _print_mcu(result) -> None:
@@ -121,6 +139,9 @@ def _print_mcu(result) -> None:
 @click.option("--emulate", is_flag=True, help="Microcontroller build DIR: run it in QEMU (estimated figures).")
 @click.option("--port", default=None, metavar="DEV", help="Microcontroller build DIR: the flashed board's serial port.")
 @click.option("--board", default=None, metavar="ID", help="Microcontroller build DIR: a board from the lab file.")
+@click.option("--per-op", is_flag=True,
+              help="Microcontroller build DIR: per-operator instructions/cycles, the kernel that ran, and why "
+                   "a faster kernel declined.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def command(model: Path, adb: str | None, host: bool, as_json: bool, **opts) -> None:
     """Measure latency (and energy on a phone) of MODEL on one target (or of a microcontroller build DIR)."""

@@ -60,3 +60,16 @@ def test_hostile_channels_bit_exact_with_tflm(hostile_models, host_model, case_i
     assert (channels[..., 0] == 127).all() and (channels[..., 1] == -128).all()
     mismatched = int(np.count_nonzero(actual != expected))
     assert mismatched == 0, f"{mismatched} of {expected.size} elements differ from TFLM"
+
+
+@pytest.mark.tools("gcc")
+def test_build_manifest_says_which_kernel_ran_and_why(hostile_models, tmp_path):
+    import json
+
+    from edgeq.build.project import MANIFEST, build_project
+
+    out = build_project(hostile_models["hostile_fc-int8"], "host", tmp_path / "fw").out_dir
+    ops = json.loads((out / MANIFEST).read_text())["ops"]
+    (fc,) = [op for op in ops if op["opcode"] == "FULLY_CONNECTED"]
+    assert fc["kernels"] == ["kernels/variants/edgeq_gemm_rows_direct_s8.c"]
+    assert fc["declined"][0].startswith(f"exact requantization for {HOSTILE_CHANNELS} channel(s): channel 0:")

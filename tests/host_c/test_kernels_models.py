@@ -1,4 +1,4 @@
-"""The three MLPerf Tiny models: generated C (host gcc, ASan/UBSan) equals TFLite Micro, element for element."""
+"""Every shared integer model the runtime accepts: generated C (host gcc, ASan/UBSan) equals TFLite Micro, element for element."""
 from __future__ import annotations
 
 import numpy as np
@@ -6,12 +6,13 @@ import pytest
 
 from edgeq.reference.tflm import run_tflm
 from harness import random_inputs
+from shared_models import runnable_integer_models
 
 SAMPLES = 50
 
 
 @pytest.mark.tools("gcc")
-@pytest.mark.parametrize("model", ["ad01_int8", "kws_ref_model", "pretrainedResnet_quant"])
+@pytest.mark.parametrize("model", runnable_integer_models())
 def test_shared_model_bit_exact_with_tflm(shared_models, host_model, model):
     path = shared_models / f"{model}.tflite"
     compiled = host_model(path)

@@ -14,9 +14,10 @@ import pytest
 
 from edgeq.codegen.ops import use_variants
 from edgeq.reference.tflm import run_tflm
+from shared_models import runnable_integer_models
 
 SAMPLES = 12
-MODELS = ["ad01_int8", "kws_ref_model", "pretrainedResnet_quant"]
+MODELS = runnable_integer_models()  # every shared int8 model the runtime accepts
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,69 @@
+"""Per-operator profile of a microcontroller build: the firmware's tick count of every operator (`edgeq
+profile` over the DUT protocol) joined with what the build chose for it (the kernel that ran and why any
+faster variant declined, from the build manifest) and the operator's MACs.
+
+`per_op_rows` is pure; `profile_build` is the IO edge (one profile on an open transport).
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from edgeq.transport.protocol import OpTicks
+
+
+@dataclass(frozen=True)
+class OpProfile:
+    index: int
+    opcode: str
+    units: int                     # instructions (QEMU) or cycles (a real core), per the timer
+    macs: int
+    kernel: str                    # file name of the kernel that ran ("(alias)" for ops without code)
+    family: str                    # "variant" | "dsp" | "portable" | "-" (kernel_family)
+    declined: tuple[str, ...]      # why faster variants did not run it (or ran it with the exact fallback)
+
+    @property
+    def units_per_mac(self) -> float | None:
+        return self.units / self.macs if self.macs else None
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["declined"] = list(self.declined)
+        d["units_per_mac"] = round(self.units_per_mac, 3) if self.macs else None
+        return d
+
+
+def kernel_family(kernel_file: str) -> str:
+    """The family of a compiled kernel file (`kernels/<dir>/<name>.c`, as the build manifest records it)."""
+    directory = kernel_file.split("/")[1] if kernel_file.count("/") >= 2 else ""
+    return {"variants": "variant", "dsp": "dsp", "reference": "portable"}.get(directory, "-")
+
+
+def per_op_rows(manifest_ops: Sequence[Mapping], ticks: Sequence[OpTicks], units_per_tick: int,
+                macs: Mapping[int, int]) -> tuple[OpProfile, ...]:
+    chosen = {int(op["index"]): op for op in manifest_ops}
+    rows = []
+    for row in ticks:
+        op = chosen.get(row.index, {})
+        kernels = list(op.get("kernels", ()))
+        kernel = kernels[0] if kernels else ""
+        rows.append(OpProfile(row.index, str(op.get("opcode", row.name)), row.ticks * units_per_tick,
+                              int(macs.get(row.index, 0)), kernel.split("/")[-1] or "(alias)",
+                              kernel_family(kernel), tuple(op.get("declined", ()))))
+    return tuple(rows)
+
+
+def profile_build(build_dir: Path, transport) -> tuple[OpProfile, ...]:
+    """Profile the input the device last ran (bench_mcu leaves one loaded) operator by operator."""
+    from edgeq.build import read_manifest
+    from edgeq.ir import op_macs, parse
+    from edgeq.transport.client import DutClient
+
+    manifest = read_manifest(build_dir)
+    graph = parse(Path(build_dir) / str(manifest["model"]["file"]))
+    client = DutClient(transport, timeout=120.0)
+    info = client.info()
+    ticks = client.profile_ops(timeout=120.0)
+    macs = {op.index: op_macs(graph, op) for op in graph.ops}
+    return per_op_rows(manifest.get("ops", ()), ticks, info.timer.units_per_tick, macs)
