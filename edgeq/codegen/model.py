@@ -3,7 +3,8 @@
 Steps:
 1. `require_mcu_support` rejects unsupported operators/dtypes (nothing generated yet).
 2. Every emitter runs once without a plan to report its scratch bytes (and to raise on a variant it
-   cannot run), then the memory planner places tensors and scratch (unless a plan is given).
+   cannot run; a kernel that would write other than its output tensor's bytes is refused here), then the
+   memory planner places tensors and scratch (unless a plan is given).
 3. Emitters run again with the plan; their const arrays are merged by name (a weight tensor read by two
    operators is emitted once) and rendered with the templates. Iteration follows operator and tensor
    indices, so the same graph always gives the same bytes.
@@ -102,7 +103,14 @@ def generate_model(graph: Graph, plan=None, name: str | None = None) -> Generate
 
 
 def _emit(graph: Graph, op, plan) -> KernelCall:
-    return lookup(graph, op)(OpContext(graph, op, plan))
+    call = lookup(graph, op)(OpContext(graph, op, plan))
+    out = graph.tensors[op.outputs[0]]
+    if call.output_bytes is not None and call.output_bytes != out.nbytes:
+        # the arena bound: a kernel writes exactly its output tensor's planned bytes, never past them
+        raise EdgeqError(f"operator {op.index} ({op.opcode}): its kernel writes {call.output_bytes} bytes, the "
+                         f"output tensor {out.index} '{out.name}' {out.shape} {out.dtype} holds {out.nbytes}",
+                         "the model's shapes or types disagree with the operator; re-export it")
+    return call
 
 
 def _inplace_ops(graph: Graph) -> frozenset[int]:

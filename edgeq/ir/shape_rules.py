@@ -251,6 +251,8 @@ def softmax(check: OpCheck) -> None:
     inp, out = check.required(0), check.output()
     check.require(len(inp.shape) >= 1, "SOFTMAX of a scalar", inp)
     check.same_shape(inp, out)
+    if inp.dtype == "float32":
+        check.same_dtype(inp, out)
     beta = check.option("beta", 1.0)
     check.require(isinstance(beta, float) and math.isfinite(beta), f"beta {beta!r} is not a finite number")
     if quantized(inp):  # PreprocessSoftmaxScaling: beta * scale in Q5.26, a left shift of at most 30
@@ -275,6 +277,7 @@ def binary(check: OpCheck) -> None:
         raise check.fail(f"input shapes {a.shape} and {b.shape} do not broadcast", b) from None
     check.require(tuple(out.shape) == expected, f"shape {out.shape}, the inputs broadcast to {expected}", out)
     check.same_dtype(a, b)
+    check.same_dtype(a, out)
     if quantized(a) and quantized(b) and quantized(out):
         if check.op.opcode == "MUL":
             check.requant(np.array([scale0(a) * scale0(b) / scale0(out)]), out, "the input x input / output")

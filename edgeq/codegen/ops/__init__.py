@@ -15,6 +15,8 @@ An emitter is a pure function `emit(ctx: OpContext) -> KernelCall`, registered w
   the body of the operator's static function (no braces around them, no trailing return), the kernel
   sources they call (paths relative to `firmware/kernels/`, e.g. `reference/edgeq_conv2d_s8.c`), every
   `ConstArray` the statements name, and the bytes of arena scratch the kernels need (0 for none).
+  An emitter whose loop bounds do not come from the output tensor's shape (e.g. batches x units of a
+  FULLY_CONNECTED, taken from the input and weights) declares the bytes it writes as `output_bytes`.
 * Emitters run twice: once without a memory plan (to learn `scratch_bytes`; pointer expressions are then
   placeholders), once with the plan. They must therefore be deterministic and must not depend on pointer
   text. Every shape and requantization constant is a literal in the statements or a const array.
@@ -99,7 +101,11 @@ class KernelCall:
     arrays: tuple[ConstArray, ...] = ()
     scratch_bytes: int = 0
     inplace: bool = False  # the kernel may run with output == input 0 (same size); see "Variants"
-    declined: tuple[str, ...] = ()  # "variant: reason" of every faster variant that declined this op
+    declined: tuple[str, ...] = ()  # one line per faster variant that declined (Declined.describe) or fell back
+    # Bytes the kernel writes through output 0, from its own loop bounds and element type (None: the bounds
+    # are the output tensor's shape). The generator refuses the op unless it equals the tensor's size, so
+    # every write stays inside the tensor's planned arena bytes.
+    output_bytes: int | None = None
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,11 @@ def _geometry(ctx: OpContext, depthwise: bool) -> dict[str, int]:
     }
 
 
+def output_elements(geom: dict[str, int]) -> int:
+    """Elements a convolution kernel writes: batches x output_h x output_w x output_c of its geometry."""
+    return geom["batches"] * geom["output_h"] * geom["output_w"] * geom["output_c"]
+
+
 def _emit_s8(ctx: OpContext, depthwise: bool) -> KernelCall:
     geom = _geometry(ctx, depthwise)
     weights = ctx.input(1)
@@ -68,6 +73,7 @@ def _emit_s8(ctx: OpContext, depthwise: bool) -> KernelCall:
         ),
         kernels=(kernel(name),),
         arrays=(weight_array, multiplier, shift) + ((bias,) if bias is not None else ()),
+        output_bytes=output_elements(geom),
     )
 
 
@@ -85,6 +91,7 @@ def _emit_f32(ctx: OpContext, depthwise: bool) -> KernelCall:
         ),
         kernels=(kernel(name),),
         arrays=(weight_array,) + ((bias,) if bias is not None else ()),
+        output_bytes=output_elements(geom) * 4,
     )
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from edgeq.codegen.ops import KernelCall, OpContext, kernel, register
-from edgeq.codegen.ops.common import (act_f32, act_range_s8, folded_bias, requant_arrays, scalar_quant,
-                                      struct, symmetric_weights)
+from edgeq.codegen.ops.common import (act_f32, act_range_s8, channel_scales, folded_bias, requant_arrays,
+                                      scalar_quant, struct, symmetric_weights)
 
 
 def _geometry(ctx: OpContext) -> dict[str, int]:
@@ -34,7 +34,7 @@ def emit_s8(ctx: OpContext) -> KernelCall:
     in_scale, in_zp = scalar_quant(ctx, ctx.input(0))
     out_scale, out_zp = scalar_quant(ctx, ctx.output())
     if len(w_scales) > 1:
-        reals = [in_scale * s / out_scale for s in w_scales]
+        reals = [in_scale * s / out_scale for s in channel_scales(ctx, w_scales, geom["output_c"])]
     else:
         product = float(np.float32(in_scale) * np.float32(w_scales[0]))
         reals = [product / out_scale] * geom["output_c"]
@@ -54,6 +54,7 @@ def emit_s8(ctx: OpContext) -> KernelCall:
         ),
         kernels=(kernel("edgeq_fully_connected_s8"),),
         arrays=arrays,
+        output_bytes=geom["batches"] * geom["output_c"],
     )
 
 
@@ -71,4 +72,5 @@ def emit_f32(ctx: OpContext) -> KernelCall:
         ),
         kernels=(kernel("edgeq_fully_connected_f32"),),
         arrays=(weight_array,) + ((bias,) if bias is not None else ()),
+        output_bytes=geom["batches"] * geom["output_c"] * 4,
     )

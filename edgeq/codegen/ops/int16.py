@@ -18,6 +18,7 @@ from edgeq.codegen.ops import KernelCall, OpContext, kernel, register
 from edgeq.codegen.ops.common import (channel_scales, fused_activation, requant_arrays, scalar_quant, struct,
                                       symmetric_weights)
 from edgeq.codegen.ops.conv import _geometry as conv_geometry
+from edgeq.codegen.ops.conv import output_elements
 from edgeq.codegen.ops.fully_connected import _geometry as fc_geometry
 from edgeq.codegen.ops.pool import _geometry as pool_geometry
 from edgeq.codegen.quantize import activation_range_int8, f32, quantize_multiplier, round_half_away
@@ -53,7 +54,7 @@ def _bias_s64(ctx: OpContext, channels: int):
 
 
 def _weighted(ctx: OpContext, name: str, geom_type: str, geom: dict, reals: list[float],
-              channels: int) -> KernelCall:
+              channels: int, written: int) -> KernelCall:
     multiplier, shift = requant_arrays(ctx, reals)
     if any(s > 7 for s in shift.values.tolist()):
         raise ctx.fail("requantization factor above 2^7 (TFLite's int16 kernels shift left by at most 7)")
@@ -70,6 +71,7 @@ def _weighted(ctx: OpContext, name: str, geom_type: str, geom: dict, reals: list
         ),
         kernels=(kernel(name),),
         arrays=(weight_array, multiplier, shift) + ((bias,) if bias is not None else ()),
+        output_bytes=written * 2,
     )
 
 
@@ -84,7 +86,8 @@ def _conv(ctx: OpContext, depthwise: bool) -> KernelCall:
     channels = geom["output_c"]
     scales = channel_scales(ctx, w_scales, channels)
     name = "edgeq_depthwise_conv2d_s16" if depthwise else "edgeq_conv2d_s16"
-    return _weighted(ctx, name, "edgeq_conv_geom_t", geom, [in_scale * s / out_scale for s in scales], channels)
+    return _weighted(ctx, name, "edgeq_conv_geom_t", geom, [in_scale * s / out_scale for s in scales], channels,
+                     output_elements(geom))
 
 
 @register("CONV_2D", "int16")
@@ -107,10 +110,11 @@ def emit_fc_s16(ctx: OpContext) -> KernelCall:
     in_scale = _symmetric_s16(ctx, ctx.input(0), "input")
     out_scale = _symmetric_s16(ctx, ctx.output(), "output")
     if len(w_scales) > 1:
-        reals = [in_scale * s / out_scale for s in w_scales]
+        reals = [in_scale * s / out_scale for s in channel_scales(ctx, w_scales, geom["output_c"])]
     else:
         reals = [float(f32(in_scale) * f32(w_scales[0])) / out_scale] * geom["output_c"]
-    return _weighted(ctx, "edgeq_fully_connected_s16", "edgeq_fc_geom_t", geom, reals, geom["output_c"])
+    return _weighted(ctx, "edgeq_fully_connected_s16", "edgeq_fc_geom_t", geom, reals, geom["output_c"],
+                     geom["batches"] * geom["output_c"])
 
 
 def _pool(ctx: OpContext, name: str) -> KernelCall:
@@ -118,10 +122,12 @@ def _pool(ctx: OpContext, name: str) -> KernelCall:
         raise ctx.fail("int16 pooling with different input and output quantization is not supported")
     _symmetric_s16(ctx, ctx.input(0), "input")
     act_min, act_max = _act_range_s16(ctx)
+    geom = pool_geometry(ctx)
     return KernelCall(
-        statements=(struct("edgeq_pool_geom_t", "geom", pool_geometry(ctx)),
+        statements=(struct("edgeq_pool_geom_t", "geom", geom),
                     f"{name}(&geom, {act_min}, {act_max}, {ctx.input_ptr(0)}, {ctx.output_ptr()});"),
         kernels=(kernel(name),),
+        output_bytes=geom["batches"] * geom["output_h"] * geom["output_w"] * geom["channels"] * 2,
     )
 
 

@@ -22,22 +22,31 @@ def _geometry(ctx: OpContext) -> dict[str, int]:
     }
 
 
+def _written(geom: dict[str, int]) -> int:
+    """Elements the pooling kernels write (their loop bounds)."""
+    return geom["batches"] * geom["output_h"] * geom["output_w"] * geom["channels"]
+
+
 def _emit_s8(ctx: OpContext, name: str) -> KernelCall:
     if scalar_quant(ctx, ctx.input(0)) != scalar_quant(ctx, ctx.output()):
         raise ctx.fail("int8 pooling with different input and output quantization is not supported")
     act_min, act_max = act_range_s8(ctx)
+    geom = _geometry(ctx)
     return KernelCall(
-        statements=(struct("edgeq_pool_geom_t", "geom", _geometry(ctx)),
+        statements=(struct("edgeq_pool_geom_t", "geom", geom),
                     f"{name}(&geom, {act_min}, {act_max}, {ctx.input_ptr(0)}, {ctx.output_ptr()});"),
         kernels=(kernel(name),),
+        output_bytes=_written(geom),
     )
 
 
 def _emit_f32(ctx: OpContext, name: str) -> KernelCall:
+    geom = _geometry(ctx)
     return KernelCall(
-        statements=(struct("edgeq_pool_geom_t", "geom", _geometry(ctx)), act_f32(ctx),
+        statements=(struct("edgeq_pool_geom_t", "geom", geom), act_f32(ctx),
                     f"{name}(&geom, &act, {ctx.input_ptr(0)}, {ctx.output_ptr()});"),
         kernels=(kernel(name),),
+        output_bytes=_written(geom) * 4,
     )
 
 

@@ -59,6 +59,7 @@ def quantized_mean(ctx: OpContext, name: str, value_span: int | None = None) -> 
                         "multiplier": multiplier, "shift": shift}),
                     f"{name}(&geom, &params, {ctx.input_ptr(0)}, {ctx.output_ptr()});"),
         kernels=(kernel(name),),
+        output_bytes=geom["outer_count"] * ctx.input(0).nbytes // ctx.input(0).num_elements,
     )
 
 
@@ -74,4 +75,5 @@ def emit_mean_f32(ctx: OpContext) -> KernelCall:
         statements=(struct("edgeq_reduce_geom_t", "geom", geom),
                     f"edgeq_mean_f32(&geom, {ctx.input_ptr(0)}, {ctx.output_ptr()});"),
         kernels=(kernel("edgeq_mean_f32"),),
+        output_bytes=geom["outer_count"] * 4,
     )

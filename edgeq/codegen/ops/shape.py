@@ -70,6 +70,7 @@ def _concat(ctx: OpContext, dtype: str) -> KernelCall:
                     f"edgeq_concat_{suffix}({outer}, {len(inputs)}, inputs, sizes, {ctx.output_ptr()});"),
         kernels=(kernel(f"edgeq_concat_{suffix}"),),
         arrays=arrays,
+        output_bytes=outer * sum(sizes) * out.nbytes // out.num_elements,
     )
 
 
