@@ -2,7 +2,7 @@
 
 Pieces, usable on their own (the emulator and board paths reuse them with another Transport):
 - `load_samples(spec, inputs_info, seed)`: `FILE.npz` (key `x`, else the first array; a multi-input model
-  takes the arrays in file order), `FILE.npy` (one array: single-input models), float data for an integer
+  takes the arrays keyed by the model's input tensor names when every name is a key, else in file order), `FILE.npy` (one array: single-input models), float data for an integer
   input quantized with its scale and zero point; or `random:N` (`edgeq.reference.batch.random_array`).
 - `run_on_device(client, batches, outputs_info)`: every sample through the DUT protocol, exact output bytes.
 - `compare(device, reference, arena_bytes)`: the JSON report (keys are a stable contract).
@@ -11,10 +11,12 @@ Pieces, usable on their own (the emulator and board paths reuse them with anothe
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import shutil
 import tempfile
-from dataclasses import asdict, dataclass
+import warnings
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -22,6 +24,7 @@ import numpy as np
 
 from edgeq.errors import EdgeqError
 from edgeq.reference.batch import INT_RANGES as _INT_RANGES, TensorInfo, as_batches, random_array
+from edgeq.sanity import DataWarning, require_finite, require_magnitude
 from edgeq.transport.base import Transport
 from edgeq.transport.client import DutClient
 
@@ -37,6 +40,9 @@ class ValidationReport:
     mismatched_elements: int
     top1_agreement: float  # fraction of samples whose first output has the same argmax
     arena_bytes: int
+    # Second opinion: elements differing from LiteRT's reference kernels (None when LiteRT refuses the model).
+    # LiteRT rounds FULLY_CONNECTED once where TFLM rounds twice, so a few ±1 differences are expected there.
+    litert_ref_mismatched_elements: int | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -47,18 +53,44 @@ def tensor_infos(graph, indices: Sequence[int]) -> tuple[TensorInfo, ...]:
     for i in indices:
         t = graph.tensors[i]
         scale, zp = (t.quant.scale[0], t.quant.zero_point[0]) if t.quant else (0.0, 0)
-        infos.append(TensorInfo(tuple(t.shape), t.dtype, float(scale), int(zp)))
+        infos.append(TensorInfo(tuple(t.shape), t.dtype, float(scale), int(zp), name=t.name))
     return tuple(infos)
 
 
-def _quantize_if_float(array: np.ndarray, info: TensorInfo) -> np.ndarray:
+def _quantize_if_float(array: np.ndarray, info: TensorInfo, what: str) -> np.ndarray:
+    require_finite(array, what)
+    require_magnitude(array, what)
     if info.dtype in _INT_RANGES and np.issubdtype(array.dtype, np.floating):
         if info.scale == 0:
             raise EdgeqError(f"float data for an unquantized {info.dtype} input", "pass data of dtype " + info.dtype)
         lo, hi = _INT_RANGES[info.dtype]
         q = np.round(array.astype(np.float64) / info.scale) + info.zero_point
+        clipped = int(np.count_nonzero((q < lo) | (q > hi)))
+        if clipped:
+            warnings.warn(DataWarning(
+                f"{what}: {clipped} of {q.size} values lie outside [{(lo - info.zero_point) * info.scale:.4g}, "
+                f"{(hi - info.zero_point) * info.scale:.4g}], the range the {info.dtype} input represents (scale "
+                f"{info.scale:.4g}, zero point {info.zero_point}); they were clipped (data spans "
+                f"[{float(array.min()):.4g}, {float(array.max()):.4g}])"), stacklevel=2)
         return np.clip(q, lo, hi).astype(info.dtype)
     return array
+
+
+def _memory_available() -> int:
+    """Bytes of physical memory available now (Linux: MemAvailable), or 1 GiB when unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 1 << 30
+
+
+# A validation run holds the inputs, the device's outputs and each reference's outputs (plus copies through
+# the reference child): random:N may take at most this fraction of the available memory for its inputs.
+_RANDOM_MEMORY_FRACTION = 0.125
 
 
 def load_samples(spec: str, inputs_info: Sequence[TensorInfo], seed: int = 0) -> list[np.ndarray]:
@@ -70,6 +102,12 @@ def load_samples(spec: str, inputs_info: Sequence[TensorInfo], seed: int = 0) ->
         n = int(m.group(1))
         if n < 1:
             raise EdgeqError("random:N needs N >= 1", "e.g. --data random:50")
+        per_sample = sum(int(np.prod(info.shape)) * np.dtype(info.dtype).itemsize for info in inputs_info)
+        limit = max(1, int(_memory_available() * _RANDOM_MEMORY_FRACTION) // max(per_sample, 1))
+        if n > limit:
+            raise EdgeqError(f"--data random:{n} needs {n * per_sample / 2**20:,.0f} MiB of inputs ({per_sample:,} "
+                             f"bytes per sample); this machine has room for about {limit:,} samples",
+                             f"pass a smaller N, e.g. --data random:{min(limit, 1000)}")
         rng = np.random.default_rng(seed)
         return as_batches([random_array(rng, (n, *info.shape), info.dtype) for info in inputs_info], inputs_info)
     path = Path(spec)
@@ -77,13 +115,20 @@ def load_samples(spec: str, inputs_info: Sequence[TensorInfo], seed: int = 0) ->
         raise EdgeqError(f"--data {spec} is a directory", "pass a file: FILE.npz (key `x`), FILE.npy, or random:N")
     if not path.is_file():
         raise EdgeqError(f"data not found: {spec}", "pass --data FILE.npz (key `x`), FILE.npy or random:N")
-    arrays = _read_arrays(path, len(inputs_info))
-    arrays = [_quantize_if_float(np.asarray(a), info) for a, info in zip(arrays, inputs_info)]
+    arrays = _read_arrays(path, [info.name for info in inputs_info])
+    for k, a in enumerate(arrays):
+        if np.asarray(a).size == 0 or np.asarray(a).ndim == 0 or np.asarray(a).shape[0] == 0:
+            raise EdgeqError(f"{path} holds no samples (input {k} has shape {np.asarray(a).shape})",
+                             "save at least one sample, stacked on axis 0")
+    arrays = [_quantize_if_float(np.asarray(a), info, f"{path} (input {k})")
+              for k, (a, info) in enumerate(zip(arrays, inputs_info))]
     return as_batches(arrays, inputs_info)
 
 
-def _read_arrays(path: Path, n_inputs: int) -> list[np.ndarray]:
-    """One array per model input from a .npy (a single array) or .npz file."""
+def _read_arrays(path: Path, names: Sequence[str]) -> list[np.ndarray]:
+    """One array per model input from a .npy (a single array) or .npz file: keyed by the inputs' tensor
+    `names` when the archive has every one of them, else `x` / the first array (one input) or file order."""
+    n_inputs = len(names)
     hint = "save the inputs with np.savez(path, x=inputs) (or np.save for a single-input model)"
     try:
         obj = np.load(path, allow_pickle=False)
@@ -99,11 +144,14 @@ def _read_arrays(path: Path, n_inputs: int) -> list[np.ndarray]:
             keys = list(data.keys())
             if not keys:
                 raise EdgeqError(f"{path} holds no arrays", hint)
+            if all(name and name in keys for name in names):
+                return [data[name] for name in names]
             if n_inputs == 1:
                 return [data["x"] if "x" in keys else data[keys[0]]]
             if len(keys) < n_inputs:
                 raise EdgeqError(f"{path} holds {len(keys)} arrays, the model has {n_inputs} inputs",
-                                 "store one array per model input, in input order")
+                                 "store one array per model input, keyed by input name: "
+                                 + ", ".join(repr(name) for name in names))
             return [data[k] for k in keys[:n_inputs]]
     except (OSError, ValueError, EOFError) as err:
         raise EdgeqError(f"cannot read {path} as .npz: {err}", hint) from None
@@ -111,11 +159,16 @@ def _read_arrays(path: Path, n_inputs: int) -> list[np.ndarray]:
 
 def run_on_device(client: DutClient, batches: Sequence[np.ndarray], outputs_info: Sequence[TensorInfo],
                   timeout: float | None = None,
-                  progress: Callable[[int, int], None] | None = None) -> tuple[np.ndarray, ...]:
-    """Each sample through load + `infer 1 0`; outputs rebuilt from the raw bytes, shaped (N, *shape)."""
+                  progress: Callable[[int, int], None] | None = None,
+                  reset_state: bool = False) -> tuple[np.ndarray, ...]:
+    """Each sample through load + `infer 1 0`; outputs rebuilt from the raw bytes, shaped (N, *shape).
+    `reset_state` (models with recurrent state): `edgeq reset` before every sample, so each sample starts from
+    the initial state as in the TFLM reference run, which resets its variables per sample."""
     n = batches[0].shape[0]
     outs = [np.empty((n, *info.shape), dtype=info.dtype) for info in outputs_info]
     for s in range(n):
+        if reset_state:
+            client.command("edgeq reset", timeout)
         data = b"".join(np.ascontiguousarray(b[s]).tobytes() for b in batches)
         raw = client.run(data, timeout).raw
         if len(raw) != len(outs):
@@ -156,22 +209,30 @@ def compare(device: Sequence[np.ndarray], reference: Sequence[np.ndarray], arena
 def validate_with_transport(transport: Transport, model_path: Path, spec: str, seed: int = 0,
                             timeout: float = 30.0,
                             progress: Callable[[int, int], None] | None = None) -> ValidationReport:
-    """Run `spec`'s inputs through the firmware behind `transport` and through TFLM; compare."""
+    """Run `spec`'s inputs through the firmware behind `transport` and through TFLM (and LiteRT's reference
+    kernels, a second opinion), both in a child process (`edgeq.reference.isolated`); compare."""
     from edgeq.ir import parse
-    from edgeq.reference.tflm import TflmRunner
+    from edgeq.reference.isolated import run_isolated
 
     graph = parse(Path(model_path).read_bytes())
     inputs_info, outputs_info = tensor_infos(graph, graph.inputs), tensor_infos(graph, graph.outputs)
     batches = load_samples(spec, inputs_info, seed)
+    tflm, litert = run_isolated(model_path, batches, ("tflm", "litert-ref"))
+    if tflm.error is not None:
+        raise tflm.error
     client = DutClient(transport, timeout=timeout)
     client.sync()
     info = client.info()
     if info.model_hash != graph.sha256:
         raise EdgeqError(f"the firmware runs a different model (sha256 {info.model_hash[:12]}…, "
                          f"this model {graph.sha256[:12]}…)", "rebuild with `edgeq build` for this model")
-    device = run_on_device(client, batches, outputs_info, timeout, progress)
-    reference = TflmRunner(model_path).run(batches).outputs
-    return compare(device, reference, info.arena_bytes)
+    device = run_on_device(client, batches, outputs_info, timeout, progress,
+                           reset_state=bool(graph.variable_tensors))
+    report = compare(device, tflm.result.outputs, info.arena_bytes)
+    if litert.result is None:
+        return report
+    second = compare(device, litert.result.outputs, info.arena_bytes, litert.reference)
+    return replace(report, litert_ref_mismatched_elements=second.mismatched_elements)
 
 
 def validate_build(model_or_dir: Path, spec: str, seed: int = 0, target: str | None = "host",
@@ -184,7 +245,7 @@ def validate_build(model_or_dir: Path, spec: str, seed: int = 0, target: str | N
     from edgeq.build.target import resolve_target
     from edgeq.transport.host import HostTransport
 
-    model_or_dir = Path(model_or_dir)
+    model_or_dir = Path(model_or_dir).absolute()  # `edgeq validate .` runs ./firmware, not a PATH lookup
     on_device = bool(emulate or port or board)
     keep: list[Path] = []  # a temporary build kept for the user to read its logs after a device failure
     with contextlib.ExitStack() as stack:

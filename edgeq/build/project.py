@@ -30,6 +30,8 @@ import jinja2
 
 from edgeq.build.target import STRICT_CFLAGS, BuildTarget, resolve_target
 from edgeq.errors import EdgeqError
+from edgeq.process_group import run_in_group
+from edgeq.umask import as_created
 
 REPO = Path(__file__).resolve().parents[2]
 FIRMWARE = REPO / "firmware"
@@ -160,7 +162,9 @@ def _run_make(work: Path, target: BuildTarget, extra_cflags: str = "") -> None:
     if extra_cflags:
         cmd.append(f"EXTRA_CFLAGS={extra_cflags}")
     try:
-        proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True, timeout=MAKE_TIMEOUT_S)
+        # make, gcc and cc1 in one process group, ended together on an error, Ctrl-C or SIGTERM: a cc1 left
+        # running would write into `work` while it is being removed
+        proc = run_in_group(cmd, cwd=work, timeout=MAKE_TIMEOUT_S)
     except subprocess.TimeoutExpired:
         raise EdgeqError(f"compiling took longer than {MAKE_TIMEOUT_S} s", "the model may be too large for this "
                          "machine; try a smaller model") from None
@@ -204,12 +208,14 @@ def build_project(model_path: Path, target: str | BuildTarget, out_dir: Path, fo
         build_target.preflight(generated, input_bytes)
     files = assemble_sources(generated, build_target, model_bytes, model_name, graph.sha256, input_bytes)
 
+    work = None
     try:
-        work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
-    except OSError as err:
-        raise EdgeqError(f"cannot write in {out_dir.parent}: {err.strerror}",
-                         "choose an -o directory in a writable location") from None
-    try:
+        try:
+            work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+        except OSError as err:
+            raise EdgeqError(f"cannot write in {out_dir.parent}: {err.strerror}",
+                             "choose an -o directory in a writable location") from None
+        as_created(work)  # mkdtemp makes it 0700; the build directory gets the user's umask
         for rel, content in files.items():
             path = work / rel
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -220,7 +226,8 @@ def build_project(model_path: Path, target: str | BuildTarget, out_dir: Path, fo
         _check_destination(out_dir, force)  # re-check: something may have appeared while compiling
         _move_into_place(work, out_dir)
     except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
         raise
     outputs = (build_target.program, *(rule.output for rule in build_target.post_link))
     return BuildResult(

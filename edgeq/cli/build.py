@@ -3,6 +3,7 @@ standalone Makefile and the compiled program, moved into DIR only when complete.
 from __future__ import annotations
 
 import json
+import shlex
 
 import click
 
@@ -50,7 +51,7 @@ def command(model: str, target: str, board: str | None, out_dir: str, force: boo
         click.echo(f"  RAM   {memory['ram_bytes']:,} of {memory['ram_capacity']:,} bytes "
                    f"(data {memory['data']:,}, bss {memory['bss']:,} incl. arena {memory['arena']:,}, "
                    f"stacks {memory['stack']:,})")
-    click.echo(f"  rebuild with: make -C {result.out_dir}")
+    click.echo(f"  rebuild with: make -C {shlex.quote(str(result.out_dir))}")
 
 
 def _linked_memory(result) -> dict:

@@ -6,7 +6,9 @@ They are imported only when invoked, so `edgeq --help` stays fast and never impo
 from __future__ import annotations
 
 import importlib
+import signal
 import sys
+import warnings
 
 import click
 
@@ -60,7 +62,39 @@ def cli() -> None:
     """edgeq: from a Keras model to quantized firmware and measured numbers on the target."""
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where Ctrl-C's KeyboardInterrupt would be, so both take the same way out:
+    every `except BaseException`/`finally`/context manager on the way ends its child process groups (QEMU,
+    make/gcc, the converter, the reference child) and removes its temporary directories."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _terminate(signum: int, _frame) -> None:
+    # Once: a second signal during the cleanup must not interrupt the cleanup itself.
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_IGN)
+    raise Terminated(signum)
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    from edgeq.sanity import DataWarning
+
+    if issubclass(category, DataWarning):
+        click.echo(f"warning: {message}", err=True)
+    else:
+        _default_showwarning(message, category, filename, lineno, file, line)
+
+
+_default_showwarning = warnings.showwarning
+
+
 def main(argv: list[str] | None = None) -> None:
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _terminate)
+    warnings.showwarning = _show_warning
     try:
         cli.main(args=argv, standalone_mode=False)
     except EdgeqError as err:
@@ -68,9 +102,16 @@ def main(argv: list[str] | None = None) -> None:
         if err.hint:
             click.echo(f"  hint: {err.hint}", err=True)
         sys.exit(err.exit_code)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as err:
+        cause = err.__cause__
+        if isinstance(cause, Terminated):
+            click.echo(f"terminated ({signal.Signals(cause.signum).name})", err=True)
+            sys.exit(128 + cause.signum)
         click.echo("aborted", err=True)
         sys.exit(130)
+    except Terminated as err:  # raised outside click's own handling (e.g. while it parsed arguments)
+        click.echo(f"terminated ({signal.Signals(err.signum).name})", err=True)
+        sys.exit(128 + err.signum)
     except click.ClickException as err:
         err.show()
         sys.exit(err.exit_code)

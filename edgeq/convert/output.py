@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from edgeq.errors import EdgeqError
+from edgeq.umask import as_created
 
 
 def check_target(path: Path, force: bool) -> None:
@@ -26,6 +27,7 @@ def write_atomic(path: Path, data: bytes, force: bool) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        as_created(tmp)  # mkstemp makes it 0600; the model gets the user's umask like any written file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -44,7 +44,15 @@ def openocd_command(board: Board, elf: Path) -> list[str]:
     cmd = ["openocd"]
     for cfg in board.flash.openocd_config:
         cmd += ["-f", cfg]
-    return cmd + ["-c", f"program {elf} verify reset exit"]
+    return cmd + ["-c", f"program {tcl_word(str(elf))} verify reset exit"]
+
+
+def tcl_word(text: str) -> str:
+    """`text` as one literal word of openocd's (Jim) Tcl: every character but [A-Za-z0-9/._-] backslash-escaped,
+    so a path with spaces, `$`, `[...]` or quotes is neither split nor substituted."""
+    if "\n" in text or "\r" in text:
+        raise EdgeqError(f"cannot pass a path with a line break to openocd: {text!r}", "rename the directory")
+    return "".join(c if c.isascii() and (c.isalnum() or c in "/._-") else "\\" + c for c in text)
 
 
 def pyocd_command(board: Board, elf: Path, probe_id: str | None = None) -> list[str]:

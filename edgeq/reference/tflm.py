@@ -44,6 +44,11 @@ class ArenaUsage:
     sections: Mapping[str, ArenaSection] = field(default_factory=lambda: MappingProxyType({}), compare=False)
 
 
+# TFLM's interpreter arena: from 10x the file size (the binding's own rule) up to this cap, growing 4x when
+# TFLM reports the arena too small.
+MIN_ARENA_BYTES = 64 * 1024
+MAX_ARENA_BYTES = 1 << 30
+_ARENA_TOO_SMALL = re.compile(r"Failed to resize buffer|Arena size is too small|Failed to allocate")
 _TOTALS = re.compile(r"Arena allocation (total|head|tail) (\d+) bytes")
 _SECTION = re.compile(r"'([^']+)' used (\d+) bytes with alignment overhead \(requested (\d+) bytes for (\d+) ")
 
@@ -117,12 +122,19 @@ class TflmRunner:
             raise EdgeqError("not a TFLite flatbuffer (missing the 'TFL3' identifier)",
                              "pass a .tflite file produced by the TFLite converter")
         self._model_bytes = data  # the interpreter may point into these bytes: keep them alive
-        with _captured_stderr() as log:
-            try:
-                self._interp = runtime.Interpreter.from_bytes(data)
-                error = None
-            except (RuntimeError, ValueError) as exc:
-                error = exc
+        arena_size = max(len(data) * 10, MIN_ARENA_BYTES)
+        while True:
+            with _captured_stderr() as log:
+                try:
+                    self._interp = runtime.Interpreter.from_bytes(data, arena_size=arena_size)
+                    error = None
+                except (RuntimeError, ValueError) as exc:
+                    error = exc
+            # The binding sizes its arena from the file size (10x), too small for models whose activations
+            # outweigh their weights (e.g. int16 with two large inputs): grow until TFLM fits or the cap.
+            if error is None or not _ARENA_TOO_SMALL.search(log[0]) or arena_size >= MAX_ARENA_BYTES:
+                break
+            arena_size = min(arena_size * 4, MAX_ARENA_BYTES)
         if error is not None:
             detail = " ".join(line.strip() for line in log[0].splitlines() if line.strip()) or str(error)
             raise EdgeqError(f"TFLite Micro cannot run this model: {detail}",

@@ -25,6 +25,8 @@ import tempfile
 from pathlib import Path
 from typing import Any, Mapping
 
+from edgeq.umask import as_created
+
 ENTRY_FILE = "entry.json"
 
 
@@ -87,6 +89,7 @@ class SweepCache:
         final = self.entry_dir(key)
         if final.exists():
             shutil.rmtree(final)
+        as_created(work)  # mkdtemp makes it 0700
         work.rename(final)
         return final
 

@@ -32,6 +32,7 @@ from typing import Callable
 import numpy as np
 
 from edgeq.errors import EdgeqError
+from edgeq.umask import as_created
 from edgeq.sweep import accuracy
 from edgeq.sweep.cache import SweepCache, entry_key, file_sha256, source_fingerprint
 from edgeq.sweep.plan import ALL_MODES, device_issue, plan_modes
@@ -113,6 +114,7 @@ def write_json_atomic(path: Path, data: dict) -> None:
     try:
         with os.fdopen(fd, "w") as f:
             json.dump(data, f, indent=2)
+        as_created(tmp)  # mkstemp makes it 0600
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -40,6 +40,11 @@ _PTY_RE = re.compile(r"char device redirected to (\S+) \(label s0\)")
 _counter = itertools.count()
 
 
+def _qemu_opt(value: str) -> str:
+    """A value inside a QEMU `key=value,...` option: a comma in it is written twice."""
+    return value.replace(",", ",,")
+
+
 def qemu_command(board: Board, elf: Path, uart_log: Path, gdb_port: int | None = None,
                  halted: bool = False) -> list[str]:
     if board.emulator is None:
@@ -50,7 +55,7 @@ def qemu_command(board: Board, elf: Path, uart_log: Path, gdb_port: int | None =
         cmd.append("-no-reboot")   # a reset means the firmware crashed; but a debugger's reset must not end QEMU
     cmd += ["-semihosting-config", "enable=on,target=native",
            "-icount", "shift=0,align=off,sleep=off",
-           "-chardev", f"pty,id=s0,logfile={uart_log}", "-serial", "chardev:s0"]
+           "-chardev", f"pty,id=s0,logfile={_qemu_opt(str(uart_log))}", "-serial", "chardev:s0"]
     if gdb_port is not None:
         cmd += ["-gdb", f"tcp:127.0.0.1:{gdb_port}"]
     if halted:

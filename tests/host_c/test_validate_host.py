@@ -16,7 +16,7 @@ from edgeq.validate import load_samples, tensor_infos
 
 MODELS = ["kws_ref_model", "pretrainedResnet_quant", "ad01_int8"]
 KEYS = {"reference", "samples", "exact_match_rate", "max_abs_diff", "mismatched_elements", "top1_agreement",
-        "arena_bytes"}
+        "arena_bytes", "litert_ref_mismatched_elements"}
 
 pytestmark = pytest.mark.tools("gcc", "make")
 

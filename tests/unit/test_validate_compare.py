@@ -19,7 +19,8 @@ def test_compare_counts_every_differing_element():
     same = compare(ref, ref, 96)
     assert (same.exact_match_rate, same.mismatched_elements, same.max_abs_diff, same.top1_agreement) == (1.0, 0, 0, 1)
     assert set(same.to_dict()) == {"reference", "samples", "exact_match_rate", "max_abs_diff",
-                                   "mismatched_elements", "top1_agreement", "arena_bytes"}
+                                   "mismatched_elements", "top1_agreement", "arena_bytes",
+                                   "litert_ref_mismatched_elements"}
 
 
 def test_random_samples_are_seeded_and_span_the_dtype():

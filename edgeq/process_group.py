@@ -1,0 +1,50 @@
+"""Child processes that never outlive edgeq: each runs in its own process group, ended as a group.
+
+A compiler driver (make → gcc → cc1), QEMU or a converter worker spawns processes of its own; killing only
+the direct child leaves the grandchildren running (and writing into directories edgeq is about to delete).
+So every long-running child starts a new session (its pid is its group id) and, on any exception in the
+parent — an error, Ctrl-C, or SIGTERM/SIGHUP turned into `KeyboardInterrupt` by `edgeq.cli.main` — its whole
+group gets SIGTERM, then SIGKILL, and is reaped before the exception goes on.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+from typing import Sequence
+
+
+def kill_group(proc: subprocess.Popen, grace_s: float = 1.0) -> None:
+    """SIGTERM, then SIGKILL, `proc`'s process group, unless `proc` has been reaped already (its pid, which is
+    the group id, may then belong to someone else; an exited but unreaped child keeps it reserved)."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        if proc.poll() is not None:
+            break
+        try:
+            os.killpg(proc.pid, sig)
+        except (ProcessLookupError, PermissionError):
+            break
+        try:
+            proc.wait(timeout=grace_s)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    # The leader may be gone while others in its group live on (make exits, cc1 still runs): end them too.
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def run_in_group(cmd: Sequence[str], *, timeout: float | None = None, **popen_kwargs) -> subprocess.CompletedProcess:
+    """`subprocess.run(cmd, capture_output=True, text=True)` in a new process group, ended as a group on
+    timeout or any exception (raises `subprocess.TimeoutExpired` on timeout, like `subprocess.run`)."""
+    proc = subprocess.Popen(list(cmd), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True, **popen_kwargs)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except BaseException:
+        kill_group(proc)
+        proc.communicate()
+        raise
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
