@@ -32,6 +32,9 @@ def _geometry(ctx: OpContext, depthwise: bool) -> dict[str, int]:
                            "(grouped convolutions are not supported)")
     stride_h, stride_w = int(ctx.option("stride_h", 1)), int(ctx.option("stride_w", 1))
     dil_h, dil_w = int(ctx.option("dilation_h_factor", 1)), int(ctx.option("dilation_w_factor", 1))
+    if out.shape[0] != batches or out.dtype != inp.dtype:  # kernels write batches x H x W x C of the input type
+        raise ctx.fail(f"output {out.shape} {out.dtype} does not match the input's batch {batches} and type "
+                       f"{inp.dtype}")
     return {
         "batches": batches, "input_h": in_h, "input_w": in_w, "input_c": in_c,
         "filter_h": filter_h, "filter_w": filter_w, "output_h": out_h, "output_w": out_w, "output_c": out_c,

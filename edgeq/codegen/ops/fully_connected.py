@@ -23,6 +23,11 @@ def _geometry(ctx: OpContext) -> dict[str, int]:
     elements = ctx.input(0).num_elements
     if elements % depth:
         raise ctx.fail(f"input of {elements} elements is not a multiple of the depth {depth}")
+    out = ctx.output()
+    if out.num_elements != elements // depth * output_c or out.dtype != ctx.input(0).dtype:
+        # every FC kernel (and variant) writes batches x units of the input's type: the arena bound
+        raise ctx.fail(f"output {out.shape} {out.dtype} does not hold {elements // depth} x {output_c} "
+                       f"{ctx.input(0).dtype} results")
     return {"batches": elements // depth, "depth": depth, "output_c": output_c}
 
 

@@ -11,6 +11,8 @@ def _geometry(ctx: OpContext) -> dict[str, int]:
         raise ctx.fail("expected 4-D input and output tensors (NHWC)")
     batches, in_h, in_w, channels = inp.shape
     _, out_h, out_w, _ = out.shape
+    if (out.shape[0], out.shape[3]) != (batches, channels) or out.dtype != inp.dtype:
+        raise ctx.fail(f"output {out.shape} {out.dtype} does not keep the input's batch, channels and type")
     filter_h, filter_w = int(ctx.option("filter_height", 1)), int(ctx.option("filter_width", 1))
     stride_h, stride_w = int(ctx.option("stride_h", 1)), int(ctx.option("stride_w", 1))
     return {
