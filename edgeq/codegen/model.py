@@ -90,6 +90,7 @@ def generate_model(graph: Graph, plan=None, name: str | None = None) -> Generate
                  "statements": calls[op.index].statements if op.index in calls else ()} for op in ops],
         "inputs": [_tensor_info(graph, plan, i) for i in graph.inputs],
         "outputs": [_tensor_info(graph, plan, i) for i in graph.outputs],
+        "state": [_state_info(graph, plan, i) for i in graph.variable_tensors],
     }
     files = {"model.c": _template("model.c.j2").render(context), "model.h": _template("model.h.j2").render(context)}
     return GeneratedModel(
@@ -134,6 +135,15 @@ def _tensor_info(graph: Graph, plan, index: int) -> dict:
     scale, zero_point = (tensor.quant.scale[0], tensor.quant.zero_point[0]) if tensor.quant else (0.0, 0)
     return {"offset": plan.offset_of(index), "bytes": tensor.nbytes, "dtype": _DTYPE_ENUM[tensor.dtype],
             "ctype": c_type(tensor.dtype), "scale": c_float(scale), "zero_point": c_int(zero_point)}
+
+
+def _state_info(graph: Graph, plan, index: int) -> dict:
+    """A variable tensor as edgeq_model_reset() restores it: TFLM's ResetVariableTensors fills int8 tensors
+    with their zero point and every other type with zero bytes."""
+    tensor = graph.tensors[index]
+    fill = tensor.quant.zero_point[0] if tensor.dtype == "int8" and tensor.quant else 0
+    return {"offset": plan.offset_of(index), "bytes": tensor.nbytes, "fill": int(fill), "index": index,
+            "name": re.sub(r"[^A-Za-z0-9_.:/-]", "_", tensor.name)[:60]}
 
 
 def _render_array(array: ConstArray) -> dict:

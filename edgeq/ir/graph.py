@@ -92,6 +92,14 @@ class Graph:
         return tuple(self.tensors[i] for i in op.outputs)
 
     @property
+    def variable_tensors(self) -> tuple[int, ...]:
+        """Indices of the variable tensors operators use (TFLite's `is_variable`: recurrent state such as an
+        LSTM's hidden and cell state or an SVDF's memory). Their bytes persist across inferences; TFLM sets
+        them to the zero point (int8) or 0 (other types) at start and on `reset_all_variables`."""
+        used = {i for op in self.ops for i in op.inputs + op.outputs if i >= 0}
+        return tuple(t.index for t in self.tensors if t.is_variable and t.index in used)
+
+    @property
     def weight_bytes(self) -> int:
         """Bytes of constant tensors referenced by operators (what the model stores besides activations)."""
         used = {i for op in self.ops for i in op.inputs if i >= 0}

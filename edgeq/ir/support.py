@@ -32,8 +32,12 @@ def supported_ops() -> Mapping[str, frozenset[str]]:
 
 
 # Operators whose second input holds weights; float activations with integer weights make a hybrid op.
-_WEIGHTED = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "TRANSPOSE_CONV", "BATCH_MATMUL",
+# (BATCH_MATMUL is not here: its right-hand side has the activations' type, constant or not.)
+_WEIGHTED = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "TRANSPOSE_CONV",
              "UNIDIRECTIONAL_SEQUENCE_LSTM", "SVDF", "EMBEDDING_LOOKUP")
+
+# Weighted operators whose third input is the bias (an LSTM's is a weight tensor, an SVDF's the time weights).
+_BIAS_THIRD = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED")  # TRANSPOSE_CONV's third is its input
 
 
 @dataclass(frozen=True)
@@ -86,17 +90,12 @@ def _op_issue(graph: Graph, op: Op) -> SupportIssue | None:
             f"(supported: {', '.join(sorted(supported))})",
             "convert with `--mode int8` (or `--mode fp32`)",
         )
-    if op.opcode == "QUANTIZE" and dtype == "float32" and op.outputs:
-        out = graph.tensors[op.outputs[0]].dtype
-        if out not in ("int8", "int16"):
-            return SupportIssue(op.index, op.opcode, f"QUANTIZE float32 → {out} is not supported "
-                                "(float32 → int8 or int16 only)", "convert with `--mode int8`")
-    if op.opcode == "QUANTIZE" and dtype == "int16" and op.outputs:
-        out = graph.tensors[op.outputs[0]].dtype
-        if out != "int16":
-            return SupportIssue(op.index, op.opcode, f"QUANTIZE int16 → {out} is not supported (int16 → int16 "
-                                "only; mixed int8/int16 models are not verified against TFLite Micro yet)",
-                                "convert the whole model with `--mode int16x8`")
+    if op.opcode == "QUANTIZE" and op.outputs:
+        from edgeq.codegen.ops.quantize_ops import quantize_refusal  # the emitters' own rule: one source
+
+        why = quantize_refusal(dtype, graph.tensors[op.outputs[0]].dtype)
+        if why is not None:
+            return SupportIssue(op.index, op.opcode, why, "convert with `--mode int8` or `--mode int16x8`")
     if op.opcode in _WEIGHTED and len(op.inputs) > 1 and op.inputs[1] >= 0:
         weights = graph.tensors[op.inputs[1]]
         expected = {"int8": ("int8", "int4") if op.opcode == "CONV_2D" else ("int8",), "int16": ("int8",),
@@ -109,7 +108,7 @@ def _op_issue(graph: Graph, op: Op) -> SupportIssue | None:
                 op.index, op.opcode, f"{weights.dtype} weights with {dtype} activations are not supported ({why})",
                 "convert with `--mode int8`" if dtype != "int16" else "convert with `--mode int16x8`",
             )
-        if dtype == "int16" and len(op.inputs) > 2 and op.inputs[2] >= 0:
+        if dtype == "int16" and op.opcode in _BIAS_THIRD and len(op.inputs) > 2 and op.inputs[2] >= 0:
             bias = graph.tensors[op.inputs[2]].dtype
             if bias != "int64":
                 return SupportIssue(

@@ -10,6 +10,9 @@ Contract:
   depends only on input elements i) may write over an input of the same size whose last reader they
   are; the output then joins that input's buffer. Graph inputs are never overwritten (the host loads an
   input once and may run it many times) and graph outputs never join a buffer that is reused.
+- Variable tensors (recurrent state, `Graph.variable_tensors`) live from the first operator to the last:
+  no other buffer ever shares their bytes, so the state one inference leaves is what the next one reads.
+  Like graph inputs, they are never overwritten by an in-place operator.
 - A kernel's scratch space is a buffer living only during its own operator.
 Lifetimes are inclusive operator-index intervals; two buffers may share bytes only if their intervals
 are disjoint.
@@ -45,7 +48,7 @@ def alias_roots(graph: Graph, inplace_ops: AbstractSet[int] = frozenset()) -> di
     end = len(graph.ops)
     for tensor in graph.outputs:
         last_reader[tensor] = end
-    protected = set(graph.inputs)
+    protected = set(graph.inputs) | set(graph.variable_tensors)
     root: dict[int, int] = {}
     group_last: dict[int, int] = {}
 
@@ -101,6 +104,9 @@ def buffers_for(graph: Graph, scratch_bytes: Mapping[int, int] | None = None,
         for tensor in op.inputs + op.outputs:
             touch(tensor, op.index)
     for tensor in graph.outputs:
+        touch(tensor, last_index)
+    for tensor in graph.variable_tensors:  # persistent state: alive during every operator
+        touch(tensor, 0)
         touch(tensor, last_index)
 
     buffers = [

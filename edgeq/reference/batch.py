@@ -23,6 +23,7 @@ class TensorInfo:
     dtype: str
     scale: float = 0.0
     zero_point: int = 0
+    name: str = field(default="", compare=False)  # the tensor's name in the model, when known
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,13 @@ const char *edgeq_model_op_name(uint32_t index);   /* builtin name, e.g. "CONV_2
 void edgeq_model_run_op(uint32_t index);
 void edgeq_model_invoke(void);
 
+/* Recurrent state (TFLite variable tensors, e.g. an LSTM's hidden and cell state, an SVDF's memory) lives in
+ * the arena and persists from one invoke to the next, as in TFLite Micro: an inference of a streaming model
+ * depends on the ones before it. It starts at TFLM's initial values (int8: the zero point, otherwise 0)
+ * before the first operator runs; edgeq_model_reset() restores them, like TFLM's reset_all_variables /
+ * MicroInterpreter::Reset(). A model without state does nothing here. */
+void edgeq_model_reset(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -713,6 +713,15 @@ static void edgeq_profile(char **argv, uint32_t argc)
     out_end_line();
 }
 
+/* Restores the model's recurrent state (variable tensors) to its initial values, as TFLM's
+ * reset_all_variables; inferences otherwise carry it over, like TFLM's invoke. */
+static void edgeq_reset(char **argv, uint32_t argc)
+{
+    UNUSED_ARGS;
+    edgeq_model_reset();
+    out_line("m-edgeq-reset-done");
+}
+
 typedef struct {
     const char *name;
     uint32_t argc;  /* words including the command's own, 0 when the handler checks them */
@@ -723,6 +732,7 @@ static const command_t g_edgeq_commands[] = {
     {"info", 2u, edgeq_info},
     {"ticks", 2u, edgeq_ticks},
     {"profile", 2u, edgeq_profile},
+    {"reset", 2u, edgeq_reset},
 };
 
 /* `word` names the command (argv[0], or argv[1] under "edgeq"). */
@@ -745,7 +755,7 @@ static void cmd_edgeq(char **argv, uint32_t argc)
                                argv[1], argc);
     }
     if (command == NULL) {
-        out_error("Command 'edgeq' takes one of: info, ticks, profile");
+        out_error("Command 'edgeq' takes one of: info, ticks, profile, reset");
         return;
     }
     command->run(argv, argc);

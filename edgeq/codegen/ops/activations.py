@@ -229,6 +229,8 @@ def _rows(ctx: OpContext) -> tuple[int, int]:
 
 @register("SOFTMAX", "int8")
 def emit_softmax_s8(ctx: OpContext) -> KernelCall:
+    if ctx.output().dtype == "int16":
+        return _softmax_s8_s16(ctx)
     q = _unary_s8(ctx)
     if q.out_zp != INT8_MIN or f32(q.out_scale) != f32(1.0 / 256.0):
         raise ctx.fail(f"int8 SOFTMAX needs output scale 1/256 and zero point -128 (got {q.out_scale}, "
@@ -241,6 +243,24 @@ def emit_softmax_s8(ctx: OpContext) -> KernelCall:
         statements=(struct("edgeq_softmax_params_s8_t", "params", params),
                     f"edgeq_softmax_s8(&params, {ctx.input_ptr(0)}, {ctx.output_ptr()});"),
         kernels=(kernel("edgeq_softmax_s8"),),
+    )
+
+
+def _softmax_s8_s16(ctx: OpContext) -> KernelCall:
+    """int8 in, int16 out (e.g. TFLM's keyword benchmark): softmax_common.cc requires output zero point -32768
+    and checks no scale (the output is 1/65536 steps whatever the tensor says); the fixed-point algorithm is
+    int8's with 16 output bits."""
+    in_scale, _ = scalar_quant(ctx, ctx.input(0))
+    _, out_zp = scalar_quant(ctx, ctx.output())
+    if out_zp != -32768:
+        raise ctx.fail(f"int8 → int16 SOFTMAX needs output zero point -32768 (got {out_zp}), as in TFLite Micro")
+    outer, depth = _rows(ctx)
+    params = {"outer_size": outer, "depth": depth,
+              **_params(ctx, softmax_params, in_scale, float(ctx.option("beta", 1.0)))}
+    return KernelCall(
+        statements=(struct("edgeq_softmax_params_s8_t", "params", params),
+                    f"edgeq_softmax_s8_s16(&params, {ctx.input_ptr(0)}, {ctx.output_ptr()});"),
+        kernels=(kernel("edgeq_softmax_s8_s16"),),
     )
 
 

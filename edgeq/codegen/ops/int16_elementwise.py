@@ -1,6 +1,6 @@
-"""int16x8 element-wise, reduction and requantization emitters (int16 activations).
+"""int16x8 element-wise and reduction emitters (int16 activations).
 
-ADD, SUB, MUL, MEAN, RELU, RELU6, LEAKY_RELU, LOGISTIC, TANH and QUANTIZE int16 → int16 (PAD and
+ADD, SUB, MUL, MEAN, RELU, RELU6, LEAKY_RELU, LOGISTIC and TANH (QUANTIZE int16 → * is quantize_ops.py's; PAD and
 CONCATENATION share shape.py's emitters with int8 and float32). Kernels: firmware/kernels/include/edgeq_kernels_s16.h. Facts from tflite-micro:
 add_common.cc / sub_common.cc (the general int8 scheme with left_shift 15 for int16, scale ratios in
 double), mul_common.cc (int16 zero points must be 0), reduce_common.cc (QuantizedMeanOrSum for int16 as for int8), activations_common.cc
@@ -10,8 +10,7 @@ truncated to an int below 2^15), quantize_common.cc (Requantize). Each parameter
 TFLM's Prepare arithmetic, including the precision it computes in.
 
 HARD_SWISH has no int16 emitter: the TFLite converter refuses to quantize it to 16x8, so no model has one
-and nothing could check a kernel against TFLite Micro. QUANTIZE between int8 and int16 (mixed models)
-is refused too: no converter path in the zoo produces it yet, so it is not verified against TFLM.
+and nothing could check a kernel against TFLite Micro.
 """
 from __future__ import annotations
 
@@ -205,25 +204,3 @@ def emit_logistic_s16(ctx: OpContext) -> KernelCall:
 @register("TANH", "int16")
 def emit_tanh_s16(ctx: OpContext) -> KernelCall:
     return _sigmoid_like(ctx, "edgeq_tanh_s16", (0, 1))
-
-
-# -- QUANTIZE int16 -> int16 ---------------------------------------------------------------------------------
-
-@register("QUANTIZE", "int16")
-def emit_requantize_s16(ctx: OpContext) -> KernelCall:
-    """QUANTIZE int16 → int16 (the converter's rescaling before an int16 CONCATENATION)."""
-    if ctx.output().dtype != "int16":
-        raise ctx.fail(f"int16 → {ctx.output().dtype} requantization is not supported (int16 → int16 only)",
-                       "convert the whole model with `edgeq convert --mode int16x8`")
-    in_scale, in_zp = scalar_quant(ctx, ctx.input(0))
-    out_scale, out_zp = scalar_quant(ctx, ctx.output())
-    multiplier, shift = quantize_multiplier(in_scale / out_scale)  # in double, as TFLM's Prepare
-    name = "edgeq_quantize_s16_s16"
-    return KernelCall(
-        statements=(struct("edgeq_requant_params_t", "params", {
-                        "input_zero_point": in_zp, "output_zero_point": out_zp,
-                        "multiplier": multiplier, "shift": shift}),
-                    f"{name}({ctx.output().num_elements}, &params, {ctx.input_ptr(0)}, {ctx.output_ptr()});"),
-        kernels=(kernel(name),),
-        inplace=True,
-    )

@@ -205,5 +205,7 @@ void edgeq_dequantize_u8_f32(int32_t count, double scale, int32_t zero_point, co
 /* Variants with generation-time weight layouts (declared after the types above they use). */
 #include "edgeq_kernels_packed.h"
 #include "edgeq_kernels_s16.h" /* int16x8: int16 activations, int8 weights, int64 bias */
+#include "edgeq_kernels_mixed.h" /* QUANTIZE between int8/int16/int32, SOFTMAX int8 -> int16 */
+#include "edgeq_kernels_recurrent.h" /* UNIDIRECTIONAL_SEQUENCE_LSTM, SVDF (stateful) */
 
 #endif /* EDGEQ_KERNELS_H */

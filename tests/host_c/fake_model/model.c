@@ -85,6 +85,11 @@ void edgeq_model_run_op(uint32_t index)
     }
 }
 
+void edgeq_model_reset(void)
+{
+    /* the fake model has no recurrent state */
+}
+
 void edgeq_model_invoke(void)
 {
     uint32_t i;

@@ -1,0 +1,61 @@
+/*
+ * SVDF, int8 input and output, int8 feature weights, int32 bias, int16 activation state and time
+ * weights (TFLM's EvalInt16SvdfReference). Contract in edgeq_kernels_recurrent.h: `state` is the op's variable tensor, shifted and refilled in place.
+ * The newest state value is requant(FC(input - input_zp)) + state_zp clamped to the state's type (the zero
+ * point added before the clamp, as TFLM since its fix of the int8 wrap-around).
+ */
+#include <stddef.h>
+
+#include "edgeq_kernels.h"
+#include "edgeq_requant.h"
+
+void edgeq_svdf_s8_s16(const edgeq_svdf_geom_t *geom, const edgeq_svdf_q_t *q, const int8_t *input,
+                       const int8_t *weights_feature, const int16_t *weights_time, const int32_t *bias,
+                       int16_t *state, int8_t *output, int32_t *scratch)
+{
+    const int32_t filters = geom->filters, memory = geom->memory, units = geom->units, rank = geom->rank;
+    const int32_t total = geom->batches * filters * memory;
+    int32_t *filter_sums = scratch;                        /* [batches][filters] */
+    int32_t *unit_sums = scratch + geom->batches * filters; /* [batches][units] */
+    int32_t b, f, i, j;
+
+    for (i = 0; i + 1 < total; ++i) { /* the whole state moves one element towards the front */
+        state[i] = state[i + 1];
+    }
+    for (b = 0; b < geom->batches; ++b) {
+        const int8_t *x = input + b * geom->input_size;
+        for (f = 0; f < filters; ++f) {
+            const int8_t *w = weights_feature + f * geom->input_size;
+            int32_t dot = 0;
+            for (j = 0; j < geom->input_size; ++j) {
+                dot += (int32_t)w[j] * ((int32_t)x[j] - q->input_zero_point);
+            }
+            dot = edgeq_requantize(dot, q->multiplier_1, q->shift_1) + q->state_zero_point;
+            state[(b * filters + f) * memory + memory - 1] = (int16_t)edgeq_clamp_s32(dot, -32768, 32767);
+        }
+    }
+    for (b = 0; b < geom->batches; ++b) {
+        for (f = 0; f < filters; ++f) {
+            const int16_t *w = weights_time + f * memory;
+            const int16_t *s = state + (b * filters + f) * memory;
+            int32_t dot = 0;
+            for (j = 0; j < memory; ++j) {
+                dot += (int32_t)w[j] * ((int32_t)s[j] - q->state_zero_point);
+            }
+            filter_sums[b * filters + f] = dot;
+        }
+    }
+    for (b = 0; b < geom->batches; ++b) {
+        for (i = 0; i < units; ++i) {
+            int32_t sum = bias != NULL ? bias[i] : 0;
+            for (j = 0; j < rank; ++j) {
+                sum += filter_sums[b * filters + i * rank + j];
+            }
+            unit_sums[b * units + i] = sum;
+        }
+    }
+    for (i = 0; i < geom->batches * units; ++i) {
+        const int32_t v = edgeq_requantize(unit_sums[i], q->multiplier_2, q->shift_2) + q->output_zero_point;
+        output[i] = (int8_t)edgeq_clamp_s32(v, -128, 127);
+    }
+}
