@@ -6,7 +6,8 @@ own process because some conversions crash the interpreter (DESIGN.md) and so th
 imports TensorFlow. One process handles every job, paying TensorFlow's import once.
 
 Spec (see cases.py): inputs (shapes without batch), combine (a Keras merge layer applied to all inputs, or
-null), layers (["layer", ClassName, kwargs] or ["ops", keras.ops function, kwargs], applied in order),
+null), layers (["layer", ClassName, kwargs], ["ops", keras.ops function, kwargs] or ["tf", Python expression over
+`x` and `tf`, {"consts": [shapes of random constants `c`]}], applied in order),
 variants ("int8" full-integer with int8 I/O, "int8_float_io" full-integer kernels with float I/O,
 "uint8_io" full-integer kernels with uint8 I/O, "int16x8" int16 activations and I/O with int8 weights,
 "int16x8_float_io" the same kernels with float I/O, "fp32"),
@@ -42,6 +43,8 @@ def build_model(spec: dict) -> keras.Model:
     for kind, name, kwargs in spec["layers"]:
         if kind == "layer":
             x = getattr(keras.layers, name)(**kwargs)(x)
+        elif kind == "tf":
+            x = tf_expression_layer(name, kwargs, spec["seed"])(x)
         else:
             x = getattr(keras.ops, name)(x, **kwargs)
     model = keras.Model(inputs, x)
@@ -49,6 +52,15 @@ def build_model(spec: dict) -> keras.Model:
     rng = np.random.default_rng(spec["seed"])
     model.set_weights([rng.normal(0.0, 0.4, w.shape).astype(np.float32) for w in model.get_weights()])
     return model
+
+
+def tf_expression_layer(expression: str, kwargs: dict, seed: int) -> keras.layers.Layer:
+    """A Lambda layer evaluating `expression` (Python over `x`, the layer input or list of inputs, `tf`, and
+    `c`, random float32 constants of the shapes in kwargs["consts"]): TensorFlow ops Keras has no layer for
+    (tf.math.squared_difference, tf.linalg.matmul with adjoints, tf.argmax, ...) and small compositions."""
+    rng = np.random.default_rng(seed + 2)
+    consts = [tf.constant(rng.normal(0.0, 0.5, shape).astype(np.float32)) for shape in kwargs.get("consts", [])]
+    return keras.layers.Lambda(lambda x: eval(expression, {"tf": tf, "x": x, "c": consts}))  # noqa: S307
 
 
 def representative(spec: dict):

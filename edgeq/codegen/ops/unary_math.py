@@ -1,0 +1,155 @@
+"""ABS, RSQRT, EXP, LOG, ELU and L2_NORMALIZATION (kernels: edgeq_kernels_math.h).
+
+Dtypes are the ones TFLite Micro registers and the converter produces: ABS and RSQRT in int8, int16 and
+float32; L2_NORMALIZATION in int8 and float32; EXP, LOG and ELU in float32 (TFLM's EXP and LOG are float
+only, and the converter keeps ELU in float32 between DEQUANTIZE and QUANTIZE even in int8 models).
+Constants follow TFLM's Prepare (elementwise.cc, l2norm.cc): ABS rescales by in/out (double) only when
+the scales differ; RSQRT's output multiplier is 1 / (sqrt(s_in) * s_out) in double. int8 ABS is a
+256-entry table computed here with TFLM's integer arithmetic.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from edgeq.codegen.ops import KernelCall, OpContext, kernel, register
+from edgeq.codegen.ops.common import scalar_quant, struct
+from edgeq.codegen.quantize import f32, quantize_multiplier
+
+
+def requantize(x: int, multiplier: int, shift: int) -> int:
+    """TFLM's MultiplyByQuantizedMultiplier (double rounding) for an int32 x, in Python integers."""
+    left, right = max(shift, 0), max(-shift, 0)
+    x = ((x << left) + 2**31) % 2**32 - 2**31  # int32 wrap of the left shift
+    if x == multiplier == -(2**31):
+        high = 2**31 - 1
+    else:
+        high = (x * multiplier + (1 << 30)) >> 31
+    mask = (1 << right) - 1
+    remainder, threshold = high & mask, (mask >> 1) + (1 if high < 0 else 0)
+    return (high >> right) + (1 if remainder > threshold else 0)
+
+
+def abs_table_s8(in_scale: float, in_zp: int, out_scale: float, out_zp: int) -> np.ndarray:
+    """AbsEvalQuantized<int8_t> for every input value, indexed by the value's bit pattern (uint8)."""
+    rescale = f32(in_scale) != f32(out_scale)
+    multiplier, shift = quantize_multiplier(float(in_scale) / float(out_scale)) if rescale else (0, 0)
+    table = np.zeros(256, dtype=np.int64)
+    for value in range(-128, 128):
+        magnitude = abs(value - in_zp)
+        out = (requantize(magnitude, multiplier, shift) if rescale else magnitude) + out_zp
+        table[value & 0xFF] = min(127, max(-128, out))
+    return table
+
+
+def _elementwise(ctx: OpContext, dtype: str) -> int:
+    out = ctx.output()
+    if ctx.input(0).dtype != dtype or out.dtype != dtype:
+        raise ctx.fail(f"{ctx.op.opcode} with {ctx.input(0).dtype} input and {out.dtype} output is not supported "
+                       f"({dtype} both expected)")
+    if ctx.input(0).num_elements != out.num_elements:
+        raise ctx.fail("input and output sizes differ")
+    return out.num_elements
+
+
+def _zero_points_zero(ctx: OpContext) -> None:
+    for tensor in (ctx.input(0), ctx.output()):
+        if scalar_quant(ctx, tensor)[1] != 0:
+            raise ctx.fail(f"int16 tensor '{tensor.name}' has a non-zero zero point (TFLite Micro requires 0)",
+                           "re-convert with `edgeq convert --mode int16x8`")
+
+
+def _call(ctx: OpContext, statement: str, name: str, params: tuple[str, ...] = (), arrays=()) -> KernelCall:
+    return KernelCall(statements=params + (statement,), kernels=(kernel(name),), arrays=tuple(arrays),
+                      inplace=True)
+
+
+def _float_unary(ctx: OpContext, op: str) -> KernelCall:
+    size = _elementwise(ctx, "float32")
+    name = f"edgeq_{op}_f32"
+    return _call(ctx, f"{name}({size}, {ctx.input_ptr(0)}, {ctx.output_ptr()});", name)
+
+
+for _op in ("ABS", "RSQRT", "EXP", "LOG", "ELU"):
+    register(_op, "float32")(lambda ctx, _o=_op.lower(): _float_unary(ctx, _o))
+
+
+# -- ABS ---------------------------------------------------------------------------------------------------
+
+@register("ABS", "int8")
+def emit_abs_s8(ctx: OpContext) -> KernelCall:
+    size = _elementwise(ctx, "int8")
+    table = ctx.const_array("table", "int8_t",
+                            abs_table_s8(*scalar_quant(ctx, ctx.input(0)), *scalar_quant(ctx, ctx.output())))
+    return _call(ctx, f"edgeq_lut_s8({table.name}, {size}, {ctx.input_ptr(0)}, {ctx.output_ptr()});",
+                 "edgeq_lut_s8", arrays=(table,))
+
+
+@register("ABS", "int16")
+def emit_abs_s16(ctx: OpContext) -> KernelCall:
+    size = _elementwise(ctx, "int16")
+    _zero_points_zero(ctx)
+    in_scale, out_scale = scalar_quant(ctx, ctx.input(0))[0], scalar_quant(ctx, ctx.output())[0]
+    rescale = f32(in_scale) != f32(out_scale)
+    multiplier, shift = quantize_multiplier(float(in_scale) / float(out_scale)) if rescale else (0, 0)
+    params = struct("edgeq_abs_params_s16_t", "params",
+                    {"rescale": int(rescale), "multiplier": multiplier, "shift": shift})
+    return _call(ctx, f"edgeq_abs_s16(&params, {size}, {ctx.input_ptr(0)}, {ctx.output_ptr()});",
+                 "edgeq_abs_s16", (params,))
+
+
+# -- RSQRT -------------------------------------------------------------------------------------------------
+
+def _rsqrt(ctx: OpContext, dtype: str, suffix: str) -> KernelCall:
+    size = _elementwise(ctx, dtype)
+    if dtype == "int16":
+        _zero_points_zero(ctx)
+    (in_scale, in_zp), (out_scale, out_zp) = scalar_quant(ctx, ctx.input(0)), scalar_quant(ctx, ctx.output())
+    multiplier, shift = quantize_multiplier(1.0 / (math.sqrt(float(in_scale)) * float(out_scale)))
+    params = struct("edgeq_rsqrt_params_t", "params", {"input_zero_point": in_zp, "output_zero_point": out_zp,
+                                                       "multiplier": multiplier, "shift": shift})
+    name = f"edgeq_rsqrt_{suffix}"
+    return _call(ctx, f"{name}(&params, {size}, {ctx.input_ptr(0)}, {ctx.output_ptr()});", name, (params,))
+
+
+@register("RSQRT", "int8")
+def emit_rsqrt_s8(ctx: OpContext) -> KernelCall:
+    return _rsqrt(ctx, "int8", "s8")
+
+
+@register("RSQRT", "int16")
+def emit_rsqrt_s16(ctx: OpContext) -> KernelCall:
+    return _rsqrt(ctx, "int16", "s16")
+
+
+# -- L2_NORMALIZATION -------------------------------------------------------------------------------------
+
+def _rows(ctx: OpContext, dtype: str) -> tuple[int, int]:
+    _elementwise(ctx, dtype)
+    shape = tuple(ctx.input(0).shape)
+    if not shape or len(shape) > 4:
+        raise ctx.fail(f"L2_NORMALIZATION of a {len(shape)}-D tensor (TFLite Micro takes 1 to 4 dimensions)")
+    if ctx.option("fused_activation_function", "NONE") not in ("NONE", None):
+        raise ctx.fail("L2_NORMALIZATION with a fused activation (TFLite Micro refuses it too)")
+    depth = int(shape[-1])
+    return int(np.prod(shape[:-1], dtype=np.int64)), depth
+
+
+@register("L2_NORMALIZATION", "int8")
+def emit_l2norm_s8(ctx: OpContext) -> KernelCall:
+    outer, depth = _rows(ctx, "int8")
+    if depth >= 1 << 15:
+        raise ctx.fail(f"L2_NORMALIZATION over {depth} values could overflow TFLite's int32 sum of squares")
+    in_zp = scalar_quant(ctx, ctx.input(0))[1]
+    return KernelCall(
+        statements=(f"edgeq_l2norm_s8({outer}, {depth}, {in_zp}, {ctx.input_ptr(0)}, {ctx.output_ptr()});",),
+        kernels=(kernel("edgeq_l2norm_s8"),))
+
+
+@register("L2_NORMALIZATION", "float32")
+def emit_l2norm_f32(ctx: OpContext) -> KernelCall:
+    outer, depth = _rows(ctx, "float32")
+    return KernelCall(
+        statements=(f"edgeq_l2norm_f32({outer}, {depth}, {ctx.input_ptr(0)}, {ctx.output_ptr()});",),
+        kernels=(kernel("edgeq_l2norm_f32"),))

@@ -1,0 +1,13 @@
+/* MINIMUM, int16_t: the smaller stored value of each broadcast pair (TFLM's MaximumMinimumBroadcastSlow; one
+ * quantization for inputs and output, so no rescaling). Element-wise: output may alias an input. */
+#include "edgeq_broadcast.h"
+#include "edgeq_kernels_math.h"
+
+void edgeq_minimum_s16(const edgeq_broadcast_t *shape, const int16_t *input1, const int16_t *input2, int16_t *output)
+{
+    EDGEQ_BROADCAST_LOOP(shape, i1, i2, o, {
+        const int16_t a = input1[i1];
+        const int16_t b = input2[i2];
+        output[o] = a < b ? a : b;
+    });
+}

@@ -1,0 +1,12 @@
+/* RSQRT, float32: 1 / sqrt(x), element by element (may run in place). */
+#include <math.h>
+
+#include "edgeq_kernels_math.h"
+
+void edgeq_rsqrt_f32(int32_t size, const float *input, float *output)
+{
+    int32_t i;
+    for (i = 0; i < size; ++i) {
+        output[i] = 1.0f / sqrtf(input[i]);
+    }
+}
