@@ -33,7 +33,8 @@ def require_finite(x: np.ndarray, what: str) -> None:
     bad = ~np.isfinite(x)
     if bad.any():
         nan, inf = int(np.isnan(x).sum()), int(np.isinf(x).sum())
-        raise EdgeqError(f"{what} contains {nan} NaN and {inf} Inf values (first in sample {_first_sample(bad)})",
+        raise EdgeqError(f"{what} contains {nan + inf} NaN/Inf values ({nan} NaN, {inf} Inf; first in sample "
+                         f"{_first_sample(bad)})",
                          "clean the data: every input must be a finite number")
 
 

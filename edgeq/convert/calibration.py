@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from edgeq.errors import EdgeqError
+from edgeq.sanity import require_finite, require_magnitude
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".pgm", ".ppm", ".tif", ".tiff", ".webp")
 
@@ -72,15 +73,9 @@ def check_inputs(x: np.ndarray, input_shape: tuple[int, ...], what: str) -> np.n
         )
     if x.shape[0] == 0:
         raise EdgeqError(f"{what} holds no samples", "give at least one sample (a few hundred calibrate well)")
-    x = x.astype(np.float32)
-    bad = ~np.isfinite(x)
-    if bad.any():
-        first = int(np.argwhere(bad.reshape(len(x), -1).any(axis=1))[0, 0])
-        raise EdgeqError(
-            f"{what} contains {int(bad.sum())} NaN/Inf values (first in sample {first})",
-            "clean the data: every input must be a finite number",
-        )
-    return x
+    require_finite(x, what)
+    require_magnitude(x, what)  # before float32: int64 1e18 or float64 1e300 must be refused, not rounded
+    return x.astype(np.float32)
 
 
 def synthetic(input_shape: tuple[int, ...], count: int, input_range: tuple[float, float], seed: int = 0) -> np.ndarray:

@@ -4,8 +4,12 @@ Contract with the parent:
 1. reads `JOB_DIR/request.json` (a `ConvertRequest`);
 2. writes progress lines to its stdout (the parent relays them); fd 1 is then pointed at stderr, so C++
    converter chatter cannot mix into the progress stream, and stderr goes to the parent's log file;
-3. on success writes `JOB_DIR/model.tflite` (provenance embedded) and `JOB_DIR/result.json` {"ok": true,
-   "provenance": ..., "report": ...}; on an expected failure `result.json` {"ok": false, "message", "hint"}.
+3. writes the converter's raw output to `JOB_DIR/partial.tflite` as soon as there is one, before it is
+   audited (`edgeq.convert.audit`: a degenerate scale is an error naming the layer) and loaded in LiteRT
+   (which aborts on some degenerate models): whatever fails next, the parent can keep it for inspection;
+4. on success writes `JOB_DIR/model.tflite` (provenance embedded) and `JOB_DIR/result.json` {"ok": true,
+   "provenance": ..., "report": ...}; on an expected failure `result.json` {"ok": false, "message", "hint",
+   "keep": true when the partial model and the log are worth keeping}.
 A crash (segfault in the converter) leaves no result.json, and the parent reports it with the log tail.
 """
 from __future__ import annotations
@@ -51,7 +55,25 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def convert(req: ConvertRequest, progress) -> tuple[bytes, dict, dict | None]:
+class DegenerateScale(EdgeqError):
+    """A converted model with a degenerate quantization scale (see `edgeq.convert.audit`)."""
+
+
+def _audit(data: bytes, job: Path) -> None:
+    from edgeq.convert.audit import degenerate_tensors
+
+    (job / "partial.tflite").write_bytes(data)
+    found = degenerate_tensors(data)
+    if found:
+        more = f" (and {len(found) - 1} more tensor(s) after it)" if len(found) > 1 else ""
+        raise DegenerateScale(
+            f"degenerate quantization at {found[0].describe()}{more}: the calibration data drove this layer's "
+            "values to (almost) exactly zero, so the quantized model cannot represent them",
+            "calibrate with representative inputs (not all zeros); an untrained model's activations are ~0, "
+            "so train it first")
+
+
+def convert(req: ConvertRequest, progress, job: Path) -> tuple[bytes, dict, dict | None]:
     """Run one conversion; returns (model bytes with provenance, provenance, mode report)."""
     from edgeq.convert import calibration, int4, keras_io, mixed, provenance, ptq, qat, runtime
 
@@ -78,6 +100,7 @@ def convert(req: ConvertRequest, progress) -> tuple[bytes, dict, dict | None]:
         data = int4.convert(ptq.convert(model_b1, "fp32"), calib.samples)
     else:  # validate_request rejects unknown modes before a child is started
         raise EdgeqError(f"unknown quantization mode '{req.mode}'")
+    _audit(data, job)
     runtime.interpreter(data)  # the result must load in the reference interpreter
     prov = {
         "tool": "edgeq",
@@ -114,7 +137,9 @@ def main(job_dir: str) -> int:
 
     req = ConvertRequest.from_json((job / "request.json").read_text())
     try:
-        data, prov, report = convert(req, progress)
+        data, prov, report = convert(req, progress, job)
+    except DegenerateScale as err:
+        result = {"ok": False, "message": err.message, "hint": err.hint, "keep": True}
     except EdgeqError as err:
         result = {"ok": False, "message": err.message, "hint": err.hint}
     except Exception as err:  # a converter/library failure: report it, keep the traceback in the log
@@ -125,6 +150,7 @@ def main(job_dir: str) -> int:
             "message": f"conversion to {req.mode} failed: {type(err).__name__}: {first[:400]}",
             "hint": "the model may use an op or layer this mode cannot quantize; try another --mode (the converter log is shown below)",
             "log": True,
+            "keep": True,
         }
     else:
         (job / "model.tflite").write_bytes(data)
