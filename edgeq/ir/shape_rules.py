@@ -24,6 +24,8 @@ from edgeq.ir.graph import Graph, Op, Tensor
 #: builds saturate above; the double-rounding kernels shift an int32 left by `shift`, undefined beyond 30).
 MAX_REQUANT_FACTOR = 2.0 ** 30
 
+INT16_MAX = 2**15 - 1
+
 HINT = "the .tflite file is malformed or damaged; re-export it with the TFLite converter"
 
 
@@ -132,6 +134,11 @@ def out_size(padding: str, size: int, filter_size: int, stride: int, dilation: i
     return (size + stride - effective) // stride
 
 
+def total_padding(out: int, size: int, filter_size: int, stride: int, dilation: int) -> int:
+    """TFLite's ComputePaddingWithOffset before halving."""
+    return max((out - 1) * stride + (filter_size - 1) * dilation + 1 - size, 0)
+
+
 Rule = Callable[[OpCheck], None]
 SHAPE_RULES: dict[str, Rule] = {}
 
@@ -156,6 +163,9 @@ def _spatial(check: OpCheck, inp: Tensor, out: Tensor, filter_h: int, filter_w: 
     stride_h, stride_w = check.int_option("stride_h", 1), check.int_option("stride_w", 1)
     dil_h = check.int_option("dilation_h_factor", 1) if "dilation_h_factor" in check.op.options else 1
     dil_w = check.int_option("dilation_w_factor", 1) if "dilation_w_factor" in check.op.options else 1
+    # TFLM keeps strides, dilations and paddings in int16_t (ConvParams, PaddingValues): larger ones wrap
+    check.require(max(stride_h, stride_w, dil_h, dil_w) <= INT16_MAX,
+                  f"stride {stride_h}x{stride_w} or dilation {dil_h}x{dil_w} above TFLite Micro's int16 range")
     expected = (out_size(padding, inp.shape[1], filter_h, stride_h, dil_h),
                 out_size(padding, inp.shape[2], filter_w, stride_w, dil_w))
     check.require(expected[0] >= 1 and expected[1] >= 1,
@@ -164,6 +174,10 @@ def _spatial(check: OpCheck, inp: Tensor, out: Tensor, filter_h: int, filter_w: 
     check.require(tuple(out.shape[1:3]) == expected,
                   f"output height x width {out.shape[1]}x{out.shape[2]}, the geometry gives "
                   f"{expected[0]}x{expected[1]}", out)
+    pads = (total_padding(expected[0], inp.shape[1], filter_h, stride_h, dil_h),
+            total_padding(expected[1], inp.shape[2], filter_w, stride_w, dil_w))
+    check.require(max(pads) // 2 <= INT16_MAX, f"padding {pads[0] // 2}x{pads[1] // 2} above TFLite Micro's "
+                  "int16 range", inp)
     check.require(out.shape[0] == inp.shape[0], f"batch {out.shape[0]} differs from the input's {inp.shape[0]}", out)
 
 
@@ -345,3 +359,30 @@ def alias(check: OpCheck) -> None:
     inp, out = check.required(0), check.output()
     check.same_elements(inp, out)
     check.same_dtype(inp, out)
+
+
+@shape_rule("UNIDIRECTIONAL_SEQUENCE_LSTM")
+def lstm(check: OpCheck) -> None:
+    """Input [batch, time, input] (or time-major), gate weights [state, input] and [state, state], gate
+    biases [state], output [.., .., state] (TFLM's unidirectional_sequence_lstm.cc ValidateTensorSize)."""
+    check.require(len(check.op.inputs) == 24, f"{len(check.op.inputs)} inputs (24 expected)")
+    inp, out = check.required(0), check.output()
+    check.rank(inp, 3)
+    check.rank(out, 3)
+    weights = [t for t in (check.input(k) for k in range(1, 9)) if t is not None]
+    check.require(bool(weights), "no gate weights")
+    for tensor in weights:
+        check.rank(tensor, 2)
+    state = weights[0].shape[0]
+    for k in range(1, 9):
+        tensor = check.input(k)
+        if tensor is not None:
+            width = inp.shape[2] if k <= 4 else state
+            check.require(tuple(tensor.shape) == (state, width), f"gate weights {tensor.shape}, ({state}, {width}) "
+                          "expected", tensor)
+    for k in range(12, 16):
+        tensor = check.input(k)
+        if tensor is not None:
+            check.require(tuple(tensor.shape) == (state,), f"gate bias {tensor.shape}, ({state},) expected", tensor)
+    check.require(tuple(out.shape[:2]) == tuple(inp.shape[:2]) and out.shape[2] == state,
+                  f"shape {out.shape}, ({inp.shape[0]}, {inp.shape[1]}, {state}) expected", out)
