@@ -15,6 +15,7 @@ A failure at any step leaves the destination untouched.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shlex
@@ -188,6 +189,7 @@ def _move_into_place(work: Path, out_dir: Path) -> None:
 def build_project(model_path: Path, target: str | BuildTarget, out_dir: Path, force: bool = False,
                   extra_cflags: str = "") -> BuildResult:
     from edgeq.codegen.model import generate_model
+    from edgeq.codegen.ops import use_variants
     from edgeq.ir import parse, require_mcu_support
 
     model_path, out_dir = Path(model_path), Path(out_dir).absolute()
@@ -202,7 +204,8 @@ def build_project(model_path: Path, target: str | BuildTarget, out_dir: Path, fo
     graph = parse(model_bytes, label=str(model_path))
     require_mcu_support(graph)
     model_name = model_path.stem
-    generated = generate_model(graph, name=model_name)
+    with contextlib.nullcontext() if build_target.packed_variants else use_variants(False):
+        generated = generate_model(graph, name=model_name)
     input_bytes = sum(graph.tensors[i].nbytes for i in graph.inputs)
     if build_target.preflight is not None:
         build_target.preflight(generated, input_bytes)

@@ -47,6 +47,10 @@ class BuildTarget:
     post_link: tuple[PostLink, ...] = ()
     make_vars: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # e.g. OBJCOPY
     kernel_variants: tuple[str, ...] = ("reference",)  # firmware/kernels/ dirs searched first to last per file
+    # Whether the generator may pick the packed-weight variants (edgeq.codegen.ops.use_variants). False for
+    # cores without the DSP extension: there the variants' portable SIMD emulation is slower than the portable
+    # kernels (tools/bench_mcu.py --board mps2-an385).
+    packed_variants: bool = True
     rendered_files: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # path in output → text
     tools: tuple[str, ...] = ()  # executables that must be on PATH (besides make and cc)
     # Checks the generated model and its input staging bytes against the target before compiling (e.g. arena

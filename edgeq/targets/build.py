@@ -43,6 +43,7 @@ def board_build_target(board: Board, stack_bytes: int = DEFAULT_STACK_BYTES) -> 
                    PostLink("firmware.hex", "$(OBJCOPY) -O ihex $< $@")),
         make_vars=MappingProxyType({"OBJCOPY": "arm-none-eabi-objcopy"}),
         kernel_variants=("dsp", "reference") if core.dsp else ("reference",),
+        packed_variants=core.dsp,
         rendered_files=MappingProxyType({
             "src/edgeq_board.h": board_header(board),
             "linker.ld": linker_script(board, stack_bytes),
