@@ -73,6 +73,24 @@ def _provenance(graph: Graph) -> dict | None:
         return None
 
 
+def _emitter_refusals(graph: Graph) -> tuple[str, ...]:
+    """What the code generator's emitters refuse (a variant of a supported operator they cannot run), found by
+    running each once without a memory plan, as `build` does first; nothing is rendered. So "yes" means
+    `build` generates code for this model."""
+    from edgeq.codegen.ops import ALIAS_OPS, OpContext, lookup
+    from edgeq.errors import EdgeqError
+
+    refusals = []
+    for op in graph.ops:
+        if op.opcode in ALIAS_OPS:
+            continue
+        try:
+            lookup(graph, op)(OpContext(graph, op, None))
+        except EdgeqError as err:
+            refusals.append(err.message.splitlines()[0])
+    return tuple(refusals)
+
+
 def inspect_model(path: str | Path) -> ModelReport:
     graph = parse(path)
     ops = tuple(
@@ -86,7 +104,7 @@ def inspect_model(path: str | Path) -> ModelReport:
         )
         for op in graph.ops
     )
-    issues = mcu_support(graph)
+    issues = tuple(i.describe() for i in mcu_support(graph)) or _emitter_refusals(graph)
     return ModelReport(
         path=str(path),
         size_bytes=graph.source_bytes,
@@ -98,7 +116,7 @@ def inspect_model(path: str | Path) -> ModelReport:
         weight_bytes=graph.weight_bytes,
         arena_bytes=plan_memory(graph).arena_bytes,
         mcu_compatible=not issues,
-        mcu_issues=tuple(i.describe() for i in issues),
+        mcu_issues=issues,
         provenance=_provenance(graph),
     )
 

@@ -204,3 +204,16 @@ def test_cli_exit_code_2_one_line(model, tmp_path, capsys):
     err = capsys.readouterr().err.splitlines()
     assert err[0].startswith("error: ") and "operator 2 (FULLY_CONNECTED)" in err[0] and "10000" in err[0]
     assert err[1].startswith("  hint: ") and len(err) == 2
+
+
+def test_inspect_says_no_when_build_refuses(model, tmp_path):
+    """`inspect` answers "microcontroller: yes" only when the emitters accept every operator: here valid
+    flatbuffer semantics (the verifier passes) that edgeq's FC kernel, like TFLM's, does not run."""
+    def edit(m, sub):
+        q = sub.tensors[sub.operators[FC].inputs[1]].quantization
+        q.zeroPoint = with_item(q.zeroPoint, 0, 3)
+    path = tmp_path / "asymmetric.tflite"
+    path.write_bytes(mutated(model, edit))
+    report = inspect_model(path)
+    assert not report.mcu_compatible
+    assert report.mcu_issues[0].startswith("operator 2 (FULLY_CONNECTED): int8 weights with a non-zero zero point")
