@@ -15,6 +15,7 @@ import pytest
 
 from edgeq.cli.main import main
 from edgeq.codegen.model import generate_model
+from edgeq.codegen.ops import use_variants
 from edgeq.codegen.quantize import quantize_multiplier
 from edgeq.errors import EdgeqError
 from edgeq.inspection import inspect_model
@@ -118,8 +119,9 @@ def test_fc_scale_count_emitter(model):
     weights = dataclasses.replace(graph.tensors[weights_index], quant=QuantParams((0.001, 0.002), (0, 0), 0))
     graph = dataclasses.replace(graph, tensors=tuple(weights if t.index == weights_index else t
                                                      for t in graph.tensors))
-    with pytest.raises(EdgeqError, match="2 weight scales for 4 output channels"):
-        generate_model(graph)
+    for variants in (False, True):  # the base emitter and whichever variant takes the op
+        with use_variants(variants), pytest.raises(EdgeqError, match="2 weight scales for 4 output channels"):
+            generate_model(graph)
 
 
 def test_fc_short_output(model):
@@ -136,8 +138,10 @@ def test_fc_short_output_emitter(model):
     out_index = graph.ops[FC].outputs[0]
     short = dataclasses.replace(graph.tensors[out_index], shape=(1, 2))
     graph = dataclasses.replace(graph, tensors=tuple(short if t.index == out_index else t for t in graph.tensors))
-    with pytest.raises(EdgeqError, match=r"operator 2 \(FULLY_CONNECTED\): output \(1, 2\) int8 does not hold 1 x 4"):
-        generate_model(graph)
+    for variants in (False, True):
+        with use_variants(variants), pytest.raises(EdgeqError, match=r"operator 2 \(FULLY_CONNECTED\): output "
+                                                                    r"\(1, 2\) int8 does not hold 1 x 4"):
+            generate_model(graph)
 
 
 def test_shift_100():
