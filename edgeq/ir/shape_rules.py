@@ -188,10 +188,26 @@ def _bias(check: OpCheck, channels: int) -> None:
                       "channels", bias)
 
 
+#: TensorType values a quantized_bias_type option may hold: none (0), INT32 (2), INT64 (4).
+_BIAS_TYPES = {0: None, 2: "int32", 4: "int64"}
+
+
 def _weighted_requant(check: OpCheck, inp: Tensor, weights: Tensor, out: Tensor) -> None:
+    bias_type = check.option("quantized_bias_type", 0)
+    check.require(bias_type in _BIAS_TYPES, f"option quantized_bias_type {bias_type!r} is not a bias type")
+    bias = check.input(2)
+    if bias_type and bias is not None:
+        check.require(bias.dtype == _BIAS_TYPES[bias_type], f"{bias.dtype} bias, the options say "
+                      f"{_BIAS_TYPES[bias_type]}", bias)
     if quantized(inp) and quantized(out) and quantized(weights):
         reals = scale0(inp) * np.asarray(weights.quant.scale, dtype=np.float64) / scale0(out)
         check.requant(reals, out, "the input x weight / output")
+        if len(weights.quant.scale) == 1 and bias is not None and bias.quant is not None:
+            # TFLM's GetQuantizedConvolutionMultipler: the bias scale is input x weight scale, within 2 %
+            # of the output scale
+            product = scale0(inp) * scale0(weights)
+            check.require(abs(product - scale0(bias)) / scale0(out) <= 0.02,
+                          f"bias scale {scale0(bias):.6g} differs from input x weight scale {product:.6g}", bias)
 
 
 @shape_rule("CONV_2D", "DEPTHWISE_CONV_2D")
@@ -384,5 +400,35 @@ def lstm(check: OpCheck) -> None:
         tensor = check.input(k)
         if tensor is not None:
             check.require(tuple(tensor.shape) == (state,), f"gate bias {tensor.shape}, ({state},) expected", tensor)
+    batch = inp.shape[1] if check.option("time_major", False) else inp.shape[0]
+    for k in (18, 19):  # hidden and cell state
+        tensor = check.input(k)
+        if tensor is not None:
+            check.require(tuple(tensor.shape) == (batch, state), f"state {tensor.shape}, ({batch}, {state}) "
+                          "expected", tensor)
     check.require(tuple(out.shape[:2]) == tuple(inp.shape[:2]) and out.shape[2] == state,
                   f"shape {out.shape}, ({inp.shape[0]}, {inp.shape[1]}, {state}) expected", out)
+
+
+@shape_rule("SVDF")
+def svdf(check: OpCheck) -> None:
+    """Input [batch, input], feature weights [filters, input], time weights [filters, memory], bias
+    [units], state [batch, filters x memory], output [batch, units] (TFLM's svdf_common.cc Prepare)."""
+    check.counts(4, optional=1)
+    inp, feature, time, out = check.required(0), check.required(1), check.required(2), check.output()
+    for tensor in (inp, feature, time, out):
+        check.rank(tensor, 2)
+    rank = check.int_option("rank", 1)
+    filters, memory = time.shape
+    check.require(filters % rank == 0, f"rank {rank} does not divide {filters} filters", time)
+    check.require(tuple(feature.shape) == (filters, inp.shape[1]), f"feature weights {feature.shape}, "
+                  f"({filters}, {inp.shape[1]}) expected", feature)
+    batch, units = inp.shape[0], filters // rank
+    state = check.input(4)
+    if state is not None:
+        check.require(tuple(state.shape) == (batch, filters * memory), f"state {state.shape}, "
+                      f"({batch}, {filters * memory}) expected", state)
+    bias = check.input(3)
+    if bias is not None:
+        check.require(tuple(bias.shape) == (units,), f"bias {bias.shape}, ({units},) expected", bias)
+    check.require(tuple(out.shape) == (batch, units), f"shape {out.shape}, ({batch}, {units}) expected", out)
