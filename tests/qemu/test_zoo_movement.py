@@ -1,0 +1,69 @@
+"""The Cortex-M4 firmware (QEMU mps2-an386) equals TFLite Micro on the zoo's integer data-movement and resize
+cases (tests/zoo/cases_movement.py): the index-map copy kernel in all its shapes (negative strides, shrunk
+axes, tables, 5-D permutations), GATHER, PACK, the bilinear taps, and models with several outputs through
+the DUT protocol. Host runs (tests/host_c/test_zoo.py) cover every case and variant under the sanitizers.
+"""
+from __future__ import annotations
+
+import os
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from zoo.build import build_zoo
+from zoo.cases_movement import CASES
+
+SAMPLES = 3
+# One firmware per case (~1 s each): every int8 kernel path once, and the 2-byte copy kernel in int16.
+_INT8 = ("strided_slice_reverse", "strided_slice_masks_shrink", "slice_3d", "split_width", "split_v_rows",
+         "unpack_middle", "pack_two", "transpose_4d_swap", "transpose_5d", "gather_mid_axis", "gather_batch_dims",
+         "broadcast_to_rows", "depth_to_space_2", "space_to_depth_2", "resize_nearest_align",
+         "resize_nearest_half_pixel", "resize_bilinear_align", "resize_bilinear_half_pixel")
+_INT16 = ("strided_slice_reverse", "transpose_5d", "split_v_rows")
+CASE_IDS = [f"{name}-int8" for name in _INT8] + [f"{name}-int16x8" for name in _INT16]
+assert {spec["name"] for spec in CASES} >= set(_INT8) | set(_INT16)
+
+
+@pytest.fixture(scope="session")
+def zoo_cases(request) -> dict:
+    cache = os.environ.get("EDGEQ_ZOO_CACHE") or request.config.rootpath / ".pytest_cache" / "edgeq_zoo"
+    return {case.id: case for case in build_zoo(Path(cache))}
+
+
+@pytest.mark.tools("qemu-system-arm", "arm-none-eabi-gcc")
+@pytest.mark.parametrize("case_id", CASE_IDS)
+def test_firmware_equals_tflm_on_movement_case(zoo_cases, tmp_path, case_id):
+    from edgeq.bench.mcu import open_board_transport
+    from edgeq.build.project import build_project
+    from edgeq.ir import parse
+    from edgeq.reference.tflm import run_tflm
+    from edgeq.transport.client import DutClient
+
+    case = zoo_cases[case_id]
+    assert case.path is not None, f"conversion failed:\n{case.error}"
+    graph = parse(Path(case.path).read_bytes())
+    rng = np.random.default_rng(zlib.crc32(case_id.encode()))
+    inputs = []
+    for index in graph.inputs:
+        tensor = graph.tensors[index]
+        info = np.iinfo(tensor.dtype)
+        inputs.append(rng.integers(info.min, info.max, size=(SAMPLES, *tensor.shape), endpoint=True,
+                                   dtype=tensor.dtype))
+    expected = [np.asarray(o).reshape(SAMPLES, -1) for o in run_tflm(case.path, inputs).outputs]
+
+    build_project(Path(case.path), "cortex-m4", tmp_path / "fw")
+    transport, _ = open_board_transport(tmp_path / "fw", emulate=True)
+    try:
+        client = DutClient(transport, timeout=60.0)
+        client.sync()
+        # The DUT stages all model inputs back to back, in input order; outputs come back one per tensor.
+        got = [client.run(b"".join(x[i].tobytes() for x in inputs)).raw for i in range(SAMPLES)]
+    finally:
+        transport.close()
+    for i, outputs in enumerate(got):
+        assert len(outputs) == len(expected)
+        for k, (raw, want) in enumerate(zip(outputs, expected)):
+            mismatched = int(np.count_nonzero(np.frombuffer(raw, dtype=want.dtype) != want[i]))
+            assert mismatched == 0, f"sample {i} output {k}: {mismatched} of {want[i].size} differ from TFLM"
