@@ -153,7 +153,10 @@ def bench_mcu(build_dir: Path, transport: Transport, board: Board, runs: int = 1
         per_run_ms = tuple(u * cpi / board.clock_hz * 1e3 for u in per_run)
         latency_ms = median_units * cpi / board.clock_hz * 1e3
         latency_source = "estimated"
-        latency_note = (f"ESTIMATED: {median_units:,} instructions (QEMU -icount, exact and repeatable) x "
+        per_tick = 1e9 / board.timer.systick_hz  # instructions per SysTick count under -icount shift=0
+        counting = ("exact and repeatable" if per_tick == int(per_tick) else
+                    f"repeatable, resolution one SysTick tick = {per_tick:.2f} instructions")
+        latency_note = (f"ESTIMATED: {median_units:,} instructions (QEMU -icount, {counting}) x "
                         f"{cpi:g} cycles/instruction ({board.emulator.cpi_source}) / {board.clock_hz / 1e6:g} MHz")
     else:
         per_run_ms = tuple(u / board.clock_hz * 1e3 for u in per_run)

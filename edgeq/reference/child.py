@@ -47,6 +47,9 @@ def main(job_dir: str) -> int:
             result = _runner(reference, job / "model.tflite").run(inputs)
         except EdgeqError as err:
             status = {"ok": False, "message": err.message, "hint": err.hint}
+        except Exception as err:  # noqa: BLE001 - a runtime's own exception on a malformed model is a refusal
+            status = {"ok": False, "message": f"{reference} failed on this model: {type(err).__name__}: "
+                      f"{str(err).strip()[:300]}", "hint": "the model is malformed; run `edgeq inspect` on it"}
         else:
             np.savez(job / f"{reference}.npz", **{f"out{k}": out for k, out in enumerate(result.outputs)})
             status = {"ok": True, "outputs_info": [asdict(info) for info in result.outputs_info]}

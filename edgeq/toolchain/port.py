@@ -43,6 +43,12 @@ def icount_ratio(systick_hz: int) -> tuple[int, int]:
     return 1_000_000_000 // g, systick_hz // g
 
 
+def _c_string(text: str) -> str:
+    """`text` as a C string literal of printable ASCII (the console speaks ASCII); others become '?'."""
+    safe = "".join(c if " " <= c <= "~" else "?" for c in text)
+    return '"' + safe.replace("\\", "\\\\").replace('"', '\\"').replace("?", "\\?") + '"'
+
+
 def board_header(board: Board) -> str:
     c = board.console
     lines = [
@@ -76,14 +82,14 @@ def board_header(board: Board) -> str:
         lines.append("#define EDGEQ_SEMIHOSTING 1   /* exit codes reach the emulator */")
     lines.append(f"#define EDGEQ_BOARD_INIT_COUNT {len(board.init)}u")
     if board.init:
-        lines.append("/* {reg, clear, set, write, has_write, wait_mask, wait_value} */")
+        lines.append("/* {reg, clear, set, write, has_write, wait_mask, wait_value, wait_polls, what} */")
         lines.append("#define EDGEQ_BOARD_INIT_STEPS \\")
         rows = []
         for step in board.init:
             write = step.write if step.write is not None else 0
             rows.append(f"    {{0x{step.reg:08x}u, 0x{step.clear:08x}u, 0x{step.set:08x}u, 0x{write:08x}u, "
-                        f"{1 if step.write is not None else 0}u, 0x{step.wait_mask:08x}u, 0x{step.wait_value:08x}u}}"
-                        f" /* {step.what.replace('*/', '* /')} */")
+                        f"{1 if step.write is not None else 0}u, 0x{step.wait_mask:08x}u, 0x{step.wait_value:08x}u, "
+                        f"{step.wait_polls}u, {_c_string(step.what)}}}")
         lines.append(", \\\n".join(rows))
     lines += ["", "#endif /* EDGEQ_BOARD_H */", ""]
     return "\n".join(lines)

@@ -8,8 +8,10 @@ Lifecycle of a QemuTransport:
   2. `QemuProcess` starts QEMU in its own process group, reads the pty path QEMU prints, and kills the
      whole group on close, on garbage collection and at interpreter exit: an orphaned QEMU spins at
      100 % CPU.
-  3. `QemuTransport` opens the pty with pyserial. When QEMU ends while edgeq waits for a line, the error
-     says how (exit code: HardFault, stack overflow, the firmware's own code, a signal) and quotes the
+  3. `QemuTransport` opens the pty with pyserial and waits (at most `BOOT_WAIT_S`) for the firmware's first
+     UART output in the logfile: a UART whose receiver is not enabled yet drops what it receives (QEMU's STM32
+     USART does), so a command sent while the board is still in its init sequence would be lost.
+     When QEMU ends while edgeq waits for a line, the error says how (exit code: HardFault, stack overflow, the firmware's own code, a signal) and quotes the
      last UART lines from the logfile.
 """
 from __future__ import annotations
@@ -33,6 +35,7 @@ from edgeq.transport.serial import SerialTransport
 
 QEMU = "qemu-system-arm"
 START_TIMEOUT_S = 10.0
+BOOT_WAIT_S = 5.0   # for the first UART output; a firmware that prints nothing at boot just costs this once
 # Exit codes the Cortex-M port gives the emulator (firmware/ports/cortex-m/edgeq_cortexm.h).
 EXIT_MEANINGS = {0: "exited normally", 3: "could not initialise the model (DUT init failed)",
                  10: "HardFault", 11: "HardFault: stack overflow (MPU stack guard)"}
@@ -198,9 +201,20 @@ class QemuTransport(SerialTransport):
         self.qemu = QemuProcess(board, elf, log_dir or elf.parent / "logs")
         try:
             super().__init__(self.qemu.pty, what=f"QEMU {board.emulator.machine} ({board.id})")
+            self._wait_for_boot()
         except BaseException:
             self.qemu.close()
             raise
+
+    def _wait_for_boot(self) -> None:
+        deadline = time.monotonic() + BOOT_WAIT_S
+        while time.monotonic() < deadline and self.qemu.poll() is None:
+            try:
+                if self.qemu.uart_log.stat().st_size > 0:
+                    return
+            except FileNotFoundError:
+                pass
+            time.sleep(0.005)
 
     @property
     def uart_log(self) -> Path:

@@ -50,5 +50,8 @@
 
 void edgeq_cortexm_exit(int code) __attribute__((noreturn));
 void edgeq_cortexm_raw_write(const char *text);
+/* Print one `m-edgeq-init-timeout-[step=N,what=...]` line per board init step whose wait timed out (startup.c);
+ * called by the port once the console works. */
+void edgeq_cortexm_report_init(void);
 
 #endif /* EDGEQ_CORTEXM_H */

@@ -107,6 +107,7 @@ const edgeq_port_timer_t *edgeq_port_timer(void)
 void edgeq_port_init(void)
 {
     edgeq_console_init();
+    edgeq_cortexm_report_init();
     timer_start();
 }
 

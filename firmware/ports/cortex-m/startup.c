@@ -68,17 +68,23 @@ typedef struct {
     uint32_t has_write;
     uint32_t wait_mask;
     uint32_t wait_value;
+    uint32_t wait_polls;    /* bound of the wait, in register reads */
+    const char *what;       /* the step's `what`, for the timeout report */
 } edgeq_init_step_t;
 
 #if EDGEQ_BOARD_INIT_COUNT > 0
 static const edgeq_init_step_t g_init_steps[EDGEQ_BOARD_INIT_COUNT] = {EDGEQ_BOARD_INIT_STEPS};
 #endif
 
-/* A bounded wait: a missing crystal must not hang the board before it can say anything. */
-#define EDGEQ_INIT_WAIT_LIMIT 10000000u
+/* Steps whose ready-flag wait timed out (bit i = step i, the first 32). A missing crystal (or an emulator
+ * without an RCC model, like QEMU's STM32s) must neither hang the board nor go unreported: the steps run
+ * before the console works and before .bss is zeroed, so the mask is returned, stored here after .bss is
+ * initialised, and printed by edgeq_cortexm_report_init() once the console is up. */
+static uint32_t g_init_timeouts;
 
-static void run_board_init(void)
+static uint32_t run_board_init(void)
 {
+    uint32_t timeouts = 0u;
 #if EDGEQ_BOARD_INIT_COUNT > 0
     uint32_t i;
     for (i = 0u; i < EDGEQ_BOARD_INIT_COUNT; i++) {
@@ -90,11 +96,38 @@ static void run_board_init(void)
             *reg = (*reg & ~step->clear) | step->set;
         }
         if (step->wait_mask) {
-            uint32_t spins = 0u;
-            while ((*reg & step->wait_mask) != step->wait_value && spins < EDGEQ_INIT_WAIT_LIMIT) {
-                spins++;
+            uint32_t polls = 0u;
+            while ((*reg & step->wait_mask) != step->wait_value) {
+                if (++polls >= step->wait_polls) {
+                    if (i < 32u) {
+                        timeouts |= 1u << i;
+                    }
+                    break;
+                }
             }
         }
+    }
+#endif
+    return timeouts;
+}
+
+void edgeq_cortexm_report_init(void)
+{
+#if EDGEQ_BOARD_INIT_COUNT > 0
+    uint32_t i;
+    char number[4];
+    for (i = 0u; i < EDGEQ_BOARD_INIT_COUNT && i < 32u; i++) {
+        if (!(g_init_timeouts & (1u << i))) {
+            continue;
+        }
+        number[0] = (char)('0' + (i + 1u) / 10u % 10u);
+        number[1] = (char)('0' + (i + 1u) % 10u);
+        number[2] = '\0';
+        edgeq_cortexm_raw_write("m-edgeq-init-timeout-[step=");
+        edgeq_cortexm_raw_write(number[0] == '0' ? number + 1 : number);
+        edgeq_cortexm_raw_write(",what=");
+        edgeq_cortexm_raw_write(g_init_steps[i].what);
+        edgeq_cortexm_raw_write("]\r\n");
     }
 #endif
 }
@@ -139,15 +172,17 @@ void Reset_Handler(void)
 {
     uint32_t *src = &_sidata;
     uint32_t *dst;
+    uint32_t init_timeouts;
 
     SCB_VTOR = (uint32_t)(uintptr_t)edgeq_vectors;
-    run_board_init();
+    init_timeouts = run_board_init();
     for (dst = &_sdata; dst < &_edata;) {
         *dst++ = *src++;
     }
     for (dst = &_sbss; dst < &_ebss;) {
         *dst++ = 0u;
     }
+    g_init_timeouts = init_timeouts;
     enable_fpu();
     arm_stack_guard();
     (void)main();
