@@ -47,7 +47,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 KERNELS = REPO / "firmware" / "kernels"
 RUNNER_C = REPO / "tests" / "host_c" / "harness" / "runner.c"
-MODELS_DIR = Path(os.environ.get("EDGEQ_SHARED_MODELS", REPO.parent / "shared" / "models"))
+# the workspace's shared models, found as tests/conftest.py finds them (EDGEQ_SHARED, the sibling, /work/shared)
+MODELS_DIR = Path(os.environ.get("EDGEQ_SHARED") or next(
+    (p for p in (REPO.parent / "shared", Path("/work/shared")) if p.is_dir()), REPO.parent / "shared")) / "models"
 SEED_MODELS = ("ad01_int8", "kws_ref_model", "pretrainedResnet_quant", "person_detect", "trained_lstm_int8",
                "micro_speech_quantized", "keyword_scrambled_8bit")
 SANITIZE = ("-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer")
