@@ -7,16 +7,17 @@ one `EdgeqError` (exit code 2) whose message is one line naming the operator (in
 
 Two passes, both pure (no IO) and vectorised (no Python loop over weight elements):
 
-1. `verify_flatbuffer(model, file_bytes, label)` on the unpacked flatbuffer (`schema.ModelT`), before the
+1. `verify_flatbuffer(model, file_bytes, label, ...)` on the unpacked flatbuffer (`schema.ModelT`), before the
    `Graph` is built: subgraph, opcode, tensor and buffer indices are in range and non-negative (-1 only for
    an absent optional operator input); dimensions are >= 0 and element counts fit int32; a buffer holds
    exactly shape x dtype bytes; a quantization has one zero point per scale and a scale count of 1 or the
    size of its quantized dimension.
 2. `verify_graph(graph, label)` on the `Graph`: scales finite and > 0, zero points inside their dtype;
-   at least one operator; operator tensors have no zero dimension; operator outputs are not constants and each tensor has one producer; the graph is
-   acyclic in operator order (every input is a graph input, a constant, a variable, or an earlier op's
-   output); graph outputs are computed; then the per-operator rules of `edgeq.ir.shape_rules` (shapes and
-   requantization factors in TFLite Micro's range). Operators without a rule get the generic checks only.
+   at least one operator; operator tensors have no zero dimension; operator outputs are not constants and
+   each tensor has one producer; the graph is acyclic in operator order (every input is a graph input, a
+   constant, a variable, or an earlier op's output); graph outputs are computed; then the per-operator
+   rules of `edgeq.ir.shape_rules` (shapes, requantization factors and parameters in TFLite Micro's range,
+   what TFLM's Prepare refuses). Operators without a rule get the generic checks only.
 """
 from __future__ import annotations
 
