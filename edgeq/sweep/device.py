@@ -52,7 +52,7 @@ def measure(base: ModeResult, graph, tflite: Path, x: np.ndarray, y: np.ndarray,
             runs: int, warmups: int, progress: Callable[[str], None], log_dir: Path) -> ModeResult:
     from edgeq.bench.mcu import bench_mcu, open_board_transport
     from edgeq.build import build_project
-    from edgeq.reference.tflm import TflmRunner
+    from edgeq.reference.isolated import run_reference
     from edgeq.transport.client import DutClient
     from edgeq.validate import compare, run_on_device, tensor_infos
 
@@ -69,7 +69,7 @@ def measure(base: ModeResult, graph, tflite: Path, x: np.ndarray, y: np.ndarray,
 
     info = inputs_info[0]
     batch = accuracy.quantize_batch(x, info.dtype, info.scale, info.zero_point).reshape((len(x), *info.shape))
-    reference = TflmRunner(tflite).run([batch]).outputs
+    reference = run_reference(tflite, [batch], "tflm").outputs  # in a child: a TFLM crash is an EdgeqError
 
     where = "QEMU" if target.emulated else target.id
     stage = "accuracy"
