@@ -47,6 +47,8 @@ CASES: tuple[dict, ...] = (
           data_range=5.0),
     # ELU: the converter keeps ELU in float32 between DEQUANTIZE/QUANTIZE even in int8 models
     _case("elu", [ACT], [L("ELU")], ("ELU",), variants=("fp32",)),
+    _case("elu_in_int8_model_wide", [[37]], [L("ELU")], ("DEQUANTIZE", "ELU", "QUANTIZE"), variants=("int8",),
+          data_range=20.0),
     _case("l2norm", [ACT], [TF("tf.math.l2_normalize(x, axis=-1)")], ("L2_NORMALIZATION",), variants=I8),
     _case("l2norm_tiny", [[4, 3]], [TF("tf.math.l2_normalize(x, axis=-1)")], ("L2_NORMALIZATION",),
           variants=I8, data_range=0.01),

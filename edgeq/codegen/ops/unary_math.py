@@ -4,8 +4,9 @@ Dtypes are the ones TFLite Micro registers and the converter produces: ABS and R
 float32; L2_NORMALIZATION in int8 and float32; EXP, LOG and ELU in float32 (TFLM's EXP and LOG are float
 only, and the converter keeps ELU in float32 between DEQUANTIZE and QUANTIZE even in int8 models).
 Constants follow TFLM's Prepare (elementwise.cc, l2norm.cc): ABS rescales by in/out (double) only when
-the scales differ; RSQRT's output multiplier is 1 / (sqrt(s_in) * s_out) in double. int8 ABS is a
-256-entry table computed here with TFLM's integer arithmetic.
+the scales differ; RSQRT's output multiplier is 1 / (sqrt(s_in) * s_out) in double. int8 ABS and RSQRT
+are 256-entry tables computed here with TFLM's integer arithmetic (RSQRT's inverse square root is gemmlowp's
+Newton-Raphson, as in firmware/kernels/include/edgeq_inv_sqrt.h, which int16 RSQRT and L2_NORMALIZATION use).
 """
 from __future__ import annotations
 
@@ -29,6 +30,63 @@ def requantize(x: int, multiplier: int, shift: int) -> int:
     mask = (1 << right) - 1
     remainder, threshold = high & mask, (mask >> 1) + (1 if high < 0 else 0)
     return (high >> right) + (1 if remainder > threshold else 0)
+
+
+def _srdhm(a: int, b: int) -> int:
+    """SaturatingRoundingDoublingHighMul on int32 values."""
+    if a == b == -(2**31):
+        return 2**31 - 1
+    return (a * b + (1 << 30)) >> 31
+
+
+def _rounding_shift_right(x: int, exponent: int) -> int:
+    mask = (1 << exponent) - 1
+    return (x >> exponent) + (1 if (x & mask) > (mask >> 1) + (1 if x < 0 else 0) else 0)
+
+
+def _saturating_shift_left(x: int, exponent: int) -> int:
+    threshold = (1 << (31 - exponent)) - 1
+    return 2**31 - 1 if x > threshold else -(2**31) if x < -threshold else x << exponent
+
+
+def inv_sqrt_multiplier(x: int) -> tuple[int, int]:
+    """GetInvSqrtQuantizedMultiplierExp(x, kReverseShift): 1/sqrt(x) ~ multiplier * 2^(shift - 31), by
+    gemmlowp's five Newton-Raphson steps in Q3.28 (the same arithmetic as firmware's edgeq_inv_sqrt.h)."""
+    if x <= 1:
+        return 2**31 - 1, 0
+    right_shift = 11
+    while x >= 1 << 29:
+        x //= 4
+        right_shift += 1
+    pairs = (32 - x.bit_length() - 1) // 2 - 1
+    right_shift -= pairs
+    x <<= 2 * pairs
+    half_input = _rounding_shift_right(x >> 1, 1)
+    y = 1 << 28
+    for _ in range(5):
+        y3 = _saturating_shift_left(_srdhm(_srdhm(y, y), y), 6)
+        difference = _srdhm((1 << 28) + (1 << 27), y) - _srdhm(half_input, y3)
+        y = _saturating_shift_left((difference + 2**31) % 2**32 - 2**31, 3)
+    y = _srdhm(y, 1518500250)
+    if right_shift < 0:
+        y, right_shift = ((y << -right_shift) + 2**31) % 2**32 - 2**31, 0
+    return y, -right_shift
+
+
+def rsqrt_table_s8(in_scale: float, in_zp: int, out_scale: float, out_zp: int) -> np.ndarray:
+    """RsqrtEvalQuantized<int8_t> for every input value (bit-pattern index). Values below the zero point
+    are outside TFLM's domain (it fails the inference); their entries hold the result for |v|."""
+    multiplier, shift = quantize_multiplier(1.0 / (math.sqrt(float(in_scale)) * float(out_scale)))
+    table = np.zeros(256, dtype=np.int64)
+    for value in range(-128, 128):
+        v = abs(value - in_zp)
+        if v == 0:
+            table[value & 0xFF] = 127
+            continue
+        inv, inv_shift = inv_sqrt_multiplier(v)
+        out = requantize(requantize(1, inv, inv_shift + 20), multiplier, shift - 20) + out_zp
+        table[value & 0xFF] = min(127, max(-128, out))
+    return table
 
 
 def abs_table_s8(in_scale: float, in_zp: int, out_scale: float, out_zp: int) -> np.ndarray:
@@ -101,26 +159,25 @@ def emit_abs_s16(ctx: OpContext) -> KernelCall:
 
 # -- RSQRT -------------------------------------------------------------------------------------------------
 
-def _rsqrt(ctx: OpContext, dtype: str, suffix: str) -> KernelCall:
-    size = _elementwise(ctx, dtype)
-    if dtype == "int16":
-        _zero_points_zero(ctx)
-    (in_scale, in_zp), (out_scale, out_zp) = scalar_quant(ctx, ctx.input(0)), scalar_quant(ctx, ctx.output())
-    multiplier, shift = quantize_multiplier(1.0 / (math.sqrt(float(in_scale)) * float(out_scale)))
-    params = struct("edgeq_rsqrt_params_t", "params", {"input_zero_point": in_zp, "output_zero_point": out_zp,
-                                                       "multiplier": multiplier, "shift": shift})
-    name = f"edgeq_rsqrt_{suffix}"
-    return _call(ctx, f"{name}(&params, {size}, {ctx.input_ptr(0)}, {ctx.output_ptr()});", name, (params,))
-
-
 @register("RSQRT", "int8")
 def emit_rsqrt_s8(ctx: OpContext) -> KernelCall:
-    return _rsqrt(ctx, "int8", "s8")
+    size = _elementwise(ctx, "int8")
+    table = ctx.const_array("table", "int8_t",
+                            rsqrt_table_s8(*scalar_quant(ctx, ctx.input(0)), *scalar_quant(ctx, ctx.output())))
+    return _call(ctx, f"edgeq_lut_s8({table.name}, {size}, {ctx.input_ptr(0)}, {ctx.output_ptr()});",
+                 "edgeq_lut_s8", arrays=(table,))
 
 
 @register("RSQRT", "int16")
 def emit_rsqrt_s16(ctx: OpContext) -> KernelCall:
-    return _rsqrt(ctx, "int16", "s16")
+    size = _elementwise(ctx, "int16")
+    _zero_points_zero(ctx)
+    in_scale, out_scale = scalar_quant(ctx, ctx.input(0))[0], scalar_quant(ctx, ctx.output())[0]
+    multiplier, shift = quantize_multiplier(1.0 / (math.sqrt(float(in_scale)) * float(out_scale)))
+    params = struct("edgeq_rsqrt_params_t", "params", {"input_zero_point": 0, "output_zero_point": 0,
+                                                       "multiplier": multiplier, "shift": shift})
+    return _call(ctx, f"edgeq_rsqrt_s16(&params, {size}, {ctx.input_ptr(0)}, {ctx.output_ptr()});",
+                 "edgeq_rsqrt_s16", (params,))
 
 
 # -- L2_NORMALIZATION -------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@
  * Semantics are TFLite Micro's reference kernels', bit for bit for integers; float kernels add in TFLM's
  * order. Every quantization constant is computed at generation time (edgeq.codegen.ops.binary_math,
  * unary_math, reductions, transpose_conv, batch_matmul) exactly as TFLM's Prepare computes it; int8
- * activations whose output is a function of the input value alone (ABS) run through a 256-entry table
+ * activations whose output is a function of the input value alone (ABS, RSQRT) run through a 256-entry table
  * built at generation time with TFLM's arithmetic (edgeq_lut_s8). Integer accumulators wrap modulo 2^32 as
  * TFLM's int32 arithmetic does on every target it runs on (computed in unsigned arithmetic here, so there
  * is no undefined behaviour). Element-wise kernels may run with output == input (same size).
@@ -76,7 +76,7 @@ void edgeq_div_f32(const edgeq_broadcast_t *shape, const edgeq_act_f32_t *act, c
 
 /* -- unary element-wise (output may alias input) ------------------------------------------------------- */
 
-/* output[i] = table[(uint8_t)input[i]]: any int8 -> int8 function of one value (ABS), table from the
+/* output[i] = table[(uint8_t)input[i]]: any int8 -> int8 function of one value (ABS, RSQRT), table from the
  * generator in TFLM's index order (0..127, then -128..-1). */
 void edgeq_lut_s8(const int8_t *table, int32_t size, const int8_t *input, int8_t *output);
 
@@ -87,16 +87,15 @@ typedef struct {
 
 void edgeq_abs_s16(const edgeq_abs_params_s16_t *params, int32_t size, const int16_t *input, int16_t *output);
 
-/* RSQRT int8 / int16 (int16: zero points 0): v = x - input_zero_point (TFLM rejects v < 0; the kernel then
- * takes |v|); 1/sqrt(v) in fixed point (gemmlowp's Newton-Raphson, as TFLM's GetInvSqrtQuantizedMultiplierExp)
- * applied to 2^20, rescaled by (multiplier, shift - 20) = 1 / (sqrt(s_in) * s_out), plus the output zero
- * point; v == 0 gives the type's maximum. */
+/* RSQRT int16 (zero points 0; int8 RSQRT is a table, edgeq_lut_s8): v = x (TFLM rejects v < 0; the kernel
+ * then takes |v|); 1/sqrt(v) in fixed point (gemmlowp's Newton-Raphson, as TFLM's
+ * GetInvSqrtQuantizedMultiplierExp) applied to 2^20, rescaled by (multiplier, shift - 20) =
+ * 1 / (sqrt(s_in) * s_out); v == 0 gives 32767. */
 typedef struct {
     int32_t input_zero_point, output_zero_point;
     int32_t multiplier, shift;
 } edgeq_rsqrt_params_t;
 
-void edgeq_rsqrt_s8(const edgeq_rsqrt_params_t *params, int32_t size, const int8_t *input, int8_t *output);
 void edgeq_rsqrt_s16(const edgeq_rsqrt_params_t *params, int32_t size, const int16_t *input, int16_t *output);
 
 /* float32: |x|, 1/sqrtf(x), expf(x), logf(x), x < 0 ? expm1f(x) : x. */

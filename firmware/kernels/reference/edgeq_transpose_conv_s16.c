@@ -11,27 +11,27 @@ void edgeq_transpose_conv_s16(const edgeq_conv_geom_t *g, int32_t act_min, int32
                               const int8_t *filter, const int64_t *bias, int16_t *output)
 {
     const int32_t in_c = g->input_c;
-    int32_t b, oy, ox, oc, fy, fx, ic;
+    int32_t b, oy, ox, oc, fy, fx, iy, ix, ic;
     for (b = 0; b < g->batches; ++b) {
         const int16_t *image = input + b * g->input_h * g->input_w * in_c;
         for (oy = 0; oy < g->output_h; ++oy) {
+            const int32_t ry = (oy + g->pad_top) % g->stride_h, iy0 = (oy + g->pad_top) / g->stride_h;
             for (ox = 0; ox < g->output_w; ++ox) {
+                const int32_t rx = (ox + g->pad_left) % g->stride_w, ix0 = (ox + g->pad_left) / g->stride_w;
                 int16_t *out = output + ((b * g->output_h + oy) * g->output_w + ox) * g->output_c;
                 for (oc = 0; oc < g->output_c; ++oc) {
                     int64_t acc = bias ? bias[oc] : 0;
-                    for (fy = 0; fy < g->filter_h; ++fy) {
-                        const int32_t ny = oy + g->pad_top - fy;
-                        const int32_t iy = ny / g->stride_h;
-                        if (ny < 0 || iy >= g->input_h || iy * g->stride_h != ny) {
+                    /* Only taps with (o + pad - f) divisible by the stride reach an input pixel: start at the
+                     * first such f and step by the stride; the input index then falls by one per step. */
+                    for (fy = ry, iy = iy0; fy < g->filter_h && iy >= 0; fy += g->stride_h, --iy) {
+                        if (iy >= g->input_h) {
                             continue;
                         }
-                        for (fx = 0; fx < g->filter_w; ++fx) {
-                            const int32_t nx = ox + g->pad_left - fx;
-                            const int32_t ix = nx / g->stride_w;
+                        for (fx = rx, ix = ix0; fx < g->filter_w && ix >= 0; fx += g->stride_w, --ix) {
                             const int16_t *x;
                             const int8_t *w;
                             int64_t dot = 0;
-                            if (nx < 0 || ix >= g->input_w || ix * g->stride_w != nx) {
+                            if (ix >= g->input_w) {
                                 continue;
                             }
                             x = image + (iy * g->input_w + ix) * in_c;
