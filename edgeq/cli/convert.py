@@ -32,11 +32,13 @@ def _range(value: str | None) -> tuple[float, float] | None:
 @click.option("--lr", default=1e-4, show_default=True, type=float, help="qat: learning rate.")
 @click.option("--val-data", default=None, help="mixed: labelled validation data .npz (x, y).")
 @click.option("--max-drop", default=1.0, show_default=True, type=float, help="mixed: allowed top-1 drop in accuracy points.")
+@click.option("--allow-float", is_flag=True,
+              help="mixed: layers may stay float32 when int16 activations cannot reach --max-drop (slow on MCUs).")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed for synthetic data and QAT.")
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result (provenance, mode report) as JSON.")
 def command(model, output, mode, io_type, calib, calib_count, input_range, train_data, epochs, batch_size, lr,
-            val_data, max_drop, seed, force, as_json):
+            val_data, max_drop, allow_float, seed, force, as_json):
     """Convert a Keras model (.keras, .h5, SavedModel directory) to a quantized .tflite.
 
     The conversion runs in a child process; the output is written atomically and carries its provenance
@@ -51,7 +53,7 @@ def command(model, output, mode, io_type, calib, calib_count, input_range, train
     result = convert(
         model, output, mode, io=io_type, calib=calib, calib_count=calib_count, input_range=_range(input_range),
         train_data=train_data, epochs=epochs, batch_size=batch_size, lr=lr, val_data=val_data, max_drop=max_drop,
-        seed=seed, force=force, progress=lambda line: click.echo(line, err=True),
+        allow_float=allow_float, seed=seed, force=force, progress=lambda line: click.echo(line, err=True),
     )
     if as_json:
         click.echo(json.dumps({"output": str(result.output), "mode": result.mode, "size_bytes": result.size_bytes,
@@ -65,7 +67,9 @@ def command(model, output, mode, io_type, calib, calib_count, input_range, train
         rep = result.report
         click.echo(f"mixed: float {rep['float_accuracy']:.2f}%, full int8 {rep['int8_accuracy']:.2f}%, "
                    f"result {rep['final_accuracy']:.2f}% (max drop {rep['max_drop']:g})")
-        if not rep["kept_float"]:
+        if not rep["int16_layers"] and not rep["kept_float"]:
             click.echo("mixed: every layer int8 (the full int8 model already meets --max-drop)")
+        for layer in rep["int16_layers"]:
+            click.echo(f"  int16 activations: {layer['tensor']}  (rmse/scale {layer['rmse_per_scale']:.3f})")
         for layer in rep["kept_float"]:
             click.echo(f"  kept float: {layer['tensor']}  (rmse/scale {layer['rmse_per_scale']:.3f}, rmse {layer['rmse']:.4g})")

@@ -44,6 +44,7 @@ def convert(
     lr: float = 1e-4,
     val_data: str | Path | None = None,
     max_drop: float = 1.0,
+    allow_float: bool = False,
     seed: int = 0,
     force: bool = False,
     progress: Callable[[str], None] | None = None,
@@ -68,6 +69,7 @@ def convert(
         lr=lr,
         val_data=absolute(val_data),
         max_drop=max_drop,
+        allow_float=allow_float,
         seed=seed,
     )
     validate_request(req)

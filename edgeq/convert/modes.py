@@ -20,7 +20,7 @@ MODES: dict[str, str] = {
     "int8": "full-integer static int8 (weights and activations), calibrated",
     "int16x8": "int16 activations, int8 weights, calibrated",
     "qat": "quantization-aware fine-tuning (tfmot), then full-integer int8",
-    "mixed": "int8 with the most error-sensitive layers kept float until --max-drop holds",
+    "mixed": "int8, with int16 activations for the most error-sensitive layers until --max-drop holds",
     "int4": "int4 weights for CONV_2D/FULLY_CONNECTED, int8 elsewhere (ai-edge-quantizer)",
 }
 IO_TYPES = ("int8", "uint8", "float")
@@ -40,10 +40,10 @@ def check_mode(mode: str) -> str:
 def check_io(io: str, mode: str) -> str:
     if io not in IO_TYPES:
         raise EdgeqError(f"unknown --io type '{io}'", f"choose one of: {', '.join(IO_TYPES)}")
-    if io != "float" and mode not in ("int8", "qat"):
-        # Only the full-integer converter paths can give integer model inputs/outputs.
+    if io != "float" and mode not in ("int8", "qat") and (mode, io) != ("mixed", "int8"):
+        # Only the full-integer paths can give integer model inputs/outputs (mixed: int8 or float).
         raise EdgeqError(
-            f"--io {io} is only available for modes int8 and qat (mode '{mode}' keeps float I/O)",
+            f"--io {io} is only available for modes int8, qat and (int8 only) mixed (mode '{mode}' keeps float I/O)",
             "drop --io, or use --mode int8",
         )
     return io
@@ -65,6 +65,7 @@ class ConvertRequest:
     lr: float = 1e-4
     val_data: str | None = None  # mixed: npz with x, y
     max_drop: float = 1.0  # mixed: accuracy points
+    allow_float: bool = False  # mixed: layers may stay float when int16 activations do not reach max_drop
     seed: int = 0
 
     def to_json(self) -> str:
@@ -80,7 +81,7 @@ class ConvertRequest:
 
 def default_io(mode: str) -> str:
     """int8 I/O for the full-integer modes (what a microcontroller wants), float elsewhere."""
-    return "int8" if mode in ("int8", "qat") else "float"
+    return "int8" if mode in ("int8", "qat", "mixed") else "float"
 
 
 def validate_request(req: ConvertRequest) -> None:
@@ -109,6 +110,8 @@ def validate_request(req: ConvertRequest) -> None:
                 f"bad QAT settings: epochs={req.epochs}, batch size={req.batch_size}, lr={req.lr}",
                 "epochs and batch size must be >= 1 and the learning rate > 0",
             )
+    if req.allow_float and req.mode != "mixed":
+        raise EdgeqError(f"--allow-float applies to --mode mixed, not '{req.mode}'", "drop --allow-float")
     if req.mode == "mixed":
         if req.val_data is None:
             raise EdgeqError("mode 'mixed' needs labelled validation data", "pass --val-data VAL.npz (keys x, y)")

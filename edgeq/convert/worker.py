@@ -75,12 +75,12 @@ def _audit(data: bytes, job: Path) -> None:
 
 def convert(req: ConvertRequest, progress, job: Path) -> tuple[bytes, dict, dict | None]:
     """Run one conversion; returns (model bytes with provenance, provenance, mode report)."""
-    from edgeq.convert import calibration, int4, keras_io, mixed, provenance, ptq, qat, runtime
+    from edgeq.convert import calibration, int4, keras_io, mixed, provenance, ptq, qat, recurrent, runtime
 
     progress(f"loading {req.model}")
     model = keras_io.load(req.model)
     shape = keras_io.input_shape(model)
-    model_b1 = keras_io.batch_one(model)
+    model_b1 = recurrent.for_conversion(model, shape, req.mode, progress)  # batch 1; LSTM/GRU fused or unrolled
     calib = None
     if req.calib is not None and req.mode in CALIBRATED_MODES:
         calib = calibration.load_calibration(req.calib, shape, req.calib_count, req.input_range, req.seed)
@@ -94,7 +94,8 @@ def convert(req: ConvertRequest, progress, job: Path) -> tuple[bytes, dict, dict
         data = qat.train_and_convert(model, shape, train.x, train.y, req.epochs, req.batch_size, req.lr, req.io, progress, req.seed)
     elif req.mode == "mixed":
         val = calibration.load_labelled(req.val_data, shape, "--val-data")
-        data, mixed_report = mixed.search(model_b1, calib.samples, val.x, val.y, req.max_drop, progress)
+        data, mixed_report = mixed.search(model_b1, calib.samples, val.x, val.y, req.max_drop, progress,
+                                          allow_float=req.allow_float, io=req.io)
         report = mixed_report.to_dict()
     elif req.mode == "int4":
         data = int4.convert(ptq.convert(model_b1, "fp32"), calib.samples)
@@ -123,6 +124,7 @@ def convert(req: ConvertRequest, progress, job: Path) -> tuple[bytes, dict, dict
         prov["mixed"] = {
             "val_data": Path(req.val_data).name,
             "max_drop": req.max_drop,
+            "int16": [k["tensor"] for k in report["int16_layers"]],
             "kept_float": [k["tensor"] for k in report["kept_float"]],
         }
     return provenance.embed(data, prov), prov, report
