@@ -225,6 +225,9 @@ def conv(check: OpCheck) -> None:
         check.require(weights.shape[0] == 1 and weights.shape[3] == out_c,
                       f"depthwise filter {weights.shape} (1 x H x W x {out_c} expected)", weights)
         check.require(out_c % in_c == 0, f"{out_c} output channels are not a multiple of the input's {in_c}", out)
+        # TFLM's kernels loop over the option's depth multiplier, not over the shapes
+        check.require(check.option("depth_multiplier") == out_c // in_c,
+                      f"option depth_multiplier {check.option('depth_multiplier')!r}, the shapes give {out_c // in_c}")
     _spatial(check, inp, out, weights.shape[1], weights.shape[2])
     _bias(check, out_c)
     _weighted_requant(check, inp, weights, out)
@@ -406,6 +409,11 @@ def lstm(check: OpCheck) -> None:
         if tensor is not None:
             check.require(tuple(tensor.shape) == (batch, state), f"state {tensor.shape}, ({batch}, {state}) "
                           "expected", tensor)
+    hidden = check.input(18)
+    for k in range(1, 9):  # the gate FCs rescale x * w (h * w) to Q3.12
+        weights, source = check.input(k), inp if k <= 4 else hidden
+        if quantized(weights) and quantized(source):
+            check.requant(np.array([scale0(source) * scale0(weights) * 2.0**12]), weights, "the gate FC's")
     check.require(tuple(out.shape[:2]) == tuple(inp.shape[:2]) and out.shape[2] == state,
                   f"shape {out.shape}, ({inp.shape[0]}, {inp.shape[1]}, {state}) expected", out)
 
@@ -432,3 +440,9 @@ def svdf(check: OpCheck) -> None:
     if bias is not None:
         check.require(tuple(bias.shape) == (units,), f"bias {bias.shape}, ({units},) expected", bias)
     check.require(tuple(out.shape) == (batch, units), f"shape {out.shape}, ({batch}, {units}) expected", out)
+    if state is not None and all(quantized(t) for t in (inp, feature, time, state, out)):
+        f32 = np.float32  # TFLM's svdf Prepare multiplies the scales in float32
+        with np.errstate(over="ignore"):
+            reals = np.array([f32(scale0(inp)) * f32(scale0(feature)) / f32(scale0(state)),
+                              f32(scale0(state)) * f32(scale0(time)) / f32(scale0(out))], dtype=np.float64)
+        check.requant(reals, out, "the input x feature / state or state x time / output")

@@ -28,7 +28,7 @@ import numpy as np
 
 from edgeq.errors import EdgeqError
 from edgeq.ir.graph import DTYPE_SIZES, Graph, Tensor
-from edgeq.ir.shape_rules import HINT, SHAPE_RULES, OpCheck, printable
+from edgeq.ir.shape_rules import HINT, SHAPE_RULES, OpCheck, printable, quantized, scale0
 
 #: int32 indexing in the generated C and in TFLM bounds every tensor.
 MAX_ELEMENTS = 2**31 - 1
@@ -200,9 +200,23 @@ def verify_graph(graph: Graph, label: str) -> None:
         if tensors[i].is_constant:
             raise _error(label, f"model output {_tensor_where(i, tensors[i].name)}", "is a constant")
     for op in graph.ops:
+        check = OpCheck(graph, op, label)
+        _verify_scale_ratios(check)
         rule = SHAPE_RULES.get(op.opcode)
         if rule is not None:
-            rule(OpCheck(graph, op, label))
+            rule(check)
+
+
+def _verify_scale_ratios(check: OpCheck) -> None:
+    """Every operator (with a rule or not) rescales its activations by at least input / output scale: a
+    factor of 2^30 or more is beyond TFLM's QuantizeMultiplier (and its int32 arithmetic) whatever the op."""
+    out = check.output()
+    if not quantized(out):
+        return
+    for k in range(len(check.op.inputs)):
+        tensor = check.input(k)
+        if tensor is not None and not tensor.is_constant and quantized(tensor):
+            check.requant(np.array([scale0(tensor) / scale0(out)]), tensor, "the input / output")
 
 
 def _verify_quant_values(label: str, tensor: Tensor) -> None:
