@@ -87,7 +87,10 @@ def open_board_transport(build_dir: Path, *, emulate: bool = False, port: str | 
         if not board.emulated:
             raise EdgeqError(f"{build_dir} is built for {board.id}, which QEMU does not emulate",
                              "rebuild with --target CORE (its emulated default board), or use --port DEV")
-        return QemuTransport(board, build_dir / str(manifest["program"]), build_dir / "logs"), board
+        # edgeq's firmware prints `m-init-done` once its UART works: wait for it, as an STM32 USART drops
+        # what arrives before it is enabled
+        return QemuTransport(board, build_dir / str(manifest["program"]), build_dir / "logs",
+                             boot_output_timeout=10.0), board
     if board_id:
         if board_id != board.id:
             raise EdgeqError(f"--board {board_id} but {build_dir} is built for {board.id}",

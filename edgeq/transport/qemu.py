@@ -8,9 +8,10 @@ Lifecycle of a QemuTransport:
   2. `QemuProcess` starts QEMU in its own process group, reads the pty path QEMU prints, and kills the
      whole group on close, on garbage collection and at interpreter exit: an orphaned QEMU spins at
      100 % CPU.
-  3. `QemuTransport` opens the pty with pyserial and waits (at most `BOOT_WAIT_S`) for the firmware's first
-     UART output in the logfile: a UART whose receiver is not enabled yet drops what it receives (QEMU's STM32
-     USART does), so a command sent while the board is still in its init sequence would be lost.
+  3. `QemuTransport` opens the pty with pyserial; with `boot_output_timeout` (for a firmware that announces
+     itself at boot, as edgeq's DUT firmware does with `m-init-done`) it then waits for the first UART output
+     in the logfile: a UART whose receiver is not enabled yet drops what it receives (QEMU's STM32 USART
+     does), so a command sent while the board is still in its init sequence would be lost.
      When QEMU ends while edgeq waits for a line, the error says how (exit code: HardFault, stack overflow, the firmware's own code, a signal) and quotes the
      last UART lines from the logfile.
 """
@@ -35,7 +36,6 @@ from edgeq.transport.serial import SerialTransport
 
 QEMU = "qemu-system-arm"
 START_TIMEOUT_S = 10.0
-BOOT_WAIT_S = 5.0   # for the first UART output; a firmware that prints nothing at boot just costs this once
 # Exit codes the Cortex-M port gives the emulator (firmware/ports/cortex-m/edgeq_cortexm.h).
 EXIT_MEANINGS = {0: "exited normally", 3: "could not initialise the model (DUT init failed)",
                  10: "HardFault", 11: "HardFault: stack overflow (MPU stack guard)"}
@@ -196,18 +196,22 @@ class QemuProcess:
 class QemuTransport(SerialTransport):
     """The firmware's UART in QEMU, reached through pyserial on QEMU's pty."""
 
-    def __init__(self, board: Board, elf: Path, log_dir: Path | None = None) -> None:
+    def __init__(self, board: Board, elf: Path, log_dir: Path | None = None,
+                 boot_output_timeout: float | None = None) -> None:
         elf = Path(elf)
         self.qemu = QemuProcess(board, elf, log_dir or elf.parent / "logs")
         try:
             super().__init__(self.qemu.pty, what=f"QEMU {board.emulator.machine} ({board.id})")
-            self._wait_for_boot()
+            if boot_output_timeout:
+                self._wait_for_boot_output(boot_output_timeout)
         except BaseException:
             self.qemu.close()
             raise
 
-    def _wait_for_boot(self) -> None:
-        deadline = time.monotonic() + BOOT_WAIT_S
+    def _wait_for_boot_output(self, timeout: float) -> None:
+        """Until the firmware has written to its UART (or QEMU ended, or `timeout`: then the first command
+        says what is wrong)."""
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and self.qemu.poll() is None:
             try:
                 if self.qemu.uart_log.stat().st_size > 0:
