@@ -32,12 +32,12 @@ from typing import Callable
 import numpy as np
 
 from edgeq.errors import EdgeqError
-from edgeq.umask import as_created
 from edgeq.sweep import accuracy
 from edgeq.sweep.cache import SweepCache, entry_key, file_sha256, source_fingerprint
 from edgeq.sweep.plan import ALL_MODES, device_issue, plan_modes
 from edgeq.sweep.recommend import recommend
 from edgeq.sweep.record import LayerCost, ModeResult, SweepResult, Target, to_dict
+from edgeq.umask import as_created
 
 RESULTS_FILE = "results.json"
 MODEL_FILE = "model.tflite"

@@ -6,11 +6,11 @@ same flags into a standalone Makefile.
 from __future__ import annotations
 
 import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from edgeq.errors import EdgeqError
+from edgeq.process_group import run_in_group
 from edgeq.targets.boards import Board
 from edgeq.toolchain.flags import compile_flags, link_flags
 from edgeq.toolchain.port import DEFAULT_STACK_BYTES, board_header, linker_script, port_files
@@ -36,7 +36,7 @@ def tool(name: str) -> str:
 
 
 def run(cmd: list[str], what: str, cwd: Path | None = None) -> str:
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    proc = run_in_group(cmd, cwd=cwd)   # gcc and its cc1/as/ld end together on Ctrl-C or SIGTERM
     if proc.returncode != 0:
         output = (proc.stderr or proc.stdout).strip()
         raise EdgeqError(f"{what} failed (exit {proc.returncode}):\n{output[-4000:]}",
