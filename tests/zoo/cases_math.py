@@ -45,10 +45,14 @@ CASES: tuple[dict, ...] = (
     _case("div", [ACT, ACT], [TF("x[0] / (tf.abs(x[1]) + 0.25)")], ("DIV",), variants=I8),
     _case("div_broadcast_wide", [ACT, [1, 1]], [TF("x[0] / (tf.abs(x[1]) + 0.05)")], ("DIV",), variants=I8,
           data_range=5.0),
-    # ELU: the converter keeps ELU in float32 between DEQUANTIZE/QUANTIZE even in int8 models
+    # ELU: the converter keeps ELU in float32 between DEQUANTIZE/QUANTIZE even in int8 models ...
     _case("elu", [ACT], [L("ELU")], ("ELU",), variants=("fp32",)),
     _case("elu_in_int8_model_wide", [[37]], [L("ELU")], ("DEQUANTIZE", "ELU", "QUANTIZE"), variants=("int8",),
           data_range=20.0),
+    # ... which TFLite Micro also runs as an int8 table: the worker's integer_island makes that model
+    {**_case("elu_int8", [ACT], [L("ELU")], ("ELU",), variants=("int8",)), "integer_island": True},
+    {**_case("elu_int8_wide", [[37]], [L("ELU")], ("ELU",), variants=("int8",), data_range=20.0),
+     "integer_island": True},
     _case("l2norm", [ACT], [TF("tf.math.l2_normalize(x, axis=-1)")], ("L2_NORMALIZATION",), variants=I8),
     _case("l2norm_tiny", [[4, 3]], [TF("tf.math.l2_normalize(x, axis=-1)")], ("L2_NORMALIZATION",),
           variants=I8, data_range=0.01),

@@ -14,6 +14,10 @@ variants ("int8" full-integer with int8 I/O, "int8_float_io" full-integer kernel
 per_tensor (disable per-channel weight quantization), seed, data_range (optional factor on the calibration
 data, default 1), rewrite (optional [opcode, axis]).
 
+`integer_island` (optional, quantized variants) removes the DEQUANTIZE/QUANTIZE pair around the model's
+one float operator, which then runs on the integer tensors (operators TFLM runs in int8 that the converter
+keeps in float).
+
 `rewrite` covers operators the converter never emits: it folds SQUEEZE and EXPAND_DIMS into RESHAPE when
 shapes are static, but other producers of .tflite files keep them. The worker edits the converted
 flatbuffer (LiteRT's schema object API) so that the single RESHAPE becomes that operator with `axis`.
@@ -140,6 +144,31 @@ def rewrite_reshape(data: bytes, opcode: str, axis: int) -> bytes:
     return bytes(builder.Output())
 
 
+def integer_island(data: bytes) -> bytes:
+    """Make the model's one float operator between DEQUANTIZE and QUANTIZE read and write their integer
+    tensors directly (an int8 ELU, which TFLite Micro runs but the converter leaves in float32)."""
+    import flatbuffers
+    from ai_edge_litert import schema_py_generated as schema
+
+    model = schema.ModelT.InitFromPackedBuf(data, 0)
+    sub = model.subgraphs[0]
+
+    def code(op):
+        return model.operatorCodes[op.opcodeIndex].builtinCode
+
+    dequantize = next(op for op in sub.operators if code(op) == schema.BuiltinOperator.DEQUANTIZE)
+    quantize = next(op for op in sub.operators if code(op) == schema.BuiltinOperator.QUANTIZE)
+    island = next(op for op in sub.operators if list(op.inputs[:1]) == list(dequantize.outputs))
+    if list(island.outputs) != list(quantize.inputs):
+        raise ValueError("the float operator does not feed the QUANTIZE")
+    island.inputs = [dequantize.inputs[0]] + list(island.inputs[1:])
+    island.outputs = list(quantize.outputs)
+    sub.operators = [op for op in sub.operators if op is not dequantize and op is not quantize]
+    builder = flatbuffers.Builder(len(data) + 1024)
+    builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
+    return bytes(builder.Output())
+
+
 def main(jobs_path: str) -> int:
     jobs = json.loads(Path(jobs_path).read_text())
     failures = 0
@@ -151,6 +180,8 @@ def main(jobs_path: str) -> int:
                 data = convert(model, spec, variant)
                 if spec.get("rewrite"):
                     data = rewrite_reshape(data, *spec["rewrite"])
+                if spec.get("integer_island") and variant != "fp32":
+                    data = integer_island(data)
                 (out_dir / f"{variant}.tflite").write_bytes(data)
         except Exception:  # report and continue: one bad spec must not cost the other conversions
             failures += 1

@@ -1,12 +1,13 @@
 """ABS, RSQRT, EXP, LOG, ELU and L2_NORMALIZATION (kernels: edgeq_kernels_math.h).
 
-Dtypes are the ones TFLite Micro registers and the converter produces: ABS and RSQRT in int8, int16 and
-float32; L2_NORMALIZATION in int8 and float32; EXP, LOG and ELU in float32 (TFLM's EXP and LOG are float
-only, and the converter keeps ELU in float32 between DEQUANTIZE and QUANTIZE even in int8 models).
+Dtypes are the ones TFLite Micro registers: ABS and RSQRT in int8, int16 and float32; L2_NORMALIZATION and
+ELU in int8 and float32 (the converter keeps ELU in float32 between DEQUANTIZE and QUANTIZE even in int8
+models, but other producers write int8 ELU); EXP and LOG in float32 (TFLM's are float only).
 Constants follow TFLM's Prepare (elementwise.cc, l2norm.cc): ABS rescales by in/out (double) only when
-the scales differ; RSQRT's output multiplier is 1 / (sqrt(s_in) * s_out) in double. int8 ABS and RSQRT
-are 256-entry tables computed here with TFLM's integer arithmetic (RSQRT's inverse square root is gemmlowp's
-Newton-Raphson, as in firmware/kernels/include/edgeq_inv_sqrt.h, which int16 RSQRT and L2_NORMALIZATION use).
+the scales differ; RSQRT's output multiplier is 1 / (sqrt(s_in) * s_out) in double. int8 ABS, RSQRT and
+ELU are 256-entry tables computed here with TFLM's arithmetic: ELU's in float32 as its Prepare, RSQRT's
+inverse square root as gemmlowp's Newton-Raphson (firmware/kernels/include/edgeq_inv_sqrt.h holds the same
+for int16 RSQRT and L2_NORMALIZATION).
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import numpy as np
 
 from edgeq.codegen.ops import KernelCall, OpContext, kernel, register
 from edgeq.codegen.ops.common import scalar_quant, struct
-from edgeq.codegen.quantize import f32, quantize_multiplier
+from edgeq.codegen.quantize import f32, quantize_multiplier, round_half_away
 
 
 def requantize(x: int, multiplier: int, shift: int) -> int:
@@ -89,6 +90,21 @@ def rsqrt_table_s8(in_scale: float, in_zp: int, out_scale: float, out_zp: int) -
     return table
 
 
+def elu_table_s8(in_scale: float, in_zp: int, out_scale: float, out_zp: int) -> np.ndarray:
+    """elu.cc's PopulateLookupTable<int8_t>, in float32 as TFLM: x = s_in * (v - zp); x < 0 ? exp(x) - 1 : x;
+    round(y * (1 / s_out)) half away from zero, plus the zero point (truncated), saturated. exp is the
+    float32-rounded exact exponential (what glibc's expf returns)."""
+    inverse_scale = f32(1.0) / f32(out_scale)
+    table = np.zeros(256, dtype=np.int64)
+    for value in range(-128, 128):
+        x = f32(in_scale) * f32(value - in_zp)
+        y = f32(f32(math.exp(float(x))) - f32(1.0)) if x < 0 else x
+        rescaled = f32(round_half_away(float(f32(y * inverse_scale))))
+        quantized = int(f32(rescaled + f32(out_zp)))
+        table[value & 0xFF] = min(127, max(-128, quantized))
+    return table
+
+
 def abs_table_s8(in_scale: float, in_zp: int, out_scale: float, out_zp: int) -> np.ndarray:
     """AbsEvalQuantized<int8_t> for every input value, indexed by the value's bit pattern (uint8)."""
     rescale = f32(in_scale) != f32(out_scale)
@@ -155,6 +171,15 @@ def emit_abs_s16(ctx: OpContext) -> KernelCall:
                     {"rescale": int(rescale), "multiplier": multiplier, "shift": shift})
     return _call(ctx, f"edgeq_abs_s16(&params, {size}, {ctx.input_ptr(0)}, {ctx.output_ptr()});",
                  "edgeq_abs_s16", (params,))
+
+
+@register("ELU", "int8")
+def emit_elu_s8(ctx: OpContext) -> KernelCall:
+    size = _elementwise(ctx, "int8")
+    table = ctx.const_array("table", "int8_t",
+                            elu_table_s8(*scalar_quant(ctx, ctx.input(0)), *scalar_quant(ctx, ctx.output())))
+    return _call(ctx, f"edgeq_lut_s8({table.name}, {size}, {ctx.input_ptr(0)}, {ctx.output_ptr()});",
+                 "edgeq_lut_s8", arrays=(table,))
 
 
 # -- RSQRT -------------------------------------------------------------------------------------------------

@@ -7,8 +7,8 @@
  * Semantics are TFLite Micro's reference kernels', bit for bit for integers; float kernels add in TFLM's
  * order. Every quantization constant is computed at generation time (edgeq.codegen.ops.binary_math,
  * unary_math, reductions, transpose_conv, batch_matmul) exactly as TFLM's Prepare computes it; int8
- * activations whose output is a function of the input value alone (ABS, RSQRT) run through a 256-entry table
- * built at generation time with TFLM's arithmetic (edgeq_lut_s8). Integer accumulators wrap modulo 2^32 as
+ * activations whose output is a function of the input value alone (ABS, RSQRT, ELU) run through a 256-entry
+ * table built at generation time with TFLM's arithmetic (edgeq_lut_s8). Integer accumulators wrap modulo 2^32 as
  * TFLM's int32 arithmetic does on every target it runs on (computed in unsigned arithmetic here, so there
  * is no undefined behaviour). Element-wise kernels may run with output == input (same size).
  * Kernels never allocate; the ones that need scratch say so.
@@ -76,7 +76,7 @@ void edgeq_div_f32(const edgeq_broadcast_t *shape, const edgeq_act_f32_t *act, c
 
 /* -- unary element-wise (output may alias input) ------------------------------------------------------- */
 
-/* output[i] = table[(uint8_t)input[i]]: any int8 -> int8 function of one value (ABS, RSQRT), table from the
+/* output[i] = table[(uint8_t)input[i]]: any int8 -> int8 function of one value (ABS, RSQRT, ELU), table from the
  * generator in TFLM's index order (0..127, then -128..-1). */
 void edgeq_lut_s8(const int8_t *table, int32_t size, const int8_t *input, int8_t *output);
 
