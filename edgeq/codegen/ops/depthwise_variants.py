@@ -1,8 +1,12 @@
-"""DEPTHWISE_CONV_2D int8 variant over the zero-point-padded row ring (firmware/kernels/variants/):
-`edgeq_depthwise_ring_s8`, four channels per load, with weights stored four channels per word.
+"""DEPTHWISE_CONV_2D int8 on packed kernels, for every depth multiplier, channel count, kernel size,
+stride, dilation, padding and batch TFLite can produce:
 
-Requantization and bias folding as the GEMM variants (dsp_variants.py); where the variant declines, the
-reference kernel runs.
+* one input channel (a first layer, e.g. micro_speech's 10x8 filter with depth multiplier 8): the op is
+  a CONV_2D with `depth_multiplier` filters over that channel, so it runs the im2col GEMM
+  (im2col_variants.py) with weights [m][filter_h * filter_w];
+* otherwise `edgeq_depthwise_ring_s8`: four output channels per group (the last group padded with zero
+  weights; only its valid channels are stored), the input ring replicating each input channel m times
+  when the depth multiplier m > 1, and weights stored four channels per word.
 """
 from __future__ import annotations
 
@@ -11,44 +15,47 @@ import numpy as np
 from edgeq.codegen.ops import Declined, KernelCall, OpContext, register_variant
 from edgeq.codegen.ops import conv as conv_ops
 from edgeq.codegen.ops.common import struct
-from edgeq.codegen.ops.dsp_variants import exact_notes, packed_quant, packed_struct, same_shape
+from edgeq.codegen.ops.dsp_variants import exact_notes, packed_quant, packed_struct, round4, same_shape
+from edgeq.codegen.ops.im2col_variants import im2col_call, ring_cols, ring_rows
 
 
 def _pack_depthwise(w: np.ndarray) -> np.ndarray:
-    """[taps][C] int8 → int8: per 4 channels, per tap, the 4 channels' weights."""
+    """[taps][C] int8 → int8: per 4 channels (C padded to a multiple of 4 with zeros), per tap, the 4
+    channels' weights."""
     taps, channels = w.shape
-    groups = w.reshape(taps, channels // 4, 4)  # [t][g][cc]
+    padded = np.zeros((taps, round4(channels)), dtype=np.int64)
+    padded[:, :channels] = w
+    groups = padded.reshape(taps, -1, 4)  # [t][g][cc]
     return np.ascontiguousarray(groups.transpose(1, 0, 2)).reshape(-1).astype(np.int8)
+
+
+def ring_scratch_bytes(geom: dict[str, int]) -> int:
+    """edgeq_depthwise_ring_s8_scratch_size: the int16 ring and the weights sign-extended to int16."""
+    padded = round4(geom["output_c"])
+    return 2 * padded * (ring_cols(geom) * ring_rows(geom) + geom["filter_h"] * geom["filter_w"])
 
 
 @register_variant("DEPTHWISE_CONV_2D", "int8")
 def depthwise_packed(ctx: OpContext) -> KernelCall | Declined:
     geom = conv_ops._geometry(ctx, depthwise=True)
-    if geom["depth_multiplier"] != 1:
-        return Declined("depthwise ring", f"depth multiplier {geom['depth_multiplier']}")
-    if geom["dilation_h"] != 1 or geom["dilation_w"] != 1:
-        return Declined("depthwise ring", f"dilation {geom['dilation_h']}x{geom['dilation_w']}")
-    if geom["input_c"] % 4:
-        return Declined("depthwise ring", f"{geom['input_c']} channels (not a multiple of 4)")
     channels = geom["output_c"]
     taps_c = ctx.input(1).data.astype(np.int64).reshape(-1, channels)  # [taps][C]
+    if geom["input_c"] == 1:
+        return im2col_call(ctx, geom, np.ascontiguousarray(taps_c.T))
     quant = packed_quant(ctx, np.ascontiguousarray(taps_c.T), fc_rounding=False)
     if isinstance(quant, Declined):
         return quant
-    in_zp = quant.input_zero_point
     text, arrays = packed_struct(ctx, channels, 0, _pack_depthwise(taps_c), quant)
-    ring_cols = (geom["output_w"] - 1) * geom["stride_w"] + geom["filter_w"]
     return KernelCall(
         statements=(
             struct("edgeq_conv_geom_t", "geom", geom),
             text,
-            f"edgeq_depthwise_ring_s8(&geom, &packed, {in_zp}, {ctx.input_ptr(0)}, {ctx.output_ptr()}, "
-            f"{ctx.scratch_ptr()});",
+            f"edgeq_depthwise_ring_s8(&geom, &packed, {quant.input_zero_point}, {ctx.input_ptr(0)}, "
+            f"{ctx.output_ptr()}, {ctx.scratch_ptr()});",
         ),
         kernels=("variants/edgeq_depthwise_ring_s8.c",),
         arrays=arrays,
-        # int16 ring (2 bytes per input byte) + the weights sign-extended to int16 (edgeq_depthwise_ring_s8.c)
-        scratch_bytes=2 * ring_cols * channels * geom["filter_h"] + 2 * taps_c.size,
+        scratch_bytes=ring_scratch_bytes(geom),
         inplace=same_shape(ctx),
         declined=exact_notes(quant),
     )

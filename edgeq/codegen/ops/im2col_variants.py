@@ -1,8 +1,11 @@
 """CONV_2D int8 as im2col + packed GEMM (`edgeq_conv2d_im2col_s8`, firmware/kernels/variants/): each output
 pixel's filter window is read from a zero-point-padded ring of input rows and expanded to int16 pairs,
-four pixels at a time through the 4-row GEMM tile. First layers with 1-3 input channels are covered too
-(the window depth is padded to whole words). 1x1 stride-1 convolutions take the pointwise GEMM instead
-(dsp_variants.py); quantization folding and weight packing are shared with it (`packed_quant`).
+four pixels at a time through the 4-row GEMM tile. Any kernel size (1xN, Nx1, 7x7...), stride, padding,
+dilation (the ring holds the dilated window's rows, taps dilation_w columns apart) and batch; first
+layers with 1-3 input channels are covered too (the window depth is padded to whole words). 1x1 stride-1
+convolutions take the pointwise GEMM instead (dsp_variants.py); quantization folding and weight packing
+are shared with it (`packed_quant`). A DEPTHWISE_CONV_2D with one input channel is the same GEMM
+(depthwise_variants.py calls `im2col_call`).
 """
 from __future__ import annotations
 
@@ -16,19 +19,30 @@ from edgeq.codegen.ops.dsp_variants import exact_notes, pack_gemm, packed_quant,
 _KERNELS = ("variants/edgeq_conv2d_im2col_s8.c", "variants/edgeq_gemm_row_s8.c", "variants/edgeq_ring_load_s8.c")
 
 
-@register_variant("CONV_2D", "int8")
-def conv_im2col(ctx: OpContext) -> KernelCall | Declined:
-    geom = conv_ops._geometry(ctx, depthwise=False)
-    if geom["dilation_h"] != 1 or geom["dilation_w"] != 1:
-        return Declined("im2col", f"dilation {geom['dilation_h']}x{geom['dilation_w']}")
-    data = ctx.input(1).data.astype(np.int64)
-    w2d = data.reshape(data.shape[0], -1)  # [out_c][fh * fw * in_c], the im2col order
+def ring_cols(geom: dict[str, int]) -> int:
+    """Input columns one output row reads (edgeq_ring_cols in edgeq_kernels_packed.h)."""
+    return (geom["output_w"] - 1) * geom["stride_w"] + (geom["filter_w"] - 1) * geom["dilation_w"] + 1
+
+
+def ring_rows(geom: dict[str, int]) -> int:
+    """Input rows one output row reads: the dilated filter height (edgeq_ring_rows)."""
+    return (geom["filter_h"] - 1) * geom["dilation_h"] + 1
+
+
+def im2col_scratch_bytes(geom: dict[str, int]) -> int:
+    """edgeq_conv2d_im2col_s8_scratch_size: the ring, the gathered window, 4 (or 1) expanded rows."""
+    words = round4(geom["filter_h"] * geom["filter_w"] * geom["input_c"]) // 4
+    rows = 4 if geom["output_h"] * geom["output_w"] >= 4 else 1
+    return round4(ring_cols(geom) * geom["input_c"]) * ring_rows(geom) + words * 4 + rows * words * 8
+
+
+def im2col_call(ctx: OpContext, geom: dict[str, int], w2d: np.ndarray) -> KernelCall | Declined:
+    """The im2col GEMM for weights [output channels][filter_h * filter_w * input_c] (the window order)."""
     quant = packed_quant(ctx, w2d, fc_rounding=False)
     if isinstance(quant, Declined):
         return quant
     words = round4(w2d.shape[1]) // 4
     text, arrays = packed_struct(ctx, geom["output_c"], words, pack_gemm(w2d), quant)
-    ring = round4(((geom["output_w"] - 1) * geom["stride_w"] + geom["filter_w"]) * geom["input_c"])
     return KernelCall(
         statements=(
             struct("edgeq_conv_geom_t", "geom", geom),
@@ -38,8 +52,14 @@ def conv_im2col(ctx: OpContext) -> KernelCall | Declined:
         ),
         kernels=_KERNELS,
         arrays=arrays,
-        scratch_bytes=ring * geom["filter_h"] + words * 4
-        + (4 if geom["output_h"] * geom["output_w"] >= 4 else 1) * words * 8,
+        scratch_bytes=im2col_scratch_bytes(geom),
         inplace=same_shape(ctx),
         declined=exact_notes(quant),
     )
+
+
+@register_variant("CONV_2D", "int8")
+def conv_im2col(ctx: OpContext) -> KernelCall | Declined:
+    geom = conv_ops._geometry(ctx, depthwise=False)
+    data = ctx.input(1).data.astype(np.int64)
+    return im2col_call(ctx, geom, data.reshape(data.shape[0], -1))

@@ -76,30 +76,60 @@ void edgeq_pointwise_s8(const edgeq_packed_s8_t *p, int32_t rows, int32_t depth,
 void edgeq_gemm_rows_direct_s8(const edgeq_packed_s8_t *p, int32_t rows, int32_t depth, const int8_t *input,
                                int8_t *output);
 
-/* CONV_2D (dilation 1) as im2col + GEMM over a ring of filter_h zero-point-padded input rows.
- * Scratch: edgeq_ring_row_bytes(g) * filter_h + depth_words * 4 + (output_h * output_w >= 4 ? 4 : 1)
- * * depth_words * 8. */
+/* CONV_2D (any kernel size, stride, dilation, padding, batch) as im2col + GEMM over a ring of
+ * edgeq_ring_rows(g) zero-point-padded input rows; also DEPTHWISE_CONV_2D with one input channel (its
+ * depth multiplier m as m filters of depth filter_h * filter_w). Scratch:
+ * edgeq_conv2d_im2col_s8_scratch_size(g). */
 void edgeq_conv2d_im2col_s8(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t *p, int32_t pad_value,
                             const int8_t *input, int8_t *output, void *scratch);
 
-/* DEPTHWISE_CONV_2D, depth multiplier 1, dilation 1, channels a multiple of 4, over the same ring.
- * Scratch: edgeq_ring_row_bytes(g) * filter_h. */
+/* DEPTHWISE_CONV_2D, any depth multiplier, channel count, kernel size, stride, dilation, padding and
+ * batch, four output channels per group (the last group padded with zero weights, only its valid
+ * channels stored). Scratch: edgeq_depthwise_ring_s8_scratch_size(g). */
 void edgeq_depthwise_ring_s8(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t *p, int32_t pad_value,
                              const int8_t *input, int8_t *output, void *scratch);
 
 /*
- * The input-row ring both convolution variants read from: filter_h rows of ring_row_bytes each, input
- * row r in slot (r + pad_top) % filter_h, pixel x at byte (x + pad_left) * input_c; padding (rows
+ * The input-row ring both convolution variants read from: edgeq_ring_rows(g) rows of ring_row_bytes
+ * each, input row r in slot (r + pad_top) % edgeq_ring_rows(g), pixel x at byte (x + pad_left) * input_c; padding (rows
  * outside the image, columns left and right of it) holds pad_value. `*next_row` is the first input row
  * not yet loaded (start with -pad_top); edgeq_ring_load_s8 loads the rows output row `oy` needs.
  */
 void edgeq_ring_load_s8(const edgeq_conv_geom_t *g, int32_t pad_value, const int8_t *image, int8_t *ring,
                         int32_t oy, int32_t *next_row);
 
-/* Ring rows: ((output_w - 1) * stride_w + filter_w) * input_c bytes rounded up to 4. */
+/* Ring columns: the input columns one output row reads, (output_w - 1) * stride_w + the dilated filter
+ * width (filter_w - 1) * dilation_w + 1. */
+static inline int32_t edgeq_ring_cols(const edgeq_conv_geom_t *g)
+{
+    return (g->output_w - 1) * g->stride_w + (g->filter_w - 1) * g->dilation_w + 1;
+}
+
+/* Ring rows: the dilated filter height (filter_h - 1) * dilation_h + 1. */
+static inline int32_t edgeq_ring_rows(const edgeq_conv_geom_t *g)
+{
+    return (g->filter_h - 1) * g->dilation_h + 1;
+}
+
+/* Bytes of one ring row: edgeq_ring_cols(g) * input_c rounded up to 4. */
 static inline int32_t edgeq_ring_row_bytes(const edgeq_conv_geom_t *g)
 {
-    return (((g->output_w - 1) * g->stride_w + g->filter_w) * g->input_c + 3) & ~3;
+    return (edgeq_ring_cols(g) * g->input_c + 3) & ~3;
+}
+
+/* Scratch-size companions (CMSIS-NN style): the bytes of `scratch` each kernel needs for geometry g.
+ * The code generator computes the same figures (tests/host_c/test_variant_choice.py checks they agree). */
+static inline int32_t edgeq_conv2d_im2col_s8_scratch_size(const edgeq_conv_geom_t *g)
+{
+    const int32_t depth_words = (g->filter_h * g->filter_w * g->input_c + 3) >> 2;
+    const int32_t rows = g->output_h * g->output_w >= 4 ? 4 : 1; /* GEMM rows expanded at once */
+    return edgeq_ring_row_bytes(g) * edgeq_ring_rows(g) + depth_words * 4 + rows * depth_words * 8;
+}
+
+static inline int32_t edgeq_depthwise_ring_s8_scratch_size(const edgeq_conv_geom_t *g)
+{
+    const int32_t padded = (g->output_c + 3) & ~3; /* int16 ring and int16 weights, channels per group of 4 */
+    return 2 * padded * (edgeq_ring_cols(g) * edgeq_ring_rows(g) + g->filter_h * g->filter_w);
 }
 
 #ifdef __cplusplus

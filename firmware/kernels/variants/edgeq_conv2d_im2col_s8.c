@@ -1,39 +1,63 @@
 /*
- * CONV_2D (dilation 1) as im2col + packed GEMM: each output pixel's filter window (filter_h runs of
- * filter_w * input_c bytes from the zero-point-padded row ring, in the filter's [fy][fx][ic] order) is
- * expanded to int16 pairs in scratch, four pixels at a time for the 4-row GEMM tile. A tile may span
- * output rows (the window is expanded while its row's ring is loaded, the tile runs when its fourth
- * pixel is in), so an output width that is not a multiple of 4 (kws: 5) still runs every pixel through
- * the tile except the image's last (output_h * output_w) % 4, which take the single-row GEMM.
- * Runs whose length is a multiple of 4 are expanded straight from the ring; others are gathered into a
- * byte column first. Safe in place (see edgeq_ring_load_s8.c): a tile's outputs are written after the
- * ring rows of its last pixel are loaded, which only delays writes to rows the ring already holds.
+ * CONV_2D as im2col + packed GEMM: each output pixel's filter window (for each filter row, the taps'
+ * input_c bytes from the zero-point-padded row ring, in the filter's [fy][fx][ic] order) is expanded to
+ * int16 pairs in scratch, four pixels at a time for the 4-row GEMM tile. Any kernel size, stride,
+ * padding and batch; with dilation the ring holds the dilated window's rows (edgeq_ring_rows) and the
+ * taps sit dilation_w columns apart. A DEPTHWISE_CONV_2D with one input channel is this convolution
+ * with depth_multiplier filters of depth filter_h * filter_w (the generator packs them so).
+ * A tile may span output rows (the window is expanded while its row's ring is loaded, the tile runs
+ * when its fourth pixel is in), so an output width that is not a multiple of 4 (kws: 5) still runs
+ * every pixel through the tile except the image's last (output_h * output_w) % 4, which take the
+ * single-row GEMM. Runs of contiguous window bytes whose length is a multiple of 4 are expanded
+ * straight from the ring; others are gathered into a byte column first. Safe in place (see
+ * edgeq_ring_load_s8.c): a tile's outputs are written after the ring rows of its last pixel are
+ * loaded, which only delays writes to rows the ring already holds.
  */
 #include <string.h>
 
 #include "edgeq_kernels_packed.h"
 #include "edgeq_simd.h"
 
+/* The ring slot `step` rows after `slot` (step may exceed the ring only when filter_h is 1). */
+static inline int32_t next_slot(int32_t slot, int32_t step, int32_t rows)
+{
+    for (slot += step; slot >= rows; slot -= rows) {
+    }
+    return slot;
+}
+
 /* Expands the window of the pixel starting at byte `x0` of each ring row into dst (stride `stride`). */
 static int32_t expand_window(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t *p, const int8_t *ring,
                              int32_t slot0, int32_t x0, int8_t *col, uint32_t *dst, int32_t stride)
 {
     const int32_t row_bytes = edgeq_ring_row_bytes(g);
-    const int32_t tap_bytes = g->filter_w * g->input_c;
-    int32_t slot = slot0, fy, sum = 0;
-    if ((tap_bytes & 3) == 0) {
-        const int32_t tap_words = tap_bytes >> 2;
+    const int32_t ring_h = edgeq_ring_rows(g);
+    /* contiguous runs of window bytes per filter row: one of filter_w * input_c bytes, or (dilated) one
+     * per tap, `gap` bytes apart */
+    const int32_t dilated = g->dilation_w != 1;
+    const int32_t run = dilated ? g->input_c : g->filter_w * g->input_c;
+    const int32_t runs = dilated ? g->filter_w : 1;
+    const int32_t gap = g->dilation_w * g->input_c;
+    int32_t slot = slot0, fy, k, sum = 0;
+    if ((run & 3) == 0) {
+        const int32_t run_words = run >> 2;
         for (fy = 0; fy < g->filter_h; ++fy) {
-            sum += edgeq_gemm_expand_s8(ring + slot * row_bytes + x0, tap_words, dst, stride);
-            dst += 2 * tap_words * stride;
-            slot = slot + 1 == g->filter_h ? 0 : slot + 1;
+            const int8_t *src = ring + slot * row_bytes + x0;
+            for (k = 0; k < runs; ++k, src += gap, dst += 2 * run_words * stride) {
+                sum += edgeq_gemm_expand_s8(src, run_words, dst, stride);
+            }
+            slot = next_slot(slot, g->dilation_h, ring_h);
         }
         return sum;
     }
     for (fy = 0; fy < g->filter_h; ++fy) {
-        edgeq_copy_s8(col + fy * tap_bytes, ring + slot * row_bytes + x0, tap_bytes);
-        slot = slot + 1 == g->filter_h ? 0 : slot + 1;
+        const int8_t *src = ring + slot * row_bytes + x0;
+        for (k = 0; k < runs; ++k, src += gap, col += run) {
+            edgeq_copy_s8(col, src, run);
+        }
+        slot = next_slot(slot, g->dilation_h, ring_h);
     }
+    col -= g->filter_h * g->filter_w * g->input_c;
     return edgeq_gemm_expand_s8(col, p->depth_words, dst, stride);
 }
 
@@ -41,7 +65,7 @@ void edgeq_conv2d_im2col_s8(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t 
                             const int8_t *input, int8_t *output, void *scratch)
 {
     int8_t *ring = (int8_t *)scratch;
-    int8_t *col = ring + edgeq_ring_row_bytes(g) * g->filter_h;
+    int8_t *col = ring + edgeq_ring_row_bytes(g) * edgeq_ring_rows(g);
     uint32_t *xq = (uint32_t *)(void *)(col + p->depth_words * 4);
     const int32_t step = g->stride_w * g->input_c;
     const int32_t n_ch = p->channels;
@@ -57,7 +81,7 @@ void edgeq_conv2d_im2col_s8(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t 
         int32_t pending = 0; /* pixels of a tile begun on an earlier output row */
         int32_t sums[4];
         for (oy = 0; oy < g->output_h; ++oy) {
-            const int32_t slot0 = (oy * g->stride_h) % g->filter_h; /* slot of row oy*stride - pad_top */
+            const int32_t slot0 = (oy * g->stride_h) % edgeq_ring_rows(g); /* slot of row oy*stride - pad_top */
             const int32_t row_start = oy * g->output_w;             /* index of pixel (oy, 0) */
             edgeq_ring_load_s8(g, pad_value, image, ring, oy, &next_row);
             /* Complete the pending tile (tiles start at multiples of 4 below `tiled`, so it fits). */

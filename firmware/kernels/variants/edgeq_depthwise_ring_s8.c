@@ -1,34 +1,39 @@
 /*
- * DEPTHWISE_CONV_2D (depth multiplier 1, dilation 1, channels a multiple of 4). Inputs and weights are
- * sign-extended to int16 once, into scratch, in the order the multiply loop reads them:
+ * DEPTHWISE_CONV_2D, any depth multiplier m, channel count, kernel size, stride, dilation, padding and
+ * batch, four output channels per group. Inputs and weights are sign-extended to int16 once, into
+ * scratch, in the order the multiply loop reads them:
  *
- *   weights (once per call): per group of 4 channels, per tap (row-major), two words
- *       (w c0, w c2), (w c1, w c3), the SXTB16 / SXTB16 ROR 8 of the four int8 weights;
- *   input ring: filter_h rows, input row r in slot (r + pad_top) % filter_h; within a row, per group
- *       of 4 channels, per ring column (x + pad_left), the same two words; padding holds pad_value.
+ *   weights (once per call): per group of 4 output channels, per tap (row-major), two words
+ *       (w c0, w c2), (w c1, w c3), the SXTB16 / SXTB16 ROR 8 of the four int8 weights (the last
+ *       group's missing channels have zero weights);
+ *   input ring: edgeq_ring_rows(g) rows (the dilated filter height), input row r in slot
+ *       (r + pad_top) % rows; within a row, per group of 4 output channels, per ring column
+ *       (x + pad_left), the same two words of the input channels those outputs read (output channel
+ *       c reads input channel c / m: with m > 1 each input channel is replicated m times while the
+ *       ring is loaded); padding holds pad_value.
  *
- * So each tap of four channels is one LDRD of input, one LDRD of weights and four SMLABB/SMLATT, and
- * the three taps of a filter row sit at fixed offsets (+0, +8, +16 bytes at stride 1). Rows are loaded
- * in increasing order, only when an output row first needs them, which keeps the kernel safe in place
- * (see edgeq_ring_load_s8.c).
+ * So each tap of four channels is one LDRD of input, one LDRD of weights and four SMLABB/SMLATT; the
+ * taps of a filter row sit 8 * dilation_w bytes apart (the 3x3 undilated filter is unrolled). Rows are
+ * loaded in increasing order, only when an output row first needs them, which keeps the kernel safe in
+ * place (see edgeq_ring_load_s8.c). Accumulators wrap modulo 2^32 like TFLM's int32.
  */
 #include "edgeq_kernels_packed.h"
 #include "edgeq_simd.h"
 
-static int32_t ring_cols(const edgeq_conv_geom_t *g)
-{
-    return (g->output_w - 1) * g->stride_w + g->filter_w;
-}
-
+/* Loads input row r (padding outside the image) into its ring slot dst. */
 static void load_row(const edgeq_conv_geom_t *g, uint32_t pad2, const int8_t *image, int32_t r, uint32_t *dst)
 {
-    const int32_t cols = ring_cols(g), groups = g->input_c >> 2, c = g->input_c;
+    const int32_t cols = edgeq_ring_cols(g), in_c = g->input_c, m = g->depth_multiplier;
+    const int32_t groups = (g->output_c + 3) >> 2;
     /* ring columns [x0, x1) hold image columns x0 - pad_left ...; the rest is padding */
     const int32_t x0 = g->pad_left, x1 = g->input_w + g->pad_left < cols ? g->input_w + g->pad_left : cols;
     const int32_t inside = r >= 0 && r < g->input_h;
-    int32_t grp, col;
+    /* four consecutive input channels per group: one word load */
+    const int32_t direct = m == 1 && (in_c & 3) == 0;
+    int32_t grp, col, i;
     for (grp = 0; grp < groups; ++grp, dst += 2 * cols) {
-        const int8_t *src = image + r * g->input_w * c + 4 * grp;
+        const int8_t *src = image + r * g->input_w * in_c;
+        int32_t lane[4];
         for (col = 0; col < cols; ++col) {
             dst[2 * col] = pad2;
             dst[2 * col + 1] = pad2;
@@ -36,8 +41,25 @@ static void load_row(const edgeq_conv_geom_t *g, uint32_t pad2, const int8_t *im
         if (!inside) {
             continue;
         }
+        if (direct) {
+            src += 4 * grp;
+            for (col = x0; col < x1; ++col) {
+                const uint32_t v = edgeq_read_u32(src + (col - x0) * in_c);
+                dst[2 * col] = edgeq_sxtb16(v);
+                dst[2 * col + 1] = edgeq_sxtb16_ror8(v);
+            }
+            continue;
+        }
+        /* output channel c reads input channel c / m; the padding channels past output_c read the last
+         * one (their weights are zero, their outputs are not stored) */
+        for (i = 0; i < 4; ++i) {
+            const int32_t c = (4 * grp + i) / m;
+            lane[i] = c < in_c ? c : in_c - 1;
+        }
         for (col = x0; col < x1; ++col) {
-            const uint32_t v = edgeq_read_u32(src + (col - x0) * c);
+            const uint8_t *px = (const uint8_t *)(src + (col - x0) * in_c);
+            const uint32_t v = (uint32_t)px[lane[0]] | (uint32_t)px[lane[1]] << 8 | (uint32_t)px[lane[2]] << 16
+                             | (uint32_t)px[lane[3]] << 24;
             dst[2 * col] = edgeq_sxtb16(v);
             dst[2 * col + 1] = edgeq_sxtb16_ror8(v);
         }
@@ -142,19 +164,32 @@ static inline void edgeq_dw_store(const edgeq_acc4_t *a, const int32_t *rq, int3
     }
 }
 
+/* The last group's `valid` (< 4) output channels. */
+static void edgeq_dw_store_tail(const edgeq_acc4_t *a, const int32_t *rq, int32_t lo, int32_t hi, int32_t valid,
+                                int8_t *out)
+{
+    const int32_t acc[4] = {a->a0, a->a1, a->a2, a->a3};
+    int32_t i;
+    for (i = 0; i < valid; ++i) {
+        out[i] = edgeq_requant_any(acc[i], rq + 3 * i, lo, hi);
+    }
+}
+
 void edgeq_depthwise_ring_s8(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t *p, int32_t pad_value,
                              const int8_t *input, int8_t *output, void *scratch)
 {
-    const int32_t channels = g->input_c, groups = channels >> 2;
-    const int32_t cols = ring_cols(g);
+    const int32_t channels = g->output_c, groups = (channels + 3) >> 2;
+    const int32_t full_groups = channels >> 2;
+    const int32_t cols = edgeq_ring_cols(g), ring_h = edgeq_ring_rows(g);
     const int32_t row_words = 2 * cols * groups;
     const int32_t taps = g->filter_h * g->filter_w;
-    const int32_t xstep = 2 * g->stride_w;
+    const int32_t xstep = 2 * g->stride_w, tap_step = 2 * g->dilation_w;
     const int32_t lo = p->act_min, hi = p->act_max;
     const int32_t full_range = lo == -128 && hi == 127; /* clamp = SSAT */
+    const int32_t unrolled = taps == 9 && g->filter_w == 3 && g->dilation_h == 1 && g->dilation_w == 1;
     const uint32_t pad2 = edgeq_sxtb16((uint32_t)(uint8_t)pad_value * 0x01010101u);
     uint32_t *ring = (uint32_t *)scratch;
-    uint32_t *wq = ring + row_words * g->filter_h;
+    uint32_t *wq = ring + row_words * ring_h;
     int32_t b, oy, ox, grp, fy, fx, i;
     for (i = 0; i < groups * taps; ++i) {
         const uint32_t k = edgeq_read_u32(p->weights + 4 * i);
@@ -162,15 +197,15 @@ void edgeq_depthwise_ring_s8(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t
         wq[2 * i + 1] = edgeq_sxtb16_ror8(k);
     }
     for (b = 0; b < g->batches; ++b) {
-        const int8_t *image = input + b * g->input_h * g->input_w * channels;
+        const int8_t *image = input + b * g->input_h * g->input_w * g->input_c;
         int8_t *out_b = output + b * g->output_h * g->output_w * channels;
         int32_t next_row = -g->pad_top;
         for (oy = 0; oy < g->output_h; ++oy) {
             const int32_t first = oy * g->stride_h - g->pad_top;
-            const int32_t slot0 = (oy * g->stride_h) % g->filter_h;
+            const int32_t slot0 = (oy * g->stride_h) % ring_h;
             int32_t r = next_row > first ? next_row : first;
-            for (; r < first + g->filter_h; ++r) {
-                load_row(g, pad2, image, r, ring + ((r + g->pad_top) % g->filter_h) * row_words);
+            for (; r < first + ring_h; ++r) {
+                load_row(g, pad2, image, r, ring + ((r + g->pad_top) % ring_h) * row_words);
             }
             next_row = r;
             for (grp = 0; grp < groups; ++grp) {
@@ -181,7 +216,7 @@ void edgeq_depthwise_ring_s8(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t
                 const int32_t ow = g->output_w;
                 int8_t *out = out_b + oy * ow * channels + 4 * grp;
                 edgeq_acc4_t a;
-                if (taps == 9 && g->filter_w == 3) { /* three ring rows: the unrolled 3x3 */
+                if (unrolled && grp < full_groups) { /* three ring rows: the unrolled 3x3 */
                     const uint32_t *x0 = base + slot0 * row_words;
                     const uint32_t *x1 = base + (slot0 == 2 ? 0 : slot0 + 1) * row_words;
                     const uint32_t *x2 = base + (slot0 == 0 ? 2 : slot0 - 1) * row_words;
@@ -200,12 +235,17 @@ void edgeq_depthwise_ring_s8(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t
                     a.a3 = bias[3];
                     for (fy = 0; fy < g->filter_h; ++fy) {
                         const uint32_t *x = base + slot * row_words + ox * xstep;
-                        for (fx = 0; fx < g->filter_w; ++fx, tw += 2) {
-                            edgeq_dw_tap(&a, x + 2 * fx, tw);
+                        for (fx = 0; fx < g->filter_w; ++fx, tw += 2, x += tap_step) {
+                            edgeq_dw_tap(&a, x, tw);
                         }
-                        slot = slot + 1 == g->filter_h ? 0 : slot + 1;
+                        slot += g->dilation_h; /* < 2 * ring_h except after the last filter row */
+                        slot = slot >= ring_h ? slot - ring_h : slot;
                     }
-                    edgeq_dw_store(&a, rq, full_range, p->exact_channels, lo, hi, out);
+                    if (grp < full_groups) {
+                        edgeq_dw_store(&a, rq, full_range, p->exact_channels, lo, hi, out);
+                    } else {
+                        edgeq_dw_store_tail(&a, rq, lo, hi, channels - 4 * grp, out);
+                    }
                 }
             }
         }
