@@ -11,29 +11,36 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import time
 from typing import Sequence
 
 
 def kill_group(proc: subprocess.Popen, grace_s: float = 1.0) -> None:
-    """SIGTERM, then SIGKILL, `proc`'s process group, unless `proc` has been reaped already (its pid, which is
-    the group id, may then belong to someone else; an exited but unreaped child keeps it reserved)."""
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        if proc.poll() is not None:
-            break
+    """SIGTERM `proc`'s process group, give the leader `grace_s` to exit, SIGKILL the group (members that
+    ignored SIGTERM, or outlived their leader), then reap the leader.
+
+    The group is never signalled once the leader has been reaped: its pid, which is the group id, may then
+    belong to someone else. So the leader is awaited without being reaped (`waitid(..., WNOWAIT)`): an exited,
+    unreaped leader keeps the id reserved until the final SIGKILL has been sent."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+    except (ProcessLookupError, PermissionError):
+        pass
+    deadline = time.monotonic() + grace_s
+    while time.monotonic() < deadline:
         try:
-            os.killpg(proc.pid, sig)
-        except (ProcessLookupError, PermissionError):
+            if os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
+                break
+        except ChildProcessError:
             break
-        try:
-            proc.wait(timeout=grace_s)
-            break
-        except subprocess.TimeoutExpired:
-            continue
-    # The leader may be gone while others in its group live on (make exits, cc1 still runs): end them too.
+        time.sleep(0.01)
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
+    proc.wait()
 
 
 def run_in_group(cmd: Sequence[str], *, timeout: float | None = None, **popen_kwargs) -> subprocess.CompletedProcess:

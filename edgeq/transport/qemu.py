@@ -31,6 +31,7 @@ import weakref
 from pathlib import Path
 
 from edgeq.errors import EdgeqError
+from edgeq.process_group import kill_group as _kill_group
 from edgeq.targets.boards import Board
 from edgeq.transport.serial import SerialTransport
 
@@ -89,24 +90,6 @@ def describe_exit(code: int) -> str:
         return f"was killed by signal {-code} ({signal.Signals(-code).name})"
     meaning = EXIT_MEANINGS.get(code, "the firmware's exit code")
     return f"exited with code {code} ({meaning})"
-
-
-def _kill_group(proc: subprocess.Popen) -> None:
-    """SIGTERM, then SIGKILL, QEMU's process group — unless QEMU has already been reaped: its pid (= pgid)
-    may then belong to an unrelated process group. An exited but unreaped QEMU keeps its pid reserved, so
-    the check below cannot race with pid reuse (only this process reaps it)."""
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        if proc.poll() is not None:
-            return
-        try:
-            os.killpg(proc.pid, sig)
-        except (ProcessLookupError, PermissionError):
-            return
-        try:
-            proc.wait(timeout=1.0)
-            return
-        except subprocess.TimeoutExpired:
-            continue
 
 
 class QemuProcess:
