@@ -5,8 +5,13 @@ Pieces, usable on their own (the emulator and board paths reuse them with anothe
   takes the arrays keyed by the model's input tensor names when every name is a key, else in file order), `FILE.npy` (one array: single-input models), float data for an integer
   input quantized with its scale and zero point; or `random:N` (`edgeq.reference.batch.random_array`).
 - `run_on_device(client, batches, outputs_info)`: every sample through the DUT protocol, exact output bytes.
-- `compare(device, reference, arena_bytes)`: the JSON report (keys are a stable contract).
+- `compare(device, reference, arena_bytes)`: the JSON report (keys are a stable contract; keys are only added).
 - `validate_build(build_dir, spec, seed)`: the host program of an `edgeq build` directory against TFLM.
+
+The references (TFLM, the verdict, and LiteRT's reference kernels, a second opinion counted in
+`litert_ref_mismatched_elements`) run in a child process (`edgeq.reference.isolated`): a model that crashes
+them is an EdgeqError, not a dead edgeq. Data is checked before use (`edgeq.sanity`): NaN/Inf and magnitudes
+beyond 1e9 are errors, values clipped by an integer input's quantization a warning, both with the numbers.
 """
 from __future__ import annotations
 
