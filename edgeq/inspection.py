@@ -8,7 +8,8 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from edgeq.ir import Graph, Tensor, mcu_support, op_macs, parse
+from edgeq.ir import Graph, Op, Tensor, mcu_support, op_macs, parse
+from edgeq.ir.macs import unknown_macs
 from edgeq.plan import plan_memory
 
 
@@ -26,8 +27,9 @@ class OpSummary:
     opcode: str
     inputs: tuple[TensorSummary, ...]
     outputs: tuple[TensorSummary, ...]
-    macs: int
-    weight_bytes: int
+    macs: int  # a WHILE: its body x the static trip count (0 when unknown, see macs_known)
+    weight_bytes: int  # constant inputs; a control-flow op adds the constants of the subgraphs it runs
+    macs_known: bool = True
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class ModelReport:
     mcu_compatible: bool
     mcu_issues: tuple[str, ...]
     provenance: dict | None
+    macs_unknown_ops: tuple[int, ...] = ()  # operators whose MACs are unknown: total_macs is a lower bound
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2)
@@ -91,8 +94,24 @@ def _emitter_refusals(graph: Graph) -> tuple[str, ...]:
     return tuple(refusals)
 
 
+def _called_subgraphs(op: Op) -> tuple[int, ...]:
+    """Subgraph indices a control-flow operator runs (WHILE cond/body, IF branches, CALL_ONCE init)."""
+    return tuple(int(v) for k, v in op.options.items() if k.endswith("subgraph_index") and isinstance(v, int))
+
+
+def _constant_bytes(model: Graph, graph: Graph, op: Op, seen: frozenset[int] = frozenset()) -> int:
+    """Bytes of `op`'s constant inputs plus the weights of the subgraphs of `model` it runs (once each)."""
+    own = sum(graph.tensors[i].nbytes for i in op.inputs if i >= 0 and graph.tensors[i].is_constant)
+    for k in _called_subgraphs(op):
+        body = model.subgraphs.get(k)
+        if body is not None and k not in seen:
+            own += sum(_constant_bytes(model, body, o, seen | {k}) for o in body.ops)
+    return own
+
+
 def inspect_model(path: str | Path) -> ModelReport:
     graph = parse(path)
+    unknown = unknown_macs(graph)
     ops = tuple(
         OpSummary(
             index=op.index,
@@ -100,7 +119,8 @@ def inspect_model(path: str | Path) -> ModelReport:
             inputs=tuple(_summary(graph.tensors[i]) for i in op.inputs if i >= 0),
             outputs=tuple(_summary(graph.tensors[i]) for i in op.outputs),
             macs=op_macs(graph, op),
-            weight_bytes=sum(graph.tensors[i].nbytes for i in op.inputs if i >= 0 and graph.tensors[i].is_constant),
+            weight_bytes=_constant_bytes(graph, graph, op),
+            macs_known=op.index not in unknown,
         )
         for op in graph.ops
     )
@@ -113,11 +133,12 @@ def inspect_model(path: str | Path) -> ModelReport:
         inputs=tuple(_summary(graph.tensors[i]) for i in graph.inputs),
         outputs=tuple(_summary(graph.tensors[i]) for i in graph.outputs),
         total_macs=sum(o.macs for o in ops),
-        weight_bytes=graph.weight_bytes,
+        weight_bytes=graph.weight_bytes + sum(sub.weight_bytes for sub in graph.subgraphs.values()),
         arena_bytes=plan_memory(graph).arena_bytes,
         mcu_compatible=not issues,
         mcu_issues=issues,
         provenance=_provenance(graph),
+        macs_unknown_ops=unknown,
     )
 
 
@@ -138,9 +159,14 @@ def format_report(r: ModelReport) -> str:
         weights = [t for t in op.inputs[1:2] if t.quantization != "none"]
         quant = weights[0].quantization if weights else out.quantization
         lines.append(f"  {op.index:>3} {op.opcode:<20} {_shape(out.shape):<16} {out.dtype:<8} "
-                     f"{op.macs:>12,} {op.weight_bytes:>9,}  {quant}")
+                     f"{f'{op.macs:,}' if op.macs_known else 'unknown':>12} {op.weight_bytes:>9,}  {quant}")
     lines.append("")
-    lines.append(f"  total MACs        {r.total_macs:,}")
+    if r.macs_unknown_ops:
+        where = ", ".join(str(i) for i in r.macs_unknown_ops)
+        lines.append(f"  total MACs        at least {r.total_macs:,} (unknown: loop(s) at operator {where} have no "
+                     "static trip count)")
+    else:
+        lines.append(f"  total MACs        {r.total_macs:,}")
     lines.append(f"  weight bytes      {r.weight_bytes:,}")
     lines.append(f"  activation arena  {r.arena_bytes:,} bytes (greedy plan, before kernel scratch)")
     if r.provenance:

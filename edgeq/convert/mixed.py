@@ -130,7 +130,39 @@ class Recipes:
 
     def build(self, int16: tuple[str, ...] = (), floating: tuple[str, ...] = ()) -> bytes:
         result = self._quantizer(int16, floating).quantize(self.calibration, enable_progress_report=False)
-        return bytes(result.quantized_model)
+        return type_dead_outputs(bytes(result.quantized_model))
+
+
+def type_dead_outputs(model_bytes: bytes) -> bytes:
+    """Give an operator's unused outputs the type and quantization of a used sibling output.
+
+    ai-edge-quantizer leaves an output nothing reads (never calibrated) in float32, e.g. the forget-gate part
+    of an unrolled LSTM's first SPLIT, whose cell state is zero. TFLM's SPLIT writes every output in the
+    input's type, and edgeq's runtime refuses a split that changes type, so the dead output must match."""
+    import copy
+
+    import flatbuffers
+    from ai_edge_litert import schema_py_generated as schema
+
+    model = schema.ModelT.InitFromPackedBuf(bytearray(model_bytes), 0)
+    changed = False
+    for sub in model.subgraphs:
+        read = {int(i) for op in sub.operators or [] for i in (op.inputs if op.inputs is not None else [])}
+        read |= {int(i) for i in sub.outputs}
+        for op in sub.operators or []:
+            outputs = [int(i) for i in (op.outputs if op.outputs is not None else [])]
+            live = [sub.tensors[i] for i in outputs if i in read]
+            for i in outputs:
+                dead = sub.tensors[i]
+                if i not in read and live and dead.type != live[0].type:
+                    dead.type = live[0].type
+                    dead.quantization = copy.deepcopy(live[0].quantization)
+                    changed = True
+    if not changed:
+        return model_bytes
+    builder = flatbuffers.Builder(len(model_bytes) + 1024)
+    builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
+    return bytes(builder.Output())
 
 
 def float_ops(model_bytes: bytes) -> list[str]:

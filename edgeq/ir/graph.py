@@ -81,6 +81,9 @@ class Graph:
     metadata: Mapping[str, bytes] = field(default_factory=lambda: MappingProxyType({}), compare=False)
     sha256: str = ""  # of the source .tflite bytes
     source_bytes: int = 0
+    # The model's other subgraphs (control-flow bodies such as a WHILE's cond and body) by their index in the
+    # file; parsed for counting (MACs, weights) only, not verified or run.
+    subgraphs: Mapping[int, "Graph"] = field(default_factory=lambda: MappingProxyType({}), compare=False)
 
     def tensor(self, index: int) -> Tensor:
         return self.tensors[index]

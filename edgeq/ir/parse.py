@@ -66,12 +66,12 @@ def parse(source: str | Path | bytes, label: str | None = None) -> Graph:
     return graph
 
 
-def _build_graph(schema: Any, model: Any, raw: bytes, name: str, label: str) -> Graph:
+def _build_graph(schema: Any, model: Any, raw: bytes, name: str, label: str, subgraph: int = 0) -> Graph:
     if not model.subgraphs:
         raise EdgeqError(f"{label} has no subgraph: not a usable TFLite model", "re-export the model")
     tensor_type = _enum_names(schema.TensorType)
     builtin = _enum_names(schema.BuiltinOperator)
-    sub = model.subgraphs[0]
+    sub = model.subgraphs[subgraph]
     buffers = model.buffers or []
 
     tensors = []
@@ -120,6 +120,9 @@ def _build_graph(schema: Any, model: Any, raw: bytes, name: str, label: str) -> 
         metadata=MappingProxyType(metadata),
         sha256=hashlib.sha256(raw).hexdigest(),
         source_bytes=len(raw),
+        subgraphs=MappingProxyType({
+            k: _build_graph(schema, model, raw, f"{name}#{k}", label, k) for k in range(1, len(model.subgraphs))
+        }) if subgraph == 0 else MappingProxyType({}),
     )
 
 
