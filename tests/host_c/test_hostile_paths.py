@@ -40,3 +40,14 @@ def test_host_build_in_a_hostile_directory_runs_nothing(tmp_path, shared_models)
     proc = edgeq("validate", ".", "--data", "random:3", cwd=out)   # ./firmware, not a PATH lookup
     assert proc.returncode == 0, proc.stderr
     assert "0 mismatched elements" in proc.stdout
+
+
+@pytest.mark.tools("openocd")
+def test_openocd_receives_a_hostile_firmware_path_literally(tmp_path):
+    """`openocd -c "program PATH ..."` is Tcl: the path must reach it as one literal word."""
+    from edgeq.flash import tcl_word
+
+    path = str(tmp_path / "a b;$(x)[exit]'\"{z}\\w#.elf")
+    proc = subprocess.run(["openocd", "-c", f"echo {tcl_word(path)}", "-c", "shutdown"], capture_output=True,
+                          text=True, timeout=60)
+    assert path in (proc.stdout + proc.stderr).splitlines(), proc.stderr
