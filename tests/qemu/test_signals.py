@@ -113,3 +113,16 @@ def test_sigterm_during_a_conversion_ends_the_worker(tmp_path, shared_models):
     time.sleep(1.0)
     _signal_and_check(proc, signal.SIGTERM, worker, tmp_path / "tmp")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tmp"], "an output was left beside -o"
+
+
+def test_sighup_during_validate_ends_the_reference_child_and_removes_the_temporary_build(tmp_path, shared_models):
+    proc = _start(["validate", shared_models / "ad01_int8.tflite", "--target", "host", "--data", "random:30000"],
+                  tmp_path, tmp_path / "tmp")
+
+    def references() -> list[int]:
+        return [pid for pid, (cmd, _) in _processes().items()
+                if "edgeq.reference.child" in cmd and str(tmp_path / "tmp") in cmd]
+
+    child = _wait_for(references, proc, 120, "the reference child to start")
+    time.sleep(0.5)
+    _signal_and_check(proc, signal.SIGHUP, child, tmp_path / "tmp")   # no edgeq-validate-*, edgeq-reference-*
