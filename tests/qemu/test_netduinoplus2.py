@@ -30,3 +30,31 @@ def test_validate_on_the_emulated_stm32f405_is_bit_exact_and_reports_the_clock_w
     manifest = json.loads((build / "edgeq-build.json").read_text())
     assert manifest["target_facts"]["machine"] == "netduinoplus2"
     assert manifest["target_facts"]["timing_source"] == "systick-icount"
+
+
+@pytest.mark.tools("gdb-multiarch")
+def test_flash_through_the_gdbstub_into_read_only_flash_then_the_usart_answers(model_build, tmp_path):
+    import socket
+    import time
+
+    from edgeq.targets import get_board
+    from edgeq.transport.client import DutClient
+    from edgeq.transport.qemu import QemuProcess
+    from edgeq.transport.serial import SerialTransport
+
+    build = model_build("ad01_int8", "netduinoplus2")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with QemuProcess(get_board("netduinoplus2"), None, tmp_path, gdb_port=port, halted=True) as qemu:
+        with SerialTransport(qemu.pty) as uart:
+            proc = subprocess.run([sys.executable, "-m", "edgeq.cli.main", "flash", str(build), "--probe", "gdb",
+                                   "--gdb-remote", f"127.0.0.1:{port}"], capture_output=True, text=True, timeout=120)
+            assert proc.returncode == 0, proc.stderr
+            assert "verified, reset" in proc.stdout
+            deadline = time.monotonic() + 10   # the USART drops input until the firmware has enabled it
+            while b"m-init-done" not in qemu.uart_log.read_bytes() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            client = DutClient(uart, timeout=5)
+            client.sync()
+            assert client.info().model == "ad01_int8"
