@@ -29,6 +29,7 @@ import numpy as np
 
 from edgeq.errors import EdgeqError
 from edgeq.reference.batch import INT_RANGES as _INT_RANGES, TensorInfo, as_batches, random_array
+from edgeq.reference.isolated import ReferenceFailure
 from edgeq.sanity import DataWarning, require_finite, require_magnitude
 from edgeq.transport.base import Transport
 from edgeq.transport.client import DutClient
@@ -284,7 +285,7 @@ def validate_build(model_or_dir: Path, spec: str, seed: int = 0, target: str | N
         try:
             return validate_with_transport(transport, model_path, spec, seed, progress=progress)
         except EdgeqError as err:
-            if not on_device:
+            if not on_device or isinstance(err, ReferenceFailure):  # the model's fault: no device logs to keep
                 raise
             log = build_dir / "logs" / "validate-transcript.log"
             log.parent.mkdir(exist_ok=True)

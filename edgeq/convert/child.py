@@ -46,7 +46,7 @@ def _keep(job_dir: Path) -> str:
     kept = Path(tempfile.mkdtemp(prefix="edgeq-failed-convert-"))
     names = []
     for name in ("partial.tflite", "child.log"):
-        if (job_dir / name).exists():
+        if (job_dir / name).is_file() and (job_dir / name).stat().st_size:
             shutil.copyfile(job_dir / name, kept / name)
             names.append(str(kept / name))
     if not names:

@@ -28,11 +28,15 @@ RUNTIME_NAMES = {"tflm": "TFLite Micro", "litert-ref": "LiteRT (reference kernel
 TIMEOUT_S = 600.0
 
 
+class ReferenceFailure(EdgeqError):
+    """A reference runtime refused or crashed on the model: a fact about the model, not about any device."""
+
+
 @dataclass(frozen=True)
 class IsolatedOutcome:
     reference: str
     result: ReferenceResult | None   # None when the runtime refused the model
-    error: EdgeqError | None = None
+    error: ReferenceFailure | None = None
 
 
 def _signal_name(signum: int) -> str:
@@ -80,7 +84,7 @@ def run_isolated(model: str | Path | bytes, inputs: Sequence[np.ndarray],
                 break
             status = json.loads(status_file.read_text())
             if not status["ok"]:
-                outcomes.append(IsolatedOutcome(reference, None, EdgeqError(status["message"], status["hint"])))
+                outcomes.append(IsolatedOutcome(reference, None, ReferenceFailure(status["message"], status["hint"])))
                 continue
             infos = tuple(TensorInfo(tuple(i["shape"]), i["dtype"], i["scale"], i["zero_point"])
                           for i in status["outputs_info"])
@@ -92,7 +96,7 @@ def run_isolated(model: str | Path | bytes, inputs: Sequence[np.ndarray],
             runtime = RUNTIME_NAMES.get(phase, phase)
             how = f"signal {-rc}, {_signal_name(-rc)}" if rc < 0 else f"exit code {rc}"
             tail = _log_tail(log)
-            raise EdgeqError(f"the reference runtime crashed on this model ({how}): {runtime} died while running it"
+            raise ReferenceFailure(f"the reference runtime crashed on this model ({how}): {runtime} died while running it"
                              + (f"\n{tail}" if tail else ""),
                              "the model is malformed in a way edgeq's checks do not catch; run `edgeq inspect` "
                              "on it, and report the file if inspect and build accept it")
