@@ -1,5 +1,5 @@
 """The Cortex-M4 firmware (DSP kernels and packed variants, QEMU mps2-an386) equals TFLite Micro on the
-one-operator zoo's int8 cases whose operators have a SIMD path.
+one-operator zoo's int8 and int16x8 cases whose operators have a SIMD path.
 
 The three MLPerf models (test_dsp_kernels.py) cover the wide shapes; the zoo adds the edges their shapes
 never reach: fully-connected layers whose depth is not a multiple of 4 and whose channel count is not a
@@ -21,8 +21,8 @@ from zoo.build import CASES, build_zoo
 
 SAMPLES = 6
 SIMD_OPS = {"FULLY_CONNECTED", "CONV_2D", "DEPTHWISE_CONV_2D", "AVERAGE_POOL_2D", "ADD"}
-CASE_IDS = [f"{spec['name']}-int8" for spec in CASES
-            if "int8" in spec["variants"] and SIMD_OPS & set(spec["expect"])]
+CASE_IDS = [f"{spec['name']}-{variant}" for spec in CASES for variant in ("int8", "int16x8")
+            if variant in spec["variants"] and SIMD_OPS & set(spec["expect"])]
 
 
 @pytest.fixture(scope="session")
@@ -43,8 +43,11 @@ def test_dsp_firmware_equals_tflm_on_zoo_case(zoo_int8, tmp_path, case_id):
     rng = np.random.default_rng(zlib.crc32(case_id.encode()))
     inputs = []
     for index in graph.inputs:
-        assert graph.tensors[index].dtype == "int8"
-        inputs.append(rng.integers(-128, 128, size=(SAMPLES, *graph.tensors[index].shape), dtype=np.int8))
+        tensor = graph.tensors[index]
+        assert tensor.dtype in ("int8", "int16"), tensor.dtype
+        info = np.iinfo(tensor.dtype)
+        inputs.append(rng.integers(info.min, info.max, size=(SAMPLES, *tensor.shape), endpoint=True,
+                                   dtype=tensor.dtype))
     expected = [np.asarray(o).reshape(SAMPLES, -1) for o in run_tflm(case.path, inputs).outputs]
     got = run_on_emulated_board(Path(case.path), inputs, tmp_path / "fw")
     assert len(got) == len(expected)

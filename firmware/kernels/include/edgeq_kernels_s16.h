@@ -117,4 +117,6 @@ void edgeq_quantize_s16_s16(int32_t count, const edgeq_requant_params_t *params,
 }
 #endif
 
+#include "edgeq_kernels_packed_s16.h" /* their SIMD variants (int8 weights re-laid out at generation time) */
+
 #endif /* EDGEQ_KERNELS_S16_H */

@@ -91,6 +91,12 @@ static inline int32_t edgeq_smlatt(uint32_t a, uint32_t b, int32_t acc)
     return __smlatt((int32_t)a, (int32_t)b, acc);
 }
 
+/* acc + lo(a)*lo(b) + hi(a)*hi(b) into a 64-bit accumulator (SMLALD). */
+static inline int64_t edgeq_smlald(uint32_t a, uint32_t b, int64_t acc)
+{
+    return __smlald((int32_t)a, (int32_t)b, acc);
+}
+
 #else /* portable equivalents */
 
 static inline uint32_t edgeq_sxtb16(uint32_t x)
@@ -120,6 +126,11 @@ static inline int32_t edgeq_smlabb(uint32_t a, uint32_t b, int32_t acc)
 static inline int32_t edgeq_smlatt(uint32_t a, uint32_t b, int32_t acc)
 {
     return (int32_t)((uint32_t)acc + (uint32_t)(edgeq_hi16(a) * edgeq_hi16(b)));
+}
+
+static inline int64_t edgeq_smlald(uint32_t a, uint32_t b, int64_t acc)
+{
+    return acc + (int64_t)(edgeq_lo16(a) * edgeq_lo16(b)) + (int64_t)(edgeq_hi16(a) * edgeq_hi16(b));
 }
 
 #endif
