@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "bench": ("bench", "Measure latency, energy and memory on a board, in QEMU, on a phone or on the host."),
     "flash": ("flash", "Flash built firmware to a board (pyocd, openocd or gdb remote)."),
     "targets": ("targets", "List the boards and phones edgeq knows."),
+    "ops": ("ops", "List the operators and dtypes the microcontroller runtime runs."),
     "sweep": ("sweep", "Convert, build and measure every quantization mode on a target."),
     "report": ("report", "Render a sweep directory as an HTML report."),
 }

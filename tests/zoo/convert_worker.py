@@ -12,7 +12,8 @@ variants ("int8" full-integer with int8 I/O, "int8_float_io" full-integer kernel
 "uint8_io" full-integer kernels with uint8 I/O, "int16x8" int16 activations and I/O with int8 weights,
 "int16x8_float_io" the same kernels with float I/O, "fp32"),
 per_tensor (disable per-channel weight quantization), seed, data_range (optional factor on the calibration
-data, default 1), rewrite (optional [opcode, axis]).
+data, default 1), rewrite (optional [opcode, axis]), keras2 (optional: build the layers with tf_keras, whose
+recurrent layers the converter fuses into UNIDIRECTIONAL_SEQUENCE_LSTM; Keras 3's become a WHILE loop).
 
 `integer_island` (optional, quantized variants) removes the DEQUANTIZE/QUANTIZE pair around the model's
 one float operator, which then runs on the integer tensors (operators TFLM runs in int8 that the converter
@@ -39,19 +40,23 @@ import tensorflow as tf  # noqa: E402
 
 def build_model(spec: dict) -> keras.Model:
     keras.utils.set_random_seed(spec["seed"])
-    inputs = [keras.Input(tuple(shape), batch_size=1) for shape in spec["inputs"]]
+    if spec.get("keras2"):
+        import tf_keras as lib
+    else:
+        lib = keras
+    inputs = [lib.Input(tuple(shape), batch_size=1) for shape in spec["inputs"]]
     x = inputs[0] if len(inputs) == 1 else inputs
     if spec.get("combine"):
         name, kwargs = spec["combine"]
-        x = getattr(keras.layers, name)(**kwargs)(x)
+        x = getattr(lib.layers, name)(**kwargs)(x)
     for kind, name, kwargs in spec["layers"]:
         if kind == "layer":
-            x = getattr(keras.layers, name)(**kwargs)(x)
+            x = getattr(lib.layers, name)(**kwargs)(x)
         elif kind == "tf":
             x = tf_expression_layer(name, kwargs, spec["seed"])(x)
         else:
             x = getattr(keras.ops, name)(x, **kwargs)
-    model = keras.Model(inputs, x)
+    model = lib.Model(inputs, x)
     # Random weights and biases (Keras initializes biases to zero, which would hide bias handling).
     rng = np.random.default_rng(spec["seed"])
     model.set_weights([rng.normal(0.0, 0.4, w.shape).astype(np.float32) for w in model.get_weights()])

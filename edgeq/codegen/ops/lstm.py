@@ -4,7 +4,7 @@ TFLite Micro's kernel (unidirectional_sequence_lstm.cc, lstm_eval.h, lstm_eval_c
 LSTM only: no peephole, projection, layer norm or CIFG, hidden and cell state as variable tensors. Its Prepare
 fixes the arithmetic reproduced here at generation time:
 
-* each gate is sigmoid (the cell gate: the op's activation, tanh or sigmoid) of FC(x) + FC(h), both FCs
+* each gate is sigmoid (the cell gate: tanh, the op's activation) of FC(x) + FC(h), both FCs
   requantized to int16 with scale 2^-12 (Q3.12) by QuantizeMultiplier(input scale x weight scale / 2^-12)
   computed in double (see `_fc_multiplier`); the input FC adds the gate bias, the recurrent FC
   none. int8: the zero points of x and h are folded into the biases (modulo 2^32, as the int32 sums wrap);
@@ -57,10 +57,11 @@ def _geometry(ctx: OpContext) -> dict[str, int]:
         raise ctx.fail(f"weights {ctx.input(_INPUT_WEIGHTS[0]).shape} do not match input {x.shape} "
                        f"and hidden state {ctx.input(_HIDDEN).shape}")
     activation = ctx.option("fused_activation_function", "TANH")
-    if activation not in ("TANH", "SIGMOID"):
-        raise ctx.fail(f"cell gate activation {activation} is not supported (TFLite Micro: TANH or SIGMOID)")
+    if activation != "TANH":
+        raise ctx.fail(f"cell gate activation {activation} is not supported (TFLite Micro runs TANH; a .tflite "
+                       "cannot name its other one, sigmoid)")
     return {"batches": int(batches), "time_steps": int(time_steps), "input_size": input_size,
-            "state_size": state_size, "time_major": int(time_major), "cell_gate_tanh": int(activation == "TANH")}
+            "state_size": state_size, "time_major": int(time_major)}
 
 
 def _fields(values: dict) -> str:
@@ -99,7 +100,7 @@ def _gate_q(ctx: OpContext, gate: int, int16: bool) -> tuple[dict, tuple[ConstAr
             raise ctx.fail("int16 LSTM activations must have zero point 0")
         if bias is not None and bias.dtype != "int64":
             raise ctx.fail(f"{bias.dtype} gate bias with int16 activations (int64 expected)")
-        input_bias = ctx.weights(bias_index) if bias is not None else None
+        input_bias = ctx.const_array(f"g{gate}_input_bias", "int64_t", bias.data) if bias is not None else None
         recurrent_bias = None
     else:
         if bias is not None and bias.dtype != "int32":

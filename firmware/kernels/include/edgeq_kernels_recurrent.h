@@ -25,13 +25,12 @@ extern "C" {
 /* ---- UNIDIRECTIONAL_SEQUENCE_LSTM ---------------------------------------------------------------------
  * Shapes: input [batches][time][input_size] (time_major: [time][batches][input_size]), output the same with
  * state_size, hidden and cell state [batches][state_size]. Gates in the order input, forget, cell, output;
- * each gate = act(FC(x_t) + FC(h_{t-1})) with act = sigmoid, except the cell gate (tanh or sigmoid, from the
- * op's fused activation). No peephole, projection, layer norm or CIFG (TFLM's kernel has none either).
+ * each gate = act(FC(x_t) + FC(h_{t-1})) with act = sigmoid, except the cell gate's tanh (the one cell
+ * activation a .tflite can name; its schema has no sigmoid activation). No peephole, projection, layer norm or CIFG (TFLM's kernel has none either).
  * Batch-major inputs run one batch row at a time (each row with its own state row), time-major ones all rows
  * per step, as TFLM's LstmStepManager. */
 typedef struct {
     int32_t batches, time_steps, input_size, state_size, time_major;
-    int32_t cell_gate_tanh;  /* 1: the cell gate is tanh, 0: sigmoid */
 } edgeq_lstm_geom_t;
 
 /* Integer gate: FC(x) and FC(h) each requantized to int16 Q3.12 (scale 2^-12) and clamped, then added with
@@ -78,8 +77,8 @@ void edgeq_lstm_f32(const edgeq_lstm_geom_t *geom, const edgeq_lstm_f32_t *p, co
  * Shapes: input [batches][input_size], weights_feature [filters][input_size], weights_time
  * [filters][memory], bias [units] (may be NULL), state [batches][filters][memory], output [batches][units],
  * filters = units * rank. Per inference: the whole state shifts left by one element, each filter's newest
- * memory slot receives FC(input) (requantized into the state's type), then out[u] = bias[u] + sum over the
- * unit's `rank` filters of dot(weights_time[f], state[f]). */
+ * memory slot receives FC(input) (requantized, clamped, plus the state zero point), then out[u] = bias[u] +
+ * the sum over the unit's `rank` filters of dot(weights_time[f], state[f]). */
 typedef struct {
     int32_t batches, input_size, filters, units, rank, memory;
 } edgeq_svdf_geom_t;

@@ -54,8 +54,8 @@ static inline void edgeq_lstm_update_cell(int32_t n, const edgeq_lstm_q_t *q, co
     }
 }
 
-/* The sigmoid/tanh of a gate's Q3.12 pre-activation: TFLM calls its int16 Logistic/Tanh with multiplier 0
- * and shift 0, which the kernels take as multiplier 3 << 0. */
+/* A gate's activation of its Q3.12 pre-activation: TFLM calls its int16 Logistic/Tanh with multiplier 0 and
+ * shift 0, which the kernels take as multiplier 3 << 0. */
 static inline void edgeq_lstm_gate_activation(int32_t n, int32_t tanh_gate, int16_t *gate)
 {
     if (tanh_gate) {

@@ -50,7 +50,7 @@ static void step(const edgeq_lstm_geom_t *geom, const edgeq_lstm_f32_t *p, int32
     int32_t i;
     gate(p, 1, rows, geom->input_size, geom->state_size, x, hidden, 0, forget_gate, tmp);
     gate(p, 0, rows, geom->input_size, geom->state_size, x, hidden, 0, input_gate, tmp);
-    gate(p, 2, rows, geom->input_size, geom->state_size, x, hidden, geom->cell_gate_tanh, cell_gate, tmp);
+    gate(p, 2, rows, geom->input_size, geom->state_size, x, hidden, 1, cell_gate, tmp);
     for (i = 0; i < n; ++i) {
         cell[i] = forget_gate[i] * cell[i];
     }

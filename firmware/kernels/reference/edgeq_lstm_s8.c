@@ -47,7 +47,7 @@ static void step(const edgeq_lstm_geom_t *geom, const edgeq_lstm_q_t *q, int32_t
     int32_t i;
     gate(&q->gates[1], rows, geom->input_size, geom->state_size, x, hidden, 0, forget_gate, tmp);
     gate(&q->gates[0], rows, geom->input_size, geom->state_size, x, hidden, 0, input_gate, tmp);
-    gate(&q->gates[2], rows, geom->input_size, geom->state_size, x, hidden, geom->cell_gate_tanh, cell_gate, tmp);
+    gate(&q->gates[2], rows, geom->input_size, geom->state_size, x, hidden, 1, cell_gate, tmp);
     edgeq_lstm_update_cell(n, q, forget_gate, input_gate, cell_gate, cell);
     /* output gate into input_gate's buffer, tanh(cell) into forget_gate's, as TFLM reuses them */
     gate(&q->gates[3], rows, geom->input_size, geom->state_size, x, hidden, 0, input_gate, tmp);

@@ -1,8 +1,9 @@
 /*
  * SVDF, int8 input and output, int8 feature weights, int32 bias, int8 activation state and time
  * weights (TFLM's EvalInt8SvdfReference). Contract in edgeq_kernels_recurrent.h: `state` is the op's variable tensor, shifted and refilled in place.
- * The newest state value is requant(FC(input - input_zp)) + state_zp clamped to the state's type (the zero
- * point added before the clamp, as TFLM since its fix of the int8 wrap-around).
+ * The newest state value is clamp(requant(FC(input - input_zp))) + state_zp, narrowed to the state's type
+ * (TFLM adds the zero point after the clamp, so a non-zero one can wrap around; bit-exact with the pinned
+ * tflite-micro, whose test of a state zero point of 5 wraps).
  */
 #include <stddef.h>
 
@@ -30,8 +31,10 @@ void edgeq_svdf_s8(const edgeq_svdf_geom_t *geom, const edgeq_svdf_q_t *q, const
             for (j = 0; j < geom->input_size; ++j) {
                 dot += (int32_t)w[j] * ((int32_t)x[j] - q->input_zero_point);
             }
-            dot = edgeq_requantize(dot, q->multiplier_1, q->shift_1) + q->state_zero_point;
-            state[(b * filters + f) * memory + memory - 1] = (int8_t)edgeq_clamp_s32(dot, -128, 127);
+            dot = edgeq_clamp_s32(edgeq_requantize(dot, q->multiplier_1, q->shift_1), -128, 127);
+            /* the zero point is added after the clamp and the sum narrowed modulo 2^8,
+             * as TFLM does (two's-complement narrowing on every compiler edgeq targets) */
+            state[(b * filters + f) * memory + memory - 1] = (int8_t)(uint8_t)(uint32_t)(dot + q->state_zero_point);
         }
     }
     for (b = 0; b < geom->batches; ++b) {
