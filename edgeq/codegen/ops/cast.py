@@ -1,13 +1,14 @@
-"""CAST between int8, int16, int32 and float32 (and to uint8), element by element as TFLite Micro's
-static_cast: integer to float rounds to nearest, float to integer truncates toward zero, narrowing wraps.
+"""CAST between int8, int16, int32 and float32, element by element as TFLite Micro's static_cast: integer
+to float rounds to nearest, float to integer truncates toward zero, narrowing wraps. (TFLite Micro has no
+uint8 or bool CAST: its kernel fails the invoke, so edgeq refuses them.)
 The kernels (edgeq_cast_<source>.c) take the destination type as an enum, one loop per destination."""
 from __future__ import annotations
 
 from edgeq.codegen.ops import KernelCall, OpContext, kernel, register
 
 _CAST_SOURCE = {"int8": "s8", "int16": "s16", "int32": "s32", "float32": "f32"}
-_CAST_TARGET = {"int8": "EDGEQ_CAST_TO_INT8", "uint8": "EDGEQ_CAST_TO_UINT8", "int16": "EDGEQ_CAST_TO_INT16",
-                "int32": "EDGEQ_CAST_TO_INT32", "float32": "EDGEQ_CAST_TO_FLOAT32"}
+_CAST_TARGET = {"int8": "EDGEQ_CAST_TO_INT8", "int16": "EDGEQ_CAST_TO_INT16", "int32": "EDGEQ_CAST_TO_INT32",
+                "float32": "EDGEQ_CAST_TO_FLOAT32"}
 
 
 def _cast(ctx: OpContext) -> KernelCall:

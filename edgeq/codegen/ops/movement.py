@@ -97,8 +97,10 @@ def copy_map(ctx: OpContext, name: str, axes: list[Axis], source: Tensor, input_
     base, dims = _simplify(axes)
     if len(dims) > MAX_DIMS:
         raise ctx.fail(f"the copy needs {len(dims)} irreducible dimensions (at most {MAX_DIMS} are supported)")
-    low = base + sum(min(0, (size - 1) * stride) if table is None else int(table.min()) for size, stride, table in dims)
-    high = base + sum(max(0, (size - 1) * stride) if table is None else int(table.max()) for size, stride, table in dims)
+    low, high = base, base
+    for size, stride, table in dims:
+        ends = (int(table.min()), int(table.max())) if table is not None else sorted((0, (size - 1) * stride))
+        low, high = low + ends[0], high + ends[1]
     if low < 0 or high >= max(source.num_elements, 1) or high >= 2**31:
         raise ctx.fail(f"internal error: index map reads elements {low}..{high} of {source.num_elements}",
                        "please report this model")

@@ -67,10 +67,9 @@ void edgeq_gather_x32(const edgeq_gather_geom_t *g, const void *input, const int
 /* Destination of a CAST. */
 typedef enum {
     EDGEQ_CAST_TO_INT8 = 0,
-    EDGEQ_CAST_TO_UINT8 = 1,
-    EDGEQ_CAST_TO_INT16 = 2,
-    EDGEQ_CAST_TO_INT32 = 3,
-    EDGEQ_CAST_TO_FLOAT32 = 4
+    EDGEQ_CAST_TO_INT16 = 1,
+    EDGEQ_CAST_TO_INT32 = 2,
+    EDGEQ_CAST_TO_FLOAT32 = 3
 } edgeq_cast_to_t;
 
 void edgeq_cast_s8(const int8_t *input, int32_t count, edgeq_cast_to_t to, void *output);

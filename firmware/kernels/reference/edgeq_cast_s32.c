@@ -12,11 +12,6 @@ void edgeq_cast_s32(const int32_t *input, int32_t count, edgeq_cast_to_t to, voi
             ((int8_t *)output)[i] = (int8_t)(uint8_t)(uint32_t)(int32_t)input[i];
         }
         break;
-    case EDGEQ_CAST_TO_UINT8:
-        for (i = 0; i < count; ++i) {
-            ((uint8_t *)output)[i] = (uint8_t)(uint32_t)(int32_t)input[i];
-        }
-        break;
     case EDGEQ_CAST_TO_INT16:
         for (i = 0; i < count; ++i) {
             ((int16_t *)output)[i] = (int16_t)(uint16_t)(uint32_t)(int32_t)input[i];
