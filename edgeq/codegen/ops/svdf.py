@@ -19,6 +19,10 @@ from edgeq.codegen.quantize import activation_range_float, quantize_multiplier
 _INPUT, _FEATURE, _TIME, _BIAS, _STATE = range(5)
 
 
+def _wrap32(values: np.ndarray) -> np.ndarray:
+    return (values.astype(np.int64) + (1 << 31)) % (1 << 32) - (1 << 31)
+
+
 def _geometry(ctx: OpContext) -> dict[str, int]:
     if len(ctx.op.inputs) != 5:
         raise ctx.fail(f"{len(ctx.op.inputs)} inputs (SVDF takes 5)")
@@ -61,17 +65,24 @@ def emit_svdf_s8(ctx: OpContext) -> KernelCall:
     m2, s2 = quantize_multiplier(float(f32(state_scale) * f32(time_scale) / f32(out_scale)))
     feature_array, time_array = ctx.weights(_FEATURE), ctx.weights(_TIME)
     bias_array = ctx.weights(_BIAS) if bias is not None else None
+    # TFLM sums w * (x - zero point) in int32; sum(w * x) + (-zero point * sum(w)) is the same modulo 2^32
+    feature_offset = ctx.const_array("feature_offset", "int32_t", _wrap32(
+        -in_zp * ctx.input(_FEATURE).data.astype(np.int64).sum(axis=1)))
+    time_offset = ctx.const_array("time_offset", "int32_t", _wrap32(
+        -state_zp * time.data.astype(np.int64).sum(axis=1)))
     name = "edgeq_svdf_s8" if time.dtype == "int8" else "edgeq_svdf_s8_s16"
     return KernelCall(
         statements=(struct("edgeq_svdf_geom_t", "geom", geom),
                     struct("edgeq_svdf_q_t", "q", {
-                        "input_zero_point": in_zp, "state_zero_point": state_zp, "output_zero_point": out_zp,
-                        "multiplier_1": m1, "shift_1": s1, "multiplier_2": m2, "shift_2": s2}),
+                        "state_zero_point": state_zp, "output_zero_point": out_zp,
+                        "multiplier_1": m1, "shift_1": s1, "multiplier_2": m2, "shift_2": s2,
+                        "feature_offset": feature_offset.name, "time_offset": time_offset.name}),
                     f"{name}(&geom, &q, {ctx.input_ptr(_INPUT)}, {feature_array.name}, {time_array.name}, "
                     f"{bias_array.name if bias_array is not None else 'NULL'}, {ctx.input_ptr(_STATE)}, "
                     f"{ctx.output_ptr()}, (int32_t *){ctx.scratch_ptr()});"),
         kernels=(kernel(name),),
-        arrays=(feature_array, time_array) + ((bias_array,) if bias_array is not None else ()),
+        arrays=(feature_array, time_array, feature_offset, time_offset) + ((bias_array,) if bias_array is not None
+                                                                           else ()),
         scratch_bytes=4 * geom["batches"] * (geom["filters"] + geom["units"]),
     )
 

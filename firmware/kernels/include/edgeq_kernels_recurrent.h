@@ -87,8 +87,11 @@ typedef struct {
  * both products in float); the output is clamped to int8 only (TFLM's integer SVDF applies no fused
  * activation). */
 typedef struct {
-    int32_t input_zero_point, state_zero_point, output_zero_point;
+    int32_t state_zero_point, output_zero_point;
     int32_t multiplier_1, shift_1, multiplier_2, shift_2;
+    /* per filter, folded at generation time (TFLM's sums of w * (x - zero point) equal these modulo 2^32):
+     * -input_zero_point * sum(weights_feature[f]) and -state_zero_point * sum(weights_time[f]) */
+    const int32_t *feature_offset, *time_offset;
 } edgeq_svdf_q_t;
 
 /* Scratch: (filters + units) * batches int32. `_s8`: int8 state and time weights; `_s8_s16`: int16 ones. */

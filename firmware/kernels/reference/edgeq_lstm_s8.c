@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "edgeq_dot.h"
 #include "edgeq_kernels.h"
 #include "edgeq_lstm_cell.h"
 
@@ -13,17 +14,12 @@
 static void fc_s8_s16(int32_t rows, int32_t depth, int32_t units, const int8_t *x, const int8_t *w,
                       const int32_t *bias, int32_t multiplier, int32_t shift, int16_t *out)
 {
-    int32_t r, o, d;
+    int32_t r, o;
     for (r = 0; r < rows; ++r) {
         const int8_t *xr = x + r * depth;
         for (o = 0; o < units; ++o) {
-            const int8_t *wo = w + o * depth;
-            uint32_t acc = bias != NULL ? (uint32_t)bias[o] : 0u;
-            for (d = 0; d < depth; ++d) {
-                acc += (uint32_t)((int32_t)xr[d] * (int32_t)wo[d]);
-            }
-            out[r * units + o] = (int16_t)edgeq_clamp_s32(edgeq_requantize((int32_t)acc, multiplier, shift),
-                                                          -32768, 32767);
+            const int32_t acc = edgeq_dot_s8(xr, w + o * depth, depth, bias != NULL ? bias[o] : 0);
+            out[r * units + o] = (int16_t)edgeq_clamp_s32(edgeq_requantize(acc, multiplier, shift), -32768, 32767);
         }
     }
 }

@@ -7,6 +7,7 @@
  */
 #include <stddef.h>
 
+#include "edgeq_dot.h"
 #include "edgeq_kernels.h"
 #include "edgeq_requant.h"
 
@@ -26,11 +27,8 @@ void edgeq_svdf_s8_s16(const edgeq_svdf_geom_t *geom, const edgeq_svdf_q_t *q, c
     for (b = 0; b < geom->batches; ++b) {
         const int8_t *x = input + b * geom->input_size;
         for (f = 0; f < filters; ++f) {
-            const int8_t *w = weights_feature + f * geom->input_size;
-            int32_t dot = 0;
-            for (j = 0; j < geom->input_size; ++j) {
-                dot += (int32_t)w[j] * ((int32_t)x[j] - q->input_zero_point);
-            }
+            int32_t dot = edgeq_dot_s8(weights_feature + f * geom->input_size, x, geom->input_size,
+                                       q->feature_offset[f]);
             dot = edgeq_clamp_s32(edgeq_requantize(dot, q->multiplier_1, q->shift_1), -32768, 32767);
             /* the zero point is added after the clamp and the sum narrowed modulo 2^16,
              * as TFLM does (two's-complement narrowing on every compiler edgeq targets) */
@@ -39,13 +37,8 @@ void edgeq_svdf_s8_s16(const edgeq_svdf_geom_t *geom, const edgeq_svdf_q_t *q, c
     }
     for (b = 0; b < geom->batches; ++b) {
         for (f = 0; f < filters; ++f) {
-            const int16_t *w = weights_time + f * memory;
-            const int16_t *s = state + (b * filters + f) * memory;
-            int32_t dot = 0;
-            for (j = 0; j < memory; ++j) {
-                dot += (int32_t)w[j] * ((int32_t)s[j] - q->state_zero_point);
-            }
-            filter_sums[b * filters + f] = dot;
+            filter_sums[b * filters + f] =
+                edgeq_dot_s16(weights_time + f * memory, state + (b * filters + f) * memory, memory, q->time_offset[f]);
         }
     }
     for (b = 0; b < geom->batches; ++b) {
