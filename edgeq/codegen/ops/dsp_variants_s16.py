@@ -6,7 +6,9 @@ emitter's (int16.py), so the results are bit-exact with it by construction of th
 
 * FULLY_CONNECTED and 1x1 stride-1 same-size CONV_2D → `edgeq_gemm_rows_s16` (rows read in place, no
   scratch);
-* any other CONV_2D → `edgeq_conv2d_im2col_s16` (one zero-padded int16 window per pixel in scratch).
+* any other CONV_2D → `edgeq_conv2d_im2col_s16` (one zero-padded int16 window per pixel in scratch);
+* DEPTHWISE_CONV_2D with depth multiplier 1 and fewer than 512 taps → `edgeq_depthwise_s16` (channel
+  pairs, weights as int16 pairs; 32-bit partial sums are exact below 512 taps: 511 * 128 * 32768 < 2^31).
 """
 from __future__ import annotations
 
@@ -32,19 +34,20 @@ def pack_s16(w: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(words).reshape(-1).astype(np.int8)
 
 
-def _packed(ctx: OpContext, w2d: np.ndarray, reals: list[float]):
-    """The `edgeq_packed_s16_t packed` declaration and its arrays, or Declined."""
+def _packed(ctx: OpContext, w2d: np.ndarray, reals: list[float], packed_weights: bool = True):
+    """The `edgeq_packed_s16_t packed` declaration and its arrays, or Declined (`packed_weights` False:
+    the kernel takes its weights separately, `weights` is NULL)."""
     multiplier, shift = requant_arrays(ctx, reals)
     if any(s > 7 for s in shift.values.tolist()):
         return Declined("s16 gemm", "requantization factor above 2^7 (the base emitter explains)")
     bias = _bias_s64(ctx, w2d.shape[0])
     act_min, act_max = _act_range_s16(ctx)
-    weights = ctx.const_array("packed_w", "int8_t", pack_s16(w2d))
+    weights = (ctx.const_array("packed_w", "int8_t", pack_s16(w2d)),) if packed_weights else ()
     text = struct("edgeq_packed_s16_t", "packed", {
         "channels": w2d.shape[0], "depth": w2d.shape[1], "act_min": act_min, "act_max": act_max,
-        "weights": weights.name, "bias": bias.name if bias is not None else "NULL",
+        "weights": weights[0].name if weights else "NULL", "bias": bias.name if bias is not None else "NULL",
         "multiplier": multiplier.name, "shift": shift.name})
-    return text, (weights, multiplier, shift) + ((bias,) if bias is not None else ())
+    return text, weights + (multiplier, shift) + ((bias,) if bias is not None else ())
 
 
 @register_variant("FULLY_CONNECTED", "int16")
@@ -97,3 +100,45 @@ def conv_s16(ctx: OpContext) -> KernelCall | Declined:
                     f"edgeq_conv2d_im2col_s16(&geom, &packed, {ctx.input_ptr(0)}, {ctx.output_ptr()}, "
                     f"{ctx.scratch_ptr()});"),
         kernels=(_GEMM,), arrays=arrays, scratch_bytes=window * 2, output_bytes=written)
+
+
+#: Taps below which a depthwise channel's int32 partial sum of int16 x int8 products cannot overflow.
+DEPTHWISE_TAP_LIMIT = 512
+
+
+def pair_weights_s16(taps_c: np.ndarray) -> np.ndarray:
+    """[taps][C] int8 → int16 values: for each channel pair, for each tap, the pair's two weights."""
+    taps, channels = taps_c.shape
+    padded = np.zeros((taps, channels + channels % 2), dtype=np.int64)
+    padded[:, :channels] = taps_c
+    return np.ascontiguousarray(padded.reshape(taps, -1, 2).transpose(1, 0, 2)).reshape(-1)
+
+
+@register_variant("DEPTHWISE_CONV_2D", "int16")
+def depthwise_s16(ctx: OpContext) -> KernelCall | Declined:
+    geom = conv_geometry(ctx, depthwise=True)
+    weights = ctx.input(1)
+    if weights.dtype != "int8":
+        return Declined("s16 depthwise", f"{weights.dtype} weights")
+    if geom["depth_multiplier"] != 1:
+        return Declined("s16 depthwise", f"depth multiplier {geom['depth_multiplier']}")
+    taps = geom["filter_h"] * geom["filter_w"]
+    if taps >= DEPTHWISE_TAP_LIMIT:
+        return Declined("s16 depthwise", f"{taps} taps (int32 partial sums need fewer than {DEPTHWISE_TAP_LIMIT})")
+    in_scale = _symmetric_s16(ctx, ctx.input(0), "input")
+    out_scale = _symmetric_s16(ctx, ctx.output(), "output")
+    channels = geom["output_c"]
+    scales = channel_scales(ctx, symmetric_weights(ctx, weights), channels)
+    taps_c = weights.data.astype(np.int64).reshape(taps, channels)
+    packed = _packed(ctx, np.ascontiguousarray(taps_c.T), [in_scale * s / out_scale for s in scales],
+                     packed_weights=False)
+    if isinstance(packed, Declined):
+        return packed
+    text, arrays = packed
+    weights16 = ctx.const_array("weights16", "int16_t", pair_weights_s16(taps_c))
+    written = geom["batches"] * geom["output_h"] * geom["output_w"] * channels * 2
+    return KernelCall(
+        statements=(struct("edgeq_conv_geom_t", "geom", geom), text,
+                    f"edgeq_depthwise_s16(&geom, &packed, {weights16.name}, {ctx.input_ptr(0)}, "
+                    f"{ctx.output_ptr()});"),
+        kernels=("variants/edgeq_depthwise_s16.c",), arrays=arrays + (weights16,), output_bytes=written)

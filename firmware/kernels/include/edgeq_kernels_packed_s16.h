@@ -50,6 +50,14 @@ void edgeq_gemm_rows_s16(const edgeq_packed_s16_t *p, int32_t rows, const int16_
 void edgeq_conv2d_im2col_s16(const edgeq_conv_geom_t *g, const edgeq_packed_s16_t *p, const int16_t *input,
                              int16_t *output, void *scratch);
 
+/* DEPTHWISE_CONV_2D with depth multiplier 1 (any channels, kernel, stride, dilation, padding): channel
+ * pairs read as one word of two int16 and multiplied by SMLABB/SMLATT with weights stored as int16 pairs
+ * (`weights16`: for each pair of channels, for each tap, the pair's two weights; channels rounded up to
+ * 2). The generator guarantees taps * 128 * 32768 < 2^31, so the 32-bit partial sums are exact and the
+ * int64 bias is added after. No scratch. Not in place. Uses p->channels, act range, bias and requant. */
+void edgeq_depthwise_s16(const edgeq_conv_geom_t *g, const edgeq_packed_s16_t *p, const int16_t *weights16,
+                         const int16_t *input, int16_t *output);
+
 /* The window of one output pixel: filter_h * filter_w * input_c int16, rounded up to 4 elements. */
 static inline int32_t edgeq_conv2d_im2col_s16_scratch(const edgeq_conv_geom_t *g)
 {
