@@ -2,11 +2,10 @@
 model generated with base emitters only (`use_variants(False)`, so no packed variant hides a kernel), built
 with host gcc under ASan/UBSan, equals TFLite Micro element for element.
 
-Models: every int8 model in shared/models the runtime supports (conv with 1-channel input and 10x4 filters,
-depthwise with depth multiplier 8, padding on every side, FC over 4000 inputs), the zoo's int8
-convolution/depthwise/FC/pool/ADD cases (strides, dilation, odd channel counts, per-tensor, no bias,
-batches), and the hostile-quantization cases (tests/zoo/hostile.py: dead channels with bias ±(2^31 − 1),
-whose int32 accumulation must wrap as TFLM's does, without undefined behaviour).
+Models: zoo int8 convolution/depthwise/FC cases, one per kernel path (KERNEL_CASES), and the hostile-quantization cases (tests/zoo/hostile.py: dead
+channels with bias ±(2^31 − 1), a live channel whose folded bias wraps, so the int32 accumulation must wrap
+as TFLM's does, without undefined behaviour). The whole shared models run on these kernels in
+tests/qemu/test_cortex_m3.py (a core without DSP builds with them alone).
 """
 from __future__ import annotations
 
@@ -19,8 +18,6 @@ import pytest
 
 from edgeq.codegen.ops import use_variants
 from edgeq.ir import parse
-from edgeq.ir.graph import ALIAS_OPS
-from edgeq.ir.support import mcu_support
 from edgeq.reference import run_tflm
 from harness import HostModel, random_inputs
 from zoo.build import build_zoo
@@ -29,8 +26,16 @@ from zoo.hostile import hostile_channels
 
 pytestmark = pytest.mark.tools("gcc")
 
-SHARED = ["ad01_int8", "kws_ref_model", "pretrainedResnet_quant", "person_detect", "micro_speech_quantized"]
-KERNEL_OPS = {"CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "AVERAGE_POOL_2D", "MAX_POOL_2D", "ADD"}
+# One case per path of the portable kernels: padding on every side and none, stride, dilation (also h != w),
+# 1xN/Nx1 filters, channel counts that leave 1-3 channels after the blocks of four, depth multipliers 2 and 8,
+# no bias, per-tensor weights, flattened FC input (zoo cases from cases.py and cases_hostile_conv.py).
+KERNEL_CASES = [
+    "conv_5x5_s2_same-int8", "conv_3x3_s2_valid_relu6-int8", "conv_1x1_nobias-int8", "conv_3x3_per_tensor_relu-int8",
+    "hc_conv_c2_2x3_dil_2x3_same-int8", "hc_conv_c1_7x1_s2-int8",
+    "dw_5x5_s2_same_relu6-int8", "dw_3x3_m2_s2_valid-int8", "hc_dw_m8_c3_3x3_s2-int8", "hc_dw_c3_m2_3x3_dil2-int8",
+    "hc_dw_c5_1x5_same-int8",
+    "fc_nobias-int8", "fc_flatten-int8",
+]
 HOSTILE_IDS = [f"{spec['name']}-int8" for spec in HOSTILE_CASES]
 
 
@@ -58,24 +63,11 @@ def zoo(request) -> dict:
     return {case.id: case for case in build_zoo(Path(cache))}
 
 
-@pytest.mark.parametrize("model", SHARED)
-def test_shared_model_on_portable_kernels_equals_tflm(shared_models, tmp_path, model):
-    path = shared_models / f"{model}.tflite"
-    _assert_equals_tflm(path, _portable_build(path, tmp_path), samples=4, seed=zlib.crc32(model.encode()))
-
-
-def test_zoo_kernel_cases_on_portable_kernels_equal_tflm(zoo, tmp_path):
-    graphs = {case.id: parse(case.path) for case in zoo.values() if case.variant == "int8" and case.path is not None}
-    cases = [zoo[case_id] for case_id, graph in graphs.items()
-             if {op.opcode for op in graph.ops} & KERNEL_OPS
-             and {op.opcode for op in graph.ops} <= KERNEL_OPS | ALIAS_OPS and not mcu_support(graph)]
-    assert len(cases) >= 20, f"only {len(cases)} int8 zoo cases with conv/depthwise/FC/pool/ADD"
-    for case in cases:
-        try:
-            _assert_equals_tflm(case.path, _portable_build(case.path, tmp_path / case.id), samples=6,
-                                seed=zlib.crc32(case.id.encode()))
-        except AssertionError as err:
-            raise AssertionError(f"{case.id}: {err}") from None
+@pytest.mark.parametrize("case_id", KERNEL_CASES)
+def test_zoo_case_on_portable_kernels_equals_tflm(zoo, tmp_path, case_id):
+    case = zoo[case_id]
+    assert case.path is not None, case.error
+    _assert_equals_tflm(case.path, _portable_build(case.path, tmp_path), samples=4, seed=zlib.crc32(case_id.encode()))
 
 
 @pytest.mark.parametrize("case_id", HOSTILE_IDS)
