@@ -21,10 +21,10 @@ SAMPLES = 4
 CASE_IDS = [f"{name}-int8" for name in (
     "maximum", "minimum_broadcast", "prelu_shared_hw_wide", "squared_difference_broadcast", "rsqrt_abs",
     "abs_wide", "div_broadcast_wide", "l2norm", "sum_hw", "reduce_max_h", "arg_max_c", "arg_min_w",
-    "tconv_3x3_s2_same", "tconv_4x4_s2_valid_relu", "bmm_gram_adj_x", "bmm_const_rhs")] + [
+    "tconv_3x3_s2_same", "tconv_4x4_s2_valid_relu", "bmm_gram_adj_x", "bmm_const_rhs", "elu_int8_wide")] + [
     f"{name}-int16x8" for name in (
-        "squared_difference", "rsqrt_abs_wide", "abs_wide", "sum_c_keepdims", "tconv_3x3_s2_same",
-        "bmm_broadcast")]
+        "minimum_broadcast", "maximum_const_row", "squared_difference", "rsqrt_abs_wide", "abs_wide",
+        "sum_c_keepdims", "tconv_3x3_s2_same", "bmm_broadcast")]
 
 
 @pytest.fixture(scope="session")
