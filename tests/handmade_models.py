@@ -154,3 +154,57 @@ def lstm_only(int8_lstm_model: bytes) -> bytes:
     """The first operator (an LSTM) alone, its hidden sequence as the output."""
     lstm_output = schema.ModelT.InitFromPackedBuf(int8_lstm_model, 0).subgraphs[0].operators[0].outputs[0]
     return edit_model(int8_lstm_model, 1, [lstm_output])
+
+
+def _tensor(name: str, shape, dtype: str, buffer: int = 0):
+    tensor = schema.TensorT()
+    tensor.name, tensor.shape, tensor.type, tensor.buffer = name, list(shape), getattr(schema.TensorType, dtype), buffer
+    return tensor
+
+
+def _op(model, opcode: str, inputs, outputs, options_type: str | None = None, options=None):
+    codes = [c.builtinCode for c in model.operatorCodes]
+    code_value = getattr(schema.BuiltinOperator, opcode)
+    if code_value not in codes:
+        code = schema.OperatorCodeT()
+        code.builtinCode, code.deprecatedBuiltinCode, code.version = code_value, min(code_value, 127), 1
+        model.operatorCodes.append(code)
+        codes.append(code_value)
+    op = schema.OperatorT()
+    op.opcodeIndex, op.inputs, op.outputs = codes.index(code_value), list(inputs), list(outputs)
+    if options_type is not None:
+        op.builtinOptionsType, op.builtinOptions = getattr(schema.BuiltinOptions, options_type), options
+    return op
+
+
+def accumulator_model(initial: np.ndarray) -> bytes:
+    """A resource variable as TensorFlow's converter writes one (tf.Variable in a stateful model): subgraph 0
+    runs CALL_ONCE(init), then y = READ_VARIABLE(v) + x, ASSIGN_VARIABLE(v, y) and outputs y; subgraph 1 (the
+    init) assigns `initial` (float32) to v once. Streaming y_t = initial + x_1 + ... + x_t."""
+    initial = np.asarray(initial, np.float32)
+    model = schema.ModelT()
+    model.version, model.operatorCodes = 3, []
+    model.buffers = [schema.BufferT(), _buffer(initial)]
+    handle = schema.VarHandleOptionsT()
+    handle.container, handle.sharedName = "", "accumulator"
+    main = schema.SubGraphT()
+    main.name = "main"
+    main.tensors = [_tensor("x", initial.shape, "FLOAT32"), _tensor("handle", (), "RESOURCE"),
+                    _tensor("read", initial.shape, "FLOAT32"), _tensor("y", initial.shape, "FLOAT32")]
+    call_once = schema.CallOnceOptionsT()
+    call_once.initSubgraphIndex = 1
+    add = schema.AddOptionsT()
+    main.operators = [_op(model, "CALL_ONCE", [], [], "CallOnceOptions", call_once),
+                      _op(model, "VAR_HANDLE", [], [1], "VarHandleOptions", handle),
+                      _op(model, "READ_VARIABLE", [1], [2]),
+                      _op(model, "ADD", [2, 0], [3], "AddOptions", add),
+                      _op(model, "ASSIGN_VARIABLE", [1, 3], [])]
+    main.inputs, main.outputs = [0], [3]
+    init = schema.SubGraphT()
+    init.name = "init"
+    init.tensors = [_tensor("handle", (), "RESOURCE"), _tensor("initial", initial.shape, "FLOAT32", buffer=1)]
+    init.operators = [_op(model, "VAR_HANDLE", [], [0], "VarHandleOptions", handle),
+                      _op(model, "ASSIGN_VARIABLE", [0, 1], [])]
+    init.inputs, init.outputs = [], []
+    model.subgraphs = [main, init]
+    return _pack(model)

@@ -24,6 +24,7 @@ from edgeq.codegen.ops import ALIAS_OPS, ConstArray, KernelCall, OpContext, acti
 from edgeq.codegen.ops.common import c_float, c_int
 from edgeq.errors import EdgeqError
 from edgeq.ir import Graph, require_mcu_support
+from edgeq.ir.resources import resource_variables
 
 _DTYPE_ENUM = {"float32": "EDGEQ_DTYPE_FLOAT32", "int8": "EDGEQ_DTYPE_INT8", "uint8": "EDGEQ_DTYPE_UINT8",
                "int16": "EDGEQ_DTYPE_INT16", "int32": "EDGEQ_DTYPE_INT32"}
@@ -90,7 +91,8 @@ def generate_model(graph: Graph, plan=None, name: str | None = None) -> Generate
                  "statements": calls[op.index].statements if op.index in calls else ()} for op in ops],
         "inputs": [_tensor_info(graph, plan, i) for i in graph.inputs],
         "outputs": [_tensor_info(graph, plan, i) for i in graph.outputs],
-        "state": [_state_info(graph, plan, i) for i in graph.variable_tensors],
+        "state": [_state_info(graph, plan, i) for i in graph.variable_tensors]
+        + [_resource_info(plan, variable) for variable in resource_variables(graph)],
     }
     files = {"model.c": _template("model.c.j2").render(context), "model.h": _template("model.h.j2").render(context)}
     return GeneratedModel(
@@ -105,8 +107,10 @@ def generate_model(graph: Graph, plan=None, name: str | None = None) -> Generate
 
 def _emit(graph: Graph, op, plan) -> KernelCall:
     call = lookup(graph, op)(OpContext(graph, op, plan))
+    if call.output_bytes is None:  # (also every op without outputs: ASSIGN_VARIABLE, CALL_ONCE)
+        return call
     out = graph.tensors[op.outputs[0]]
-    if call.output_bytes is not None and call.output_bytes != out.nbytes:
+    if call.output_bytes != out.nbytes:
         # the arena bound: a kernel writes exactly its output tensor's planned bytes, never past them
         raise EdgeqError(f"operator {op.index} ({op.opcode}): its kernel writes {call.output_bytes} bytes, the "
                          f"output tensor {out.index} '{out.name}' {out.shape} {out.dtype} holds {out.nbytes}",
@@ -144,6 +148,12 @@ def _state_info(graph: Graph, plan, index: int) -> dict:
     fill = tensor.quant.zero_point[0] if tensor.dtype == "int8" and tensor.quant else 0
     return {"offset": plan.offset_of(index), "bytes": tensor.nbytes, "fill": int(fill), "index": index,
             "name": re.sub(r"[^A-Za-z0-9_.:/-]", "_", tensor.name)[:60]}
+
+
+def _resource_info(plan, variable) -> dict:
+    """A resource variable's bytes, zeroed at start and by edgeq_model_reset() as TFLM's ResetAll does."""
+    return {"offset": plan.offset_of(variable.handles[0]), "bytes": variable.nbytes, "fill": 0,
+            "index": variable.handles[0], "name": re.sub(r"[^A-Za-z0-9_.:/-]", "_", variable.key)[:60]}
 
 
 def _render_array(array: ConstArray) -> dict:

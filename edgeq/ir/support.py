@@ -58,7 +58,7 @@ def activation_dtype(graph: Graph, op: Op) -> str:
     for i in op.inputs:
         if i >= 0 and not graph.tensors[i].is_constant:
             return graph.tensors[i].dtype
-    return graph.tensors[op.outputs[0]].dtype if op.outputs else "?"
+    return graph.tensors[op.outputs[0]].dtype if op.outputs else "none"  # e.g. CALL_ONCE: no tensors
 
 
 def _op_issue(graph: Graph, op: Op) -> SupportIssue | None:

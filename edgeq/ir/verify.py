@@ -152,6 +152,10 @@ def _verify_quant_lengths(label: str, where: str, q: Any, shape: np.ndarray) -> 
 
 # -- pass 2: the graph --------------------------------------------------------------------------------------
 
+# Operators TFLite defines without outputs: they act on resource variables or run another subgraph.
+_NO_OUTPUTS = frozenset({"ASSIGN_VARIABLE", "CALL_ONCE"})
+
+
 def verify_graph(graph: Graph, label: str) -> None:
     """Quantization values, dataflow and the per-operator rules (see the module docstring)."""
     for tensor in graph.tensors:
@@ -170,7 +174,7 @@ def verify_graph(graph: Graph, label: str) -> None:
     produced: dict[int, int] = {}
     for op in graph.ops:
         where = f"operator {op.index} ({op.opcode})"
-        if not op.outputs:
+        if not op.outputs and op.opcode not in _NO_OUTPUTS:
             raise _error(label, where, "has no output")
         for i in op.inputs + op.outputs:
             if i >= 0 and tensors[i].num_elements == 0:
@@ -201,7 +205,8 @@ def verify_graph(graph: Graph, label: str) -> None:
             raise _error(label, f"model output {_tensor_where(i, tensors[i].name)}", "is a constant")
     for op in graph.ops:
         check = OpCheck(graph, op, label)
-        _verify_scale_ratios(check)
+        if op.outputs:
+            _verify_scale_ratios(check)
         rule = SHAPE_RULES.get(op.opcode)
         if rule is not None:
             rule(check)

@@ -13,6 +13,8 @@ Contract:
 - Variable tensors (recurrent state, `Graph.variable_tensors`) live from the first operator to the last:
   no other buffer ever shares their bytes, so the state one inference leaves is what the next one reads.
   Like graph inputs, they are never overwritten by an in-place operator.
+- Resource variables (`edgeq.ir.resources`) are persistent the same way: all VAR_HANDLE outputs naming one
+  variable share one buffer holding its value (the handle tensors themselves have no bytes).
 - A kernel's scratch space is a buffer living only during its own operator.
 Lifetimes are inclusive operator-index intervals; two buffers may share bytes only if their intervals
 are disjoint.
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 from typing import AbstractSet, Mapping
 
 from edgeq.ir.graph import ALIAS_OPS, Graph
+from edgeq.ir.resources import resource_variables
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,10 @@ def buffers_for(graph: Graph, scratch_bytes: Mapping[int, int] | None = None,
                 inplace_ops: AbstractSet[int] = frozenset()) -> tuple[Buffer, ...]:
     """The buffers of a graph, in a deterministic order (by root tensor index, then scratch by op)."""
     roots = alias_roots(graph, inplace_ops)
+    resources = resource_variables(graph)
+    for variable in resources:
+        roots.update({handle: variable.handles[0] for handle in variable.handles[1:]})
+    storage = {variable.handles[0]: variable.nbytes for variable in resources}
     last_index = max(len(graph.ops) - 1, 0)
     first: dict[int, int] = {}
     last: dict[int, int] = {}
@@ -105,7 +112,7 @@ def buffers_for(graph: Graph, scratch_bytes: Mapping[int, int] | None = None,
             touch(tensor, op.index)
     for tensor in graph.outputs:
         touch(tensor, last_index)
-    for tensor in graph.variable_tensors:  # persistent state: alive during every operator
+    for tensor in graph.variable_tensors + tuple(storage):  # persistent state: alive during every operator
         touch(tensor, 0)
         touch(tensor, last_index)
 
@@ -113,7 +120,7 @@ def buffers_for(graph: Graph, scratch_bytes: Mapping[int, int] | None = None,
         Buffer(
             key=f"t{r}",
             tensors=tuple(members[r]),
-            size=max(graph.tensors[t].nbytes for t in members[r]),
+            size=max([storage.get(r, 0)] + [graph.tensors[t].nbytes for t in members[r]]),
             first_op=first[r],
             last_op=last[r],
         )

@@ -4,10 +4,12 @@
   QUANTIZE int16 → int8 and int16 → int32, SOFTMAX int8 → int16) equal TFLM, whole and cut after their
   recurrent operator (whose outputs are not saturated like the classifiers').
 * Hand-built models cover what no Keras layer converts to: SVDF with int8/int16 state and float32, the int16
-  LSTM, QUANTIZE between every integer pair TFLM runs.
+  LSTM, QUANTIZE between every integer pair TFLM runs, a resource variable (VAR_HANDLE, READ_VARIABLE,
+  ASSIGN_VARIABLE) initialised by CALL_ONCE.
 * Streaming: state survives `invoke` exactly as in TFLM. Two consecutive inferences through the DUT protocol
   equal two consecutive `invoke`s of one TFLM interpreter (the second differs from a fresh run of the same
-  input), and `edgeq reset` returns to the initial state as TFLM's `reset()`.
+  input), and `edgeq reset` does what TFLM's `reset()` does (variables back to their initial values; a
+  CALL_ONCE init does not run again).
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ import pytest
 import edgeq
 from edgeq.ir import parse
 from edgeq.reference import run_tflm
-from handmade_models import lstm_int16, lstm_only, quantize_model, svdf_model
+from handmade_models import accumulator_model, lstm_int16, lstm_only, quantize_model, svdf_model
 from harness import random_inputs
 
 pytestmark = pytest.mark.tools("gcc")
@@ -96,17 +98,20 @@ def test_unsupported_quantize_pair_is_refused_before_generation():
         require_mcu_support(parse(quantize_model("INT16", "UINT8")))
 
 
-def _tflm_stream(model: bytes, samples: list[np.ndarray]) -> list[np.ndarray]:
-    """One TFLM interpreter invoked on each sample in turn without a reset (state carries over)."""
+def _tflm_stream(model: bytes, samples: list[np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
+    """One TFLM interpreter invoked on each sample in turn without a reset (state carries over), then reset()
+    and invoked on the first sample again (variables zeroed; a CALL_ONCE init does not run again)."""
     from tflite_micro.python.tflite_micro import runtime
 
     interpreter = runtime.Interpreter.from_bytes(model)
     outputs = []
-    for sample in samples:
+    for sample in samples + samples[:1]:
+        if len(outputs) == len(samples):
+            interpreter.reset()
         interpreter.set_input(np.ascontiguousarray(sample), 0)
         interpreter.invoke()
         outputs.append(np.array(interpreter.get_output(0)))
-    return outputs
+    return outputs[:-1], outputs[-1]
 
 
 def _stream_on_host(model_path, samples: list[np.ndarray]) -> tuple[list[bytes], bytes]:
@@ -124,20 +129,27 @@ def streaming_models(shared_models) -> dict[str, tuple[bytes, float, bool]]:
     lstm = lstm_only((shared_models / "trained_lstm_int8.tflite").read_bytes())
     keyword = (shared_models / "keyword_scrambled_8bit.tflite").read_bytes()
     return {"trained_lstm_int8": (lstm, 0.5, True), "keyword_scrambled_8bit": (keyword, 0.05, False),
-            "svdf_int8": (svdf_model("INT8"), 1.0, True)}
+            "svdf_int8": (svdf_model("INT8"), 1.0, True), "resource_variable": (ACCUMULATOR, 1.0, True)}
 
 
-@pytest.mark.parametrize("name", ["trained_lstm_int8", "keyword_scrambled_8bit", "svdf_int8"])
+ACCUMULATOR = accumulator_model(np.array([[1.0, -2.0, 3.5, 0.25]], np.float32))
+
+
+def test_resource_variable_model_equals_tflm(host_model):
+    _assert_equal_to_tflm(host_model, ACCUMULATOR, seed=9)
+
+
+@pytest.mark.parametrize("name", ["trained_lstm_int8", "keyword_scrambled_8bit", "svdf_int8", "resource_variable"])
 def test_state_survives_inferences_as_in_tflm(shared_models, tmp_path, name):
     model, spread, visible = streaming_models(shared_models)[name]
     path = tmp_path / f"{name}.tflite"
     path.write_bytes(model)
     samples = list(_inputs(parse(model), seed=8, spread=spread)[0][:3])
-    expected = _tflm_stream(model, samples)
+    expected, expected_after_reset = _tflm_stream(model, samples)
     streamed, after_reset = _stream_on_host(path, samples)
     for k, (raw, want) in enumerate(zip(streamed, expected)):
         assert raw == want.tobytes(), f"inference {k + 1} differs from TFLM's invoke {k + 1}"
     if visible:
         fresh = run_tflm(model, samples[1][None]).outputs[0][0]
         assert streamed[1] != fresh.tobytes(), "the second inference must depend on the first"
-    assert after_reset == expected[0].tobytes()
+    assert after_reset == expected_after_reset.tobytes()

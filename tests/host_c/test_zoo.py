@@ -25,10 +25,11 @@ SAMPLES = 20
 
 # (opcode, dtype) pairs of supported_ops() that no Keras model converts to: the TFLite converter emits no
 # uint8 DEQUANTIZE (uint8 outputs leave an int8 model through QUANTIZE).
-# No Keras layer converts to SVDF, the converter refuses int16x8 LSTMs, and QUANTIZE from int32 / to int32 only
-# appears in hand-made models: tests/host_c/test_recurrent_models.py checks those against TFLM.
+# No Keras layer converts to SVDF, the converter refuses int16x8 LSTMs, QUANTIZE from int32 / to int32 and
+# resource variables only appear in hand-made models: tests/host_c/test_recurrent_models.py checks those.
 UNREACHABLE = {("DEQUANTIZE", "uint8"), ("SVDF", "int8"), ("SVDF", "float32"),
-               ("UNIDIRECTIONAL_SEQUENCE_LSTM", "int16"), ("QUANTIZE", "int32")}
+               ("UNIDIRECTIONAL_SEQUENCE_LSTM", "int16"), ("QUANTIZE", "int32"), ("VAR_HANDLE", "resource"),
+               ("READ_VARIABLE", "resource"), ("ASSIGN_VARIABLE", "resource"), ("CALL_ONCE", "none")}
 
 
 @pytest.fixture(scope="session")
