@@ -73,10 +73,8 @@ def prelu_params(in_scale: float, in_zp: int, alpha_scale: float, alpha_zp: int,
 @register("PRELU", "int8")
 def emit_prelu_s8(ctx: OpContext) -> KernelCall:
     _same_dtype(ctx, "int8")
-    alpha = ctx.input(1)
-    if alpha.quant is None or len(alpha.quant.scale) != 1:
-        raise ctx.fail("PRELU alpha must have one (per-tensor) scale, as TFLite Micro reads it")
-    params = prelu_params(*scalar_quant(ctx, ctx.input(0)), *scalar_quant(ctx, alpha),
+    # TFLM reads alpha's first (legacy per-tensor) scale and zero point even if it has one per channel.
+    params = prelu_params(*scalar_quant(ctx, ctx.input(0)), *scalar_quant(ctx, ctx.input(1)),
                           *scalar_quant(ctx, ctx.output()))
     return _call(ctx, "edgeq_prelu_s8", (struct("edgeq_prelu_params_t", "params", params),), "params")
 

@@ -53,7 +53,10 @@ static int32_t divide(const edgeq_div_params_s8_t *p, int32_t v1, int32_t v2)
 void edgeq_div_s8(const edgeq_broadcast_t *shape, const edgeq_div_params_s8_t *p, const int8_t *input1,
                   const int8_t *input2, int8_t *output)
 {
-    EDGEQ_BROADCAST_LOOP(shape, i1, i2, o, {
+    /* A local copy: stores to the output (a char type for int8) cannot alias it, so the index arithmetic
+     * stays in registers. */
+    const edgeq_broadcast_t local = *shape;
+    EDGEQ_BROADCAST_LOOP(&local, i1, i2, o, {
         output[o] = (int8_t)divide(p, p->input1_offset + input1[i1], p->input2_offset + input2[i2]);
     });
 }

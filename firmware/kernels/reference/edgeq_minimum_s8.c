@@ -5,7 +5,10 @@
 
 void edgeq_minimum_s8(const edgeq_broadcast_t *shape, const int8_t *input1, const int8_t *input2, int8_t *output)
 {
-    EDGEQ_BROADCAST_LOOP(shape, i1, i2, o, {
+    /* A local copy: stores to the output (a char type for int8) cannot alias it, so the index arithmetic
+     * stays in registers. */
+    const edgeq_broadcast_t local = *shape;
+    EDGEQ_BROADCAST_LOOP(&local, i1, i2, o, {
         const int8_t a = input1[i1];
         const int8_t b = input2[i2];
         output[o] = a < b ? a : b;

@@ -7,7 +7,10 @@
 void edgeq_squared_difference_s8(const edgeq_broadcast_t *shape, const edgeq_add_params_s8_t *p,
                                   const int8_t *input1, const int8_t *input2, int8_t *output)
 {
-    EDGEQ_BROADCAST_LOOP(shape, i1, i2, o, {
+    /* A local copy: stores to the output (a char type for int8) cannot alias it, so the index arithmetic
+     * stays in registers. */
+    const edgeq_broadcast_t local = *shape;
+    EDGEQ_BROADCAST_LOOP(&local, i1, i2, o, {
         const int32_t a = (int32_t)((uint32_t)(p->input1_offset + input1[i1]) << p->left_shift);
         const int32_t b = (int32_t)((uint32_t)(p->input2_offset + input2[i2]) << p->left_shift);
         const int32_t diff = edgeq_requantize(a, p->input1_multiplier, p->input1_shift)
