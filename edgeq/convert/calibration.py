@@ -136,6 +136,9 @@ def load_calibration(
     if spec == "synthetic":
         if input_range is None:
             raise EdgeqError("synthetic calibration needs --input-range LO,HI", "e.g. --input-range 0,1")
+        bounds = np.asarray(input_range, dtype=np.float64)
+        require_finite(bounds, f"--input-range {input_range[0]:g},{input_range[1]:g}")
+        require_magnitude(bounds, f"--input-range {input_range[0]:g},{input_range[1]:g}")
         x = synthetic(input_shape, count, input_range, seed)
         return Calibration(x, "synthetic", f"synthetic: {count} generated inputs in [{input_range[0]:g}, {input_range[1]:g}]")
     path = Path(spec)

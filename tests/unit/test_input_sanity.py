@@ -4,6 +4,7 @@ files written with the user's umask."""
 from __future__ import annotations
 
 import os
+import re
 import stat
 import warnings
 
@@ -128,3 +129,11 @@ def test_init_waits_are_bounded_per_step_and_named_in_the_header(tmp_path):
     path.write_text(text.replace('reg = 0x40023C00\n', 'reg = 0x40023C00\nwait_polls = 5\n'))
     with pytest.raises(EdgeqError, match=r"init\[1\].wait_polls' is set but the step has no wait_mask"):
         load_board(path)
+
+
+@pytest.mark.parametrize("bounds, words", [((float("-inf"), float("inf")), "2 Inf"), ((0.0, 3e38), "3e+38")])
+def test_synthetic_calibration_refuses_an_infinite_or_absurd_input_range(bounds, words):
+    from edgeq.convert.calibration import load_calibration
+
+    with pytest.raises(EdgeqError, match=re.escape(words)):
+        load_calibration("synthetic", (4,), 3, bounds)
