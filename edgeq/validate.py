@@ -16,7 +16,6 @@ beyond 1e9 are errors, values clipped by an integer input's quantization a warni
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import shutil
 import tempfile
