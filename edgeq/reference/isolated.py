@@ -4,7 +4,8 @@
 returns one `IsolatedOutcome` per reference: its `ReferenceResult`, or the `EdgeqError` it refused the model
 with. A reference that crashes (SIGSEGV/SIGABRT in the C++ runtime) raises EdgeqError "the reference runtime
 crashed on this model (signal N)": the runtimes disagree with edgeq about what a valid model is, so nothing
-after it can be trusted. The job directory (`edgeq-reference-*` in the temp dir) is always removed, and the
+after it can be trusted; only a later reference crashing after the first has answered (a second opinion)
+becomes that reference's error, the first one's results standing. The job directory (`edgeq-reference-*` in the temp dir) is always removed, and the
 child's process group is ended on every exit path (see `edgeq.process_group`).
 """
 from __future__ import annotations
@@ -96,10 +97,16 @@ def run_isolated(model: str | Path | bytes, inputs: Sequence[np.ndarray],
             runtime = RUNTIME_NAMES.get(phase, phase)
             how = f"signal {-rc}, {_signal_name(-rc)}" if rc < 0 else f"exit code {rc}"
             tail = _log_tail(log)
-            raise ReferenceFailure(f"the reference runtime crashed on this model ({how}): {runtime} died while running it"
-                             + (f"\n{tail}" if tail else ""),
-                             "the model is malformed in a way edgeq's checks do not catch; run `edgeq inspect` "
-                             "on it, and report the file if inspect and build accept it")
+            failure = ReferenceFailure(f"the reference runtime crashed on this model ({how}): {runtime} died while "
+                                       "running it" + (f"\n{tail}" if tail else ""),
+                                       "the model is malformed in a way edgeq's checks do not catch; run `edgeq "
+                                       "inspect` on it, and report the file if inspect and build accept it")
+            if not outcomes:
+                raise failure
+            # A later reference (a second opinion) crashed after the first one answered: it has no answer, the
+            # first one's stands (LiteRT's reference SVDF corrupts its heap on keyword_scrambled_8bit, which
+            # TFLite Micro runs).
+            outcomes += [IsolatedOutcome(r, None, failure) for r in references[len(outcomes):]]
     return tuple(outcomes)
 
 

@@ -13,6 +13,10 @@
 """
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -60,6 +64,19 @@ def test_shared_model_equals_tflm(shared_models, host_model, name, spread):
     data = (shared_models / f"{name}.tflite").read_bytes()
     graph = parse(data)
     _assert_equal_to_tflm(host_model, data, _inputs(graph, seed=3, spread=spread))
+
+
+@pytest.mark.tools("gcc", "make")
+@pytest.mark.parametrize("name", ["trained_lstm_int8", "keyword_scrambled_8bit"])
+def test_validate_cli_on_host(shared_models, name):
+    """`edgeq validate MODEL --target host`: state reset per sample on both sides; LiteRT's reference SVDF
+    crashing on keyword_scrambled_8bit leaves TFLM's verdict standing."""
+    proc = subprocess.run([sys.executable, "-m", "edgeq.cli.main", "validate", str(shared_models / f"{name}.tflite"),
+                           "--target", "host", "--data", "random:8", "--json"], capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["samples"] == 8 and report["mismatched_elements"] == 0
 
 
 def test_lstm_hidden_sequence_equals_tflm(shared_models, host_model):

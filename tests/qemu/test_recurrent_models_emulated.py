@@ -5,7 +5,7 @@ int16 → int32, SOFTMAX int8 → int16) give TFLM's exact output bytes for inde
 before each, as the TFLM reference resets its variables), and their state lives on the device exactly as in
 TFLM: consecutive inferences equal consecutive `invoke`s of one TFLM interpreter, and `edgeq reset` returns to
 the first answer. The LSTM alone (its hidden sequence as output) shows that the second inference depends on
-the first.
+the first; a resource variable initialised by CALL_ONCE accumulates across inferences as in TFLM.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 
 from edgeq.ir import parse
 from edgeq.reference import run_tflm
-from handmade_models import lstm_only
+from handmade_models import accumulator_model, lstm_only
 
 pytestmark = pytest.mark.tools("arm-none-eabi-gcc", "qemu-system-arm")
 
@@ -72,6 +72,30 @@ def test_recurrent_model_on_m4_equals_tflm_and_streams(shared_models, model_buil
         assert [_run(client, s) for s in samples[:3]] == streamed
         client.command("edgeq reset")
         assert _run(client, samples[0]) == streamed[0]
+    finally:
+        transport.close()
+
+
+@pytest.mark.parametrize("name", ["trained_lstm_int8", "keyword_scrambled_8bit"])
+def test_validate_emulated(model_build, name):
+    """`edgeq validate BUILD --emulate` on the cortex-m4 build: bit-exact with TFLM (state reset per sample)."""
+    from edgeq.validate import validate_build
+
+    report = validate_build(model_build(name), "random:6", target=None, emulate=True)
+    assert report.samples == 6 and report.mismatched_elements == 0
+
+
+def test_resource_variable_streams_on_m4(tmp_path):
+    from edgeq.build import build_project
+
+    model = accumulator_model(np.array([[0.5, -1.0, 2.0]], np.float32))
+    path = tmp_path / "accumulator.tflite"
+    path.write_bytes(model)
+    samples = np.random.default_rng(13).normal(size=(3, 1, 3)).astype(np.float32)
+    streamed = _tflm_stream(model, samples)
+    transport, client = _device(build_project(path, "cortex-m4", tmp_path / "build").out_dir)
+    try:
+        assert [_run(client, s) for s in samples] == streamed  # CALL_ONCE's init, then the running sum
     finally:
         transport.close()
 
