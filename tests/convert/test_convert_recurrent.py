@@ -192,20 +192,39 @@ def test_fused_int8_lstm_bit_exact_on_emulated_cortex_m4(converted):
     assert report.samples == 3 and report.mismatched_elements == 0, report
 
 
-def test_layer_the_converter_cannot_take_is_refused_by_name(tmp_path):
+@pytest.mark.tools("gcc")
+def test_bidirectional_backward_and_generic_rnn_layers_unroll(converted, tmp_path):
+    import keras
+
+    from edgeq.validate import validate_build
+
+    inp = keras.Input((STEPS, FEATURES))
+    both = keras.layers.Bidirectional(keras.layers.GRU(4), name="both_ways")(inp)
+    back = keras.layers.LSTM(4, go_backwards=True)(inp)
+    cell = keras.layers.RNN(keras.layers.SimpleRNNCell(4))(inp)
+    model = keras.Model(inp, keras.layers.Dense(CLASSES)(keras.layers.Concatenate()([both, back, cell])))
+    path = tmp_path / "wrapped.keras"
+    model.save(path)
+    out, _ = converted.get("LSTM", "int8", model=path)  # the LSTM model's calibration data fits this input
+    assert {op for op, _ in _ops(out)} & {"UNPACK", "FULLY_CONNECTED"} == {"UNPACK", "FULLY_CONNECTED"}
+    assert validate_build(out, "random:3", target="host").mismatched_elements == 0
+
+
+def test_layer_with_no_mcu_form_is_refused_by_name_before_the_converter_runs(tmp_path):
     import keras
 
     from edgeq.convert.api import convert
     from edgeq.errors import EdgeqError
 
-    inp = keras.Input((STEPS, FEATURES))
-    out = keras.layers.Bidirectional(keras.layers.LSTM(4), name="both_ways")(inp)
-    path = tmp_path / "bidi.keras"
-    keras.Model(inp, keras.layers.Dense(CLASSES)(out)).save(path)
+    inp = keras.Input((STEPS, FEATURES, 1))
+    out = keras.layers.ConvLSTM1D(2, 3, name="conv_lstm")(inp)
+    path = tmp_path / "convlstm.keras"
+    keras.Model(inp, keras.layers.Dense(CLASSES)(keras.layers.Flatten()(out))).save(path)
     with pytest.raises(EdgeqError) as err:
-        convert(path, tmp_path / "bidi.tflite", "int8", calib="synthetic", input_range=(-1.0, 1.0))
-    assert "'both_ways'" in err.value.message and "Bidirectional" in err.value.message
+        convert(path, tmp_path / "convlstm.tflite", "int8", calib="synthetic", input_range=(-1.0, 1.0))
+    assert "'conv_lstm'" in err.value.message and "ConvLSTM1D" in err.value.message
     assert "crashed" not in err.value.message  # refused before the converter ran, not a SIGSEGV report
+    assert not (tmp_path / "convlstm.tflite").exists()
 
 
 def test_macs_count_inside_while_bodies_and_recurrent_operators(converted, tmp_path):
