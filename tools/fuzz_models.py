@@ -539,7 +539,7 @@ def cli_check(record: dict, work: Path) -> dict:
         if done.returncode < 0:
             return {"class": "signal", "detail": f"edgeq {args[0]} killed by signal {-done.returncode}"}
         if done.returncode:
-            clear = done.returncode == 2 and done.stderr.startswith("error:")
+            clear = done.returncode == 2 and any(line.startswith("error: ") for line in done.stderr.splitlines())
             return {"class": "clear" if clear else "traceback",
                     "detail": f"edgeq {args[0]} exit {done.returncode}: {done.stderr[:300]}"}
     return {"class": "ok", "detail": ""}
