@@ -17,8 +17,8 @@ from zoo.cases_movement import CASES
 
 SAMPLES = 3
 # One firmware per case (~1 s each): every int8 kernel path once, and the 2-byte copy kernel in int16.
-_INT8 = ("strided_slice_reverse", "strided_slice_masks_shrink", "slice_3d", "split_width", "split_v_rows",
-         "unpack_middle", "pack_two", "transpose_4d_swap", "transpose_5d", "gather_mid_axis", "gather_batch_dims",
+_INT8 = ("strided_slice_reverse", "strided_slice_masks_shrink", "slice_3d", "split_then_combine", "split_v_rows",
+         "unpack_reversed_pack", "pack_two", "transpose_4d_swap", "transpose_5d", "gather_mid_axis", "gather_batch_dims",
          "broadcast_to_rows", "depth_to_space_2", "space_to_depth_2", "resize_nearest_align",
          "resize_nearest_half_pixel", "resize_bilinear_align", "resize_bilinear_half_pixel")
 _INT16 = ("strided_slice_reverse", "transpose_5d", "split_v_rows")

@@ -36,6 +36,11 @@ CASES = (
     _case("split_v_rows", [[6, 4, 3]], "tf.split(x, [1, 3, 2], axis=1)", ("SPLIT_V",), I16),
     _case("unpack_middle", [[3, 4, 5]], "tf.unstack(x, axis=2)", ("UNPACK",), I16),
     _case("pack_two", [[4, 5], [4, 5]], "tf.stack(x, axis=2)", ("PACK",), I16),
+    # Several outputs read at different times (planner lifetimes), and consumed by a several-input operator
+    _case("split_then_combine", [[6, 4, 3]], "(lambda p: p[0] + p[1] * p[2])(tf.split(x, 3, axis=1))",
+          ("SPLIT", "MUL"), _INT8),
+    _case("unpack_reversed_pack", [[3, 4, 5]], "tf.stack(tf.unstack(x, axis=1)[::-1], axis=3)",
+          ("UNPACK", "PACK"), I16),
     # TRANSPOSE: a swap of a 4-D tensor, a 5-D permutation
     _case("transpose_4d_swap", [[3, 4, 5]], "tf.transpose(x, [0, 3, 2, 1])", ("TRANSPOSE",), I16),
     _case("transpose_5d", [[2, 3, 4, 5]], "tf.transpose(x, [0, 2, 4, 1, 3])", ("TRANSPOSE",), I16),
