@@ -11,7 +11,7 @@
  * weight. Accumulation wraps modulo 2^32 like TFLM's int32 (see edgeq_mac_s8.h).
  */
 #include "edgeq_kernels.h"
-#include "edgeq_requant.h"
+#include "edgeq_mac_s8.h"
 
 /* The filter taps [first, last) whose input coordinate origin + tap * dilation lies in [0, size). */
 static void valid_taps(int32_t origin, int32_t dilation, int32_t taps, int32_t size, int32_t *first, int32_t *last)
@@ -27,84 +27,100 @@ static void valid_taps(int32_t origin, int32_t dilation, int32_t taps, int32_t s
     *last = hi;
 }
 
-/* One output pixel's filter window: input coordinates of tap (0, 0) and the taps inside the image. */
+/* The valid taps of one output pixel, as strides over the input and the filter. */
 typedef struct {
-    int32_t y0, x0;
-    int32_t fy0, fy1, fx0, fx1;
-    int32_t in_offset, filter_offset; /* bytes to the first valid tap from input channel / filter tap (0, 0) */
-} window_t;
+    int32_t rows, cols;          /* valid filter rows and columns (cols 0: no valid tap) */
+    int32_t in_offset;           /* input bytes from channel 0 of pixel (0, 0) to the first valid tap */
+    int32_t filter_offset;       /* filter bytes from tap (0, 0) to the first valid tap */
+    int32_t in_step, filter_step;         /* bytes between horizontal taps */
+    int32_t in_row_skip, filter_row_skip; /* bytes from after a row's last valid tap to the next row's first */
+} taps_t;
 
-/* What every output channel of one call shares, read once (int8 stores may alias the parameter structs). */
-typedef struct {
-    const int32_t *bias, *multiplier, *shift;
-    int32_t zero_point, output_zero_point, act_min, act_max;
-    int32_t in_step, out_c;        /* bytes between horizontal taps: input (dilation_w * input_c), filter */
-    int32_t in_row, filter_row;    /* bytes between filter rows: input, filter */
-} params_t;
-
-/*
- * Output channels [oc, oc + lanes) of one pixel (lanes 1 or 4). `image` points at the first lane's input
- * channel of this batch's image, `filter` at filter channel oc of tap (0, 0); lane t reads input channel
- * +t when `shared` is 0 (depth multiplier 1) and the same channel when it is 1.
- */
-static inline void channels(const params_t *p, const edgeq_conv_geom_t *g, const window_t *win,
-                            const int8_t *image, const int8_t *filter, int32_t oc, int32_t lanes, int32_t shared,
-                            int8_t *out)
+/* a[0..3] += the taps of four output channels whose input channels are +0..+3 from `in` (multiplier 1). */
+static EDGEQ_NOINLINE void taps4_distinct(const taps_t *t, const int8_t *in, const int8_t *w, uint32_t a[4])
 {
-    const int32_t rows = win->fy1 - win->fy0, cols = win->fx1 - win->fx0;
-    const int8_t *in = image + win->in_offset, *w = filter + win->filter_offset;
-    uint32_t a0 = 0u, a1 = 0u, a2 = 0u, a3 = 0u;
-    int32_t r, c, t;
-    if (p->bias != 0) {
-        a0 = (uint32_t)p->bias[oc];
+    uint32_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
+    int32_t r, c;
+    for (r = t->rows; r > 0; --r, in += t->in_row_skip, w += t->filter_row_skip) {
+        for (c = t->cols; c > 0; --c, in += t->in_step, w += t->filter_step) {
+            a0 += (uint32_t)(in[0] * w[0]);
+            a1 += (uint32_t)(in[1] * w[1]);
+            a2 += (uint32_t)(in[2] * w[2]);
+            a3 += (uint32_t)(in[3] * w[3]);
+        }
+    }
+    a[0] = a0; a[1] = a1; a[2] = a2; a[3] = a3;
+}
+
+/* a[0..3] += the taps of four output channels that all read input channel `in` (multiplier >= 4). */
+static EDGEQ_NOINLINE void taps4_shared(const taps_t *t, const int8_t *in, const int8_t *w, uint32_t a[4])
+{
+    uint32_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
+    int32_t r, c;
+    for (r = t->rows; r > 0; --r, in += t->in_row_skip, w += t->filter_row_skip) {
+        for (c = t->cols; c > 0; --c, in += t->in_step, w += t->filter_step) {
+            const int32_t x = in[0];
+            a0 += (uint32_t)(x * w[0]);
+            a1 += (uint32_t)(x * w[1]);
+            a2 += (uint32_t)(x * w[2]);
+            a3 += (uint32_t)(x * w[3]);
+        }
+    }
+    a[0] = a0; a[1] = a1; a[2] = a2; a[3] = a3;
+}
+
+/* *a += the taps of one output channel reading input channel `in`. */
+static EDGEQ_NOINLINE void taps1(const taps_t *t, const int8_t *in, const int8_t *w, uint32_t *a)
+{
+    uint32_t a0 = *a;
+    int32_t r, c;
+    for (r = t->rows; r > 0; --r, in += t->in_row_skip, w += t->filter_row_skip) {
+        for (c = t->cols; c > 0; --c, in += t->in_step, w += t->filter_step) {
+            a0 += (uint32_t)(in[0] * w[0]);
+        }
+    }
+    *a = a0;
+}
+
+/* a[l] += zero_point * w[k * step + l] for k < count, l < lanes (1 or 4): taps in the padding. */
+static void pad_run(const int8_t *w, int32_t step, int32_t count, int32_t zero_point, int32_t lanes, uint32_t *a)
+{
+    int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (; count > 0; --count, w += step) {
+        s0 += w[0];
         if (lanes == 4) {
-            a1 = (uint32_t)p->bias[oc + 1];
-            a2 = (uint32_t)p->bias[oc + 2];
-            a3 = (uint32_t)p->bias[oc + 3];
+            s1 += w[1];
+            s2 += w[2];
+            s3 += w[3];
         }
     }
-    for (r = cols > 0 ? rows : 0; r > 0; --r, in += p->in_row, w += p->filter_row) {
-        const int8_t *x = in, *f = w;
-        for (c = cols; c > 0; --c, x += p->in_step, f += p->out_c) {
-            if (lanes == 1) {
-                a0 += (uint32_t)(x[0] * f[0]);
-            } else if (shared) {
-                const int32_t v = x[0];
-                a0 += (uint32_t)(v * f[0]);
-                a1 += (uint32_t)(v * f[1]);
-                a2 += (uint32_t)(v * f[2]);
-                a3 += (uint32_t)(v * f[3]);
-            } else {
-                a0 += (uint32_t)(x[0] * f[0]);
-                a1 += (uint32_t)(x[1] * f[1]);
-                a2 += (uint32_t)(x[2] * f[2]);
-                a3 += (uint32_t)(x[3] * f[3]);
-            }
-        }
+    a[0] += (uint32_t)zero_point * (uint32_t)s0;
+    if (lanes == 4) {
+        a[1] += (uint32_t)zero_point * (uint32_t)s1;
+        a[2] += (uint32_t)zero_point * (uint32_t)s2;
+        a[3] += (uint32_t)zero_point * (uint32_t)s3;
     }
-    if (p->zero_point != 0 && rows * cols != g->filter_h * g->filter_w) {
-        /* Taps in the padding read the input zero point: add zero_point * weight for each. */
-        int32_t fy, fx;
-        for (fy = 0; fy < g->filter_h; ++fy) {
-            const int row_inside = fy >= win->fy0 && fy < win->fy1;
-            for (fx = 0; fx < g->filter_w; ++fx) {
-                if (!row_inside || fx < win->fx0 || fx >= win->fx1) {
-                    const int8_t *f = filter + (fy * g->filter_w + fx) * p->out_c;
-                    const uint32_t zp = (uint32_t)p->zero_point;
-                    a0 += zp * (uint32_t)(int32_t)f[0];
-                    if (lanes == 4) {
-                        a1 += zp * (uint32_t)(int32_t)f[1];
-                        a2 += zp * (uint32_t)(int32_t)f[2];
-                        a3 += zp * (uint32_t)(int32_t)f[3];
-                    }
-                }
-            }
-        }
+}
+
+/* a[l] += zero_point * filter[tap][l] over the window's taps outside the image [fy0, fy1) x [fx0, fx1);
+ * `filter` points at the first lane's channel of tap (0, 0). Only clipped windows get here. */
+static EDGEQ_NOINLINE void padded_taps(const edgeq_conv_geom_t *g, int32_t fy0, int32_t fy1, int32_t fx0,
+                                       int32_t fx1, int32_t zero_point, const int8_t *filter, int32_t lanes,
+                                       uint32_t *a)
+{
+    const int32_t step = g->output_c;
+    int32_t fy;
+    if (fx1 <= fx0 || fy1 <= fy0) {
+        fy0 = fy1 = fx0 = fx1 = 0; /* no valid tap: every tap is padding */
     }
-    for (t = 0; t < lanes; ++t) {
-        const uint32_t acc = t == 0 ? a0 : t == 1 ? a1 : t == 2 ? a2 : a3;
-        const int32_t v = edgeq_requantize((int32_t)acc, p->multiplier[oc + t], p->shift[oc + t]) + p->output_zero_point;
-        out[oc + t] = (int8_t)edgeq_clamp_s32(v, p->act_min, p->act_max);
+    for (fy = 0; fy < g->filter_h; ++fy) {
+        const int8_t *row = filter + fy * g->filter_w * step;
+        if (fy < fy0 || fy >= fy1) {
+            pad_run(row, step, g->filter_w, zero_point, lanes, a);
+        } else {
+            pad_run(row, step, fx0, zero_point, lanes, a);
+            pad_run(row + fx1 * step, step, g->filter_w - fx1, zero_point, lanes, a);
+        }
     }
 }
 
@@ -113,49 +129,71 @@ void edgeq_depthwise_conv2d_s8(const edgeq_conv_geom_t *g, const edgeq_quant_s8_
                                int8_t *output)
 {
     const int32_t in_c = g->input_c, out_c = g->output_c, multiplier = g->depth_multiplier;
-    params_t p;
-    window_t win;
-    int32_t b, oy, ox, ic, m, oc;
-    p.bias = bias;
-    p.multiplier = quant->multiplier;
-    p.shift = quant->shift;
-    p.zero_point = quant->input_zero_point;
-    p.output_zero_point = quant->output_zero_point;
-    p.act_min = quant->act_min;
-    p.act_max = quant->act_max;
-    p.in_step = g->dilation_w * in_c;
-    p.out_c = out_c;
-    p.in_row = g->dilation_h * g->input_w * in_c;
-    p.filter_row = g->filter_w * out_c;
+    const int32_t zero_point = quant->input_zero_point;
+    edgeq_out_s8_t o;
+    taps_t t;
+    int32_t b, oy, ox, ic, m, oc, fy0, fy1, fx0, fx1, l;
+    o.multiplier = quant->multiplier;
+    o.shift = quant->shift;
+    o.output_zero_point = quant->output_zero_point;
+    o.act_min = quant->act_min;
+    o.act_max = quant->act_max;
+    t.in_step = g->dilation_w * in_c;
+    t.filter_step = out_c;
     for (b = 0; b < g->batches; ++b) {
         const int8_t *image = input + b * g->input_h * g->input_w * in_c;
         for (oy = 0; oy < g->output_h; ++oy) {
-            win.y0 = oy * g->stride_h - g->pad_top;
-            valid_taps(win.y0, g->dilation_h, g->filter_h, g->input_h, &win.fy0, &win.fy1);
+            const int32_t y0 = oy * g->stride_h - g->pad_top;
+            valid_taps(y0, g->dilation_h, g->filter_h, g->input_h, &fy0, &fy1);
             for (ox = 0; ox < g->output_w; ++ox, output += out_c) {
-                win.x0 = ox * g->stride_w - g->pad_left;
-                valid_taps(win.x0, g->dilation_w, g->filter_w, g->input_w, &win.fx0, &win.fx1);
-                /* With no valid tap the offsets stay 0 (no pointer outside the tensors is formed). */
-                win.in_offset = win.filter_offset = 0;
-                if (win.fy1 > win.fy0 && win.fx1 > win.fx0) {
-                    win.in_offset = ((win.y0 + win.fy0 * g->dilation_h) * g->input_w + win.x0
-                                     + win.fx0 * g->dilation_w) * in_c;
-                    win.filter_offset = (win.fy0 * g->filter_w + win.fx0) * out_c;
+                const int32_t x0 = ox * g->stride_w - g->pad_left;
+                int clipped;
+                valid_taps(x0, g->dilation_w, g->filter_w, g->input_w, &fx0, &fx1);
+                t.rows = fy1 - fy0;
+                t.cols = fx1 - fx0;
+                if (t.rows <= 0 || t.cols <= 0) {
+                    t.rows = t.cols = 0;
                 }
-                if (multiplier == 1) {
-                    for (oc = 0; oc + 4 <= out_c; oc += 4) {
-                        channels(&p, g, &win, image + oc, filter + oc, oc, 4, 0, output);
-                    }
-                    for (; oc < out_c; ++oc) {
-                        channels(&p, g, &win, image + oc, filter + oc, oc, 1, 0, output);
-                    }
-                } else {
-                    for (ic = 0, oc = 0; ic < in_c; ++ic) {
-                        for (m = 0; m + 4 <= multiplier; m += 4, oc += 4) {
-                            channels(&p, g, &win, image + ic, filter + oc, oc, 4, 1, output);
+                clipped = zero_point != 0 && t.rows * t.cols != g->filter_h * g->filter_w;
+                /* With no valid tap the offsets stay 0: no pointer outside the tensors is formed. */
+                t.in_offset = t.filter_offset = 0;
+                if (t.cols > 0) {
+                    t.in_offset = ((y0 + fy0 * g->dilation_h) * g->input_w + x0 + fx0 * g->dilation_w) * in_c;
+                    t.filter_offset = (fy0 * g->filter_w + fx0) * out_c;
+                }
+                t.in_row_skip = g->dilation_h * g->input_w * in_c - t.cols * t.in_step;
+                t.filter_row_skip = (g->filter_w - t.cols) * out_c;
+                for (ic = 0, oc = 0; ic < in_c; ic += multiplier == 1 ? 4 : 1) {
+                    /* Multiplier 1: channels ic..ic+3 (oc == ic); otherwise the multiples of channel ic. */
+                    const int32_t end = multiplier == 1 ? (in_c - ic < 4 ? in_c - ic : 4) : multiplier;
+                    const int8_t *in = image + t.in_offset + ic;
+                    for (m = 0; m < end; m += l, oc += l) {
+                        const int8_t *w = filter + t.filter_offset + oc;
+                        uint32_t a[4] = {0u, 0u, 0u, 0u};
+                        l = end - m >= 4 ? 4 : 1;
+                        if (bias != 0) {
+                            a[0] = (uint32_t)bias[oc];
+                            if (l == 4) {
+                                a[1] = (uint32_t)bias[oc + 1];
+                                a[2] = (uint32_t)bias[oc + 2];
+                                a[3] = (uint32_t)bias[oc + 3];
+                            }
                         }
-                        for (; m < multiplier; ++m, ++oc) {
-                            channels(&p, g, &win, image + ic, filter + oc, oc, 1, 1, output);
+                        if (l == 1) {
+                            taps1(&t, multiplier == 1 ? in + m : in, w, a);
+                        } else if (multiplier == 1) {
+                            taps4_distinct(&t, in, w, a);
+                        } else {
+                            taps4_shared(&t, in, w, a);
+                        }
+                        if (clipped) {
+                            padded_taps(g, fy0, fy1, fx0, fx1, zero_point, filter + oc, l, a);
+                        }
+                        output[oc] = edgeq_out_s8(&o, a[0], oc);
+                        if (l == 4) {
+                            output[oc + 1] = edgeq_out_s8(&o, a[1], oc + 1);
+                            output[oc + 2] = edgeq_out_s8(&o, a[2], oc + 2);
+                            output[oc + 3] = edgeq_out_s8(&o, a[3], oc + 3);
                         }
                     }
                 }
