@@ -1,5 +1,5 @@
 """Recurrent and sequence Keras models through every integer mode to operators the MCU runs, bit-exact with
-TFLM; mixed precision choosing int16 activations; MACs inside recurrent operators and WHILE bodies.
+TFLM on host and on the emulated Cortex-M4; mixed precision choosing int16 activations; MACs inside recurrent operators and WHILE bodies.
 
 Three tiny models are trained here (a few seconds): LSTM(8) and GRU(8) over 8 steps of 4 features, and a
 Conv1D keyword-spotting-style model; the class is the feature with the raised mean. Conversions run in this
@@ -184,10 +184,12 @@ def test_mixed_widens_sensitive_layers_to_int16_and_stays_bit_exact(converted, s
 
 
 @pytest.mark.tools("qemu-system-arm", "arm-none-eabi-gcc")
-def test_fused_int8_lstm_bit_exact_on_emulated_cortex_m4(converted):
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("kind", KINDS)
+def test_sequence_models_bit_exact_on_emulated_cortex_m4(kind, mode, converted):
     from edgeq.validate import validate_build
 
-    path, _ = converted.get("LSTM", "int8")
+    path, _ = converted.get(kind, mode)
     report = validate_build(path, "random:3", target="cortex-m4", emulate=True)
     assert report.samples == 3 and report.mismatched_elements == 0, report
 
