@@ -82,6 +82,8 @@ def verify_flatbuffer(model: Any, file_bytes: int, label: str, opcode_names: dic
         stored = _buffer_bytes(buffers[t.buffer], file_bytes) if t.buffer > 0 else 0
         if stored < 0:
             raise _error(label, where, f"buffer {t.buffer} points outside the file ({file_bytes} bytes)")
+        if stored and t.sparsity is not None:
+            raise _error(label, where, "sparse tensors are not supported (re-export without sparsification)")
         if stored:
             expected = (elements + 1) // 2 if dtype == "int4" else elements * DTYPE_SIZES.get(dtype, 0)
             if dtype in DTYPE_SIZES or dtype == "int4":
