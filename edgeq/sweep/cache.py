@@ -84,13 +84,31 @@ class SweepCache:
         return Path(tempfile.mkdtemp(prefix=f".{key}.", dir=self.root))
 
     def store(self, key: str, work: Path, record: Mapping[str, Any], files: tuple[str, ...] = ()) -> Path:
-        """Seal `work` as the entry for `key` (replacing an older one); returns the entry directory."""
+        """Seal `work` as the entry for `key` (replacing an older one); returns the entry directory.
+
+        Cells of a grid run at once in several processes (or on machines sharing the sweep directory), so two
+        may seal the same key: the older entry is first moved aside (one rename) and the new one renamed into
+        place; when another process sealed it in between, its entry is kept (the key names the content, so
+        both are the same work) and `work` is discarded."""
         (work / ENTRY_FILE).write_text(json.dumps({"record": dict(record), "files": list(files)}, indent=2))
         final = self.entry_dir(key)
-        if final.exists():
-            shutil.rmtree(final)
         as_created(work)  # mkdtemp makes it 0700
-        work.rename(final)
+        old = None
+        if final.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{key}.old.", dir=self.root))
+            try:
+                final.rename(old / "entry")
+            except OSError:  # moved aside by another process
+                pass
+        try:
+            work.rename(final)
+        except OSError:  # sealed by another process in between
+            self.discard(work)
+            if self.load(key) is None:
+                raise
+        finally:
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
         return final
 
     def discard(self, work: Path) -> None:
