@@ -27,100 +27,118 @@ static void valid_taps(int32_t origin, int32_t dilation, int32_t taps, int32_t s
     *last = hi;
 }
 
-/* The valid taps of one output pixel, as strides over the input and the filter. */
+/* Longest list of padded taps a pixel keeps; a window with more taps in the padding takes padded_taps(). */
+#define PAD_LIST 32
+
+/* One output pixel: its valid taps as strides over the input and the filter, the filter offsets of its taps
+ * in the padding, and what every output channel of the call shares (read once: int8 stores may alias the
+ * parameter structs). */
 typedef struct {
     int32_t rows, cols;          /* valid filter rows and columns (cols 0: no valid tap) */
     int32_t in_offset;           /* input bytes from channel 0 of pixel (0, 0) to the first valid tap */
     int32_t filter_offset;       /* filter bytes from tap (0, 0) to the first valid tap */
     int32_t in_step, filter_step;         /* bytes between horizontal taps */
     int32_t in_row_skip, filter_row_skip; /* bytes from after a row's last valid tap to the next row's first */
-} taps_t;
+    int32_t pads;                /* taps in the padding (they read the input zero point); -1: more than PAD_LIST */
+    int32_t pad[PAD_LIST];       /* their filter offsets from tap (0, 0) */
+    int32_t zero_point;
+    const int32_t *bias;
+    edgeq_out_s8_t out;
+} pixel_t;
 
-/* a[0..3] += the taps of four output channels whose input channels are +0..+3 from `in` (multiplier 1). */
-static EDGEQ_NOINLINE void taps4_distinct(const taps_t *t, const int8_t *in, const int8_t *w, uint32_t a[4])
+/* a[l] += zero_point * (sum of filter[tap][l] over the pixel's taps in the padding), l < lanes (1 or 4);
+ * `filter` points at the first lane's channel of tap (0, 0). */
+static void padded_taps(const edgeq_conv_geom_t *g, const pixel_t *p, int32_t y0, int32_t x0,
+                        const int8_t *filter, int32_t lanes, uint32_t *a)
 {
-    uint32_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
-    int32_t r, c;
-    for (r = t->rows; r > 0; --r, in += t->in_row_skip, w += t->filter_row_skip) {
-        for (c = t->cols; c > 0; --c, in += t->in_step, w += t->filter_step) {
-            a0 += (uint32_t)(in[0] * w[0]);
-            a1 += (uint32_t)(in[1] * w[1]);
-            a2 += (uint32_t)(in[2] * w[2]);
-            a3 += (uint32_t)(in[3] * w[3]);
+    int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0, k, fy, fx;
+    if (p->pads >= 0) {
+        for (k = 0; k < p->pads; ++k) {
+            const int8_t *w = filter + p->pad[k];
+            s0 += w[0];
+            if (lanes == 4) {
+                s1 += w[1];
+                s2 += w[2];
+                s3 += w[3];
+            }
+        }
+    } else {
+        for (fy = 0; fy < g->filter_h; ++fy) {
+            const int32_t y = y0 + fy * g->dilation_h;
+            for (fx = 0; fx < g->filter_w; ++fx) {
+                const int32_t x = x0 + fx * g->dilation_w;
+                if (y < 0 || y >= g->input_h || x < 0 || x >= g->input_w) {
+                    const int8_t *w = filter + (fy * g->filter_w + fx) * g->output_c;
+                    s0 += w[0];
+                    if (lanes == 4) {
+                        s1 += w[1];
+                        s2 += w[2];
+                        s3 += w[3];
+                    }
+                }
+            }
         }
     }
-    a[0] = a0; a[1] = a1; a[2] = a2; a[3] = a3;
-}
-
-/* a[0..3] += the taps of four output channels that all read input channel `in` (multiplier >= 4). */
-static EDGEQ_NOINLINE void taps4_shared(const taps_t *t, const int8_t *in, const int8_t *w, uint32_t a[4])
-{
-    uint32_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
-    int32_t r, c;
-    for (r = t->rows; r > 0; --r, in += t->in_row_skip, w += t->filter_row_skip) {
-        for (c = t->cols; c > 0; --c, in += t->in_step, w += t->filter_step) {
-            const int32_t x = in[0];
-            a0 += (uint32_t)(x * w[0]);
-            a1 += (uint32_t)(x * w[1]);
-            a2 += (uint32_t)(x * w[2]);
-            a3 += (uint32_t)(x * w[3]);
-        }
-    }
-    a[0] = a0; a[1] = a1; a[2] = a2; a[3] = a3;
-}
-
-/* *a += the taps of one output channel reading input channel `in`. */
-static EDGEQ_NOINLINE void taps1(const taps_t *t, const int8_t *in, const int8_t *w, uint32_t *a)
-{
-    uint32_t a0 = *a;
-    int32_t r, c;
-    for (r = t->rows; r > 0; --r, in += t->in_row_skip, w += t->filter_row_skip) {
-        for (c = t->cols; c > 0; --c, in += t->in_step, w += t->filter_step) {
-            a0 += (uint32_t)(in[0] * w[0]);
-        }
-    }
-    *a = a0;
-}
-
-/* a[l] += zero_point * w[k * step + l] for k < count, l < lanes (1 or 4): taps in the padding. */
-static void pad_run(const int8_t *w, int32_t step, int32_t count, int32_t zero_point, int32_t lanes, uint32_t *a)
-{
-    int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    for (; count > 0; --count, w += step) {
-        s0 += w[0];
-        if (lanes == 4) {
-            s1 += w[1];
-            s2 += w[2];
-            s3 += w[3];
-        }
-    }
-    a[0] += (uint32_t)zero_point * (uint32_t)s0;
+    a[0] += (uint32_t)p->zero_point * (uint32_t)s0;
     if (lanes == 4) {
-        a[1] += (uint32_t)zero_point * (uint32_t)s1;
-        a[2] += (uint32_t)zero_point * (uint32_t)s2;
-        a[3] += (uint32_t)zero_point * (uint32_t)s3;
+        a[1] += (uint32_t)p->zero_point * (uint32_t)s1;
+        a[2] += (uint32_t)p->zero_point * (uint32_t)s2;
+        a[3] += (uint32_t)p->zero_point * (uint32_t)s3;
     }
 }
 
-/* a[l] += zero_point * filter[tap][l] over the window's taps outside the image [fy0, fy1) x [fx0, fx1);
- * `filter` points at the first lane's channel of tap (0, 0). Only clipped windows get here. */
-static EDGEQ_NOINLINE void padded_taps(const edgeq_conv_geom_t *g, int32_t fy0, int32_t fy1, int32_t fx0,
-                                       int32_t fx1, int32_t zero_point, const int8_t *filter, int32_t lanes,
-                                       uint32_t *a)
+/*
+ * Output channels [oc, oc + lanes) of one pixel, lanes 4 or 1: bias, taps, padding, requantize, store.
+ * `in` points at the first lane's input channel at the first valid tap, `filter` at channel oc of tap (0, 0);
+ * lane t reads input channel +t when `shared` is 0 (depth multiplier 1), the same channel when it is 1.
+ */
+static EDGEQ_NOINLINE void channels(const edgeq_conv_geom_t *g, const pixel_t *p, int32_t y0, int32_t x0,
+                                    const int8_t *in, const int8_t *filter, int32_t oc, int32_t lanes,
+                                    int32_t shared, int8_t *out)
 {
-    const int32_t step = g->output_c;
-    int32_t fy;
-    if (fx1 <= fx0 || fy1 <= fy0) {
-        fy0 = fy1 = fx0 = fx1 = 0; /* no valid tap: every tap is padding */
-    }
-    for (fy = 0; fy < g->filter_h; ++fy) {
-        const int8_t *row = filter + fy * g->filter_w * step;
-        if (fy < fy0 || fy >= fy1) {
-            pad_run(row, step, g->filter_w, zero_point, lanes, a);
-        } else {
-            pad_run(row, step, fx0, zero_point, lanes, a);
-            pad_run(row + fx1 * step, step, g->filter_w - fx1, zero_point, lanes, a);
+    const int8_t *w = filter + p->filter_offset;
+    uint32_t a0 = 0u, a1 = 0u, a2 = 0u, a3 = 0u;
+    uint32_t a[4];
+    int32_t r, c;
+    if (p->bias != 0) {
+        a0 = (uint32_t)p->bias[oc];
+        if (lanes == 4) {
+            a1 = (uint32_t)p->bias[oc + 1];
+            a2 = (uint32_t)p->bias[oc + 2];
+            a3 = (uint32_t)p->bias[oc + 3];
         }
+    }
+    for (r = p->rows; r > 0; --r, in += p->in_row_skip, w += p->filter_row_skip) {
+        if (lanes == 1) {
+            for (c = p->cols; c > 0; --c, in += p->in_step, w += p->filter_step) {
+                a0 += (uint32_t)(in[0] * w[0]);
+            }
+        } else if (shared) {
+            for (c = p->cols; c > 0; --c, in += p->in_step, w += p->filter_step) {
+                const int32_t x = in[0];
+                a0 += (uint32_t)(x * w[0]);
+                a1 += (uint32_t)(x * w[1]);
+                a2 += (uint32_t)(x * w[2]);
+                a3 += (uint32_t)(x * w[3]);
+            }
+        } else {
+            for (c = p->cols; c > 0; --c, in += p->in_step, w += p->filter_step) {
+                a0 += (uint32_t)(in[0] * w[0]);
+                a1 += (uint32_t)(in[1] * w[1]);
+                a2 += (uint32_t)(in[2] * w[2]);
+                a3 += (uint32_t)(in[3] * w[3]);
+            }
+        }
+    }
+    a[0] = a0; a[1] = a1; a[2] = a2; a[3] = a3;
+    if (p->pads != 0) {
+        padded_taps(g, p, y0, x0, filter, lanes, a);
+    }
+    out[oc] = edgeq_out_s8(&p->out, a[0], oc);
+    if (lanes == 4) {
+        out[oc + 1] = edgeq_out_s8(&p->out, a[1], oc + 1);
+        out[oc + 2] = edgeq_out_s8(&p->out, a[2], oc + 2);
+        out[oc + 3] = edgeq_out_s8(&p->out, a[3], oc + 3);
     }
 }
 
@@ -129,17 +147,17 @@ void edgeq_depthwise_conv2d_s8(const edgeq_conv_geom_t *g, const edgeq_quant_s8_
                                int8_t *output)
 {
     const int32_t in_c = g->input_c, out_c = g->output_c, multiplier = g->depth_multiplier;
-    const int32_t zero_point = quant->input_zero_point;
-    edgeq_out_s8_t o;
-    taps_t t;
-    int32_t b, oy, ox, ic, m, oc, fy0, fy1, fx0, fx1, l;
-    o.multiplier = quant->multiplier;
-    o.shift = quant->shift;
-    o.output_zero_point = quant->output_zero_point;
-    o.act_min = quant->act_min;
-    o.act_max = quant->act_max;
-    t.in_step = g->dilation_w * in_c;
-    t.filter_step = out_c;
+    pixel_t p;
+    int32_t b, oy, ox, ic, m, oc, fy, fx, fy0, fy1, fx0, fx1, l;
+    p.out.multiplier = quant->multiplier;
+    p.out.shift = quant->shift;
+    p.out.output_zero_point = quant->output_zero_point;
+    p.out.act_min = quant->act_min;
+    p.out.act_max = quant->act_max;
+    p.zero_point = quant->input_zero_point;
+    p.bias = bias;
+    p.in_step = g->dilation_w * in_c;
+    p.filter_step = out_c;
     for (b = 0; b < g->batches; ++b) {
         const int8_t *image = input + b * g->input_h * g->input_w * in_c;
         for (oy = 0; oy < g->output_h; ++oy) {
@@ -147,54 +165,43 @@ void edgeq_depthwise_conv2d_s8(const edgeq_conv_geom_t *g, const edgeq_quant_s8_
             valid_taps(y0, g->dilation_h, g->filter_h, g->input_h, &fy0, &fy1);
             for (ox = 0; ox < g->output_w; ++ox, output += out_c) {
                 const int32_t x0 = ox * g->stride_w - g->pad_left;
-                int clipped;
                 valid_taps(x0, g->dilation_w, g->filter_w, g->input_w, &fx0, &fx1);
-                t.rows = fy1 - fy0;
-                t.cols = fx1 - fx0;
-                if (t.rows <= 0 || t.cols <= 0) {
-                    t.rows = t.cols = 0;
+                p.rows = fy1 - fy0;
+                p.cols = fx1 - fx0;
+                if (p.rows <= 0 || p.cols <= 0) {
+                    p.rows = p.cols = 0;
                 }
-                clipped = zero_point != 0 && t.rows * t.cols != g->filter_h * g->filter_w;
                 /* With no valid tap the offsets stay 0: no pointer outside the tensors is formed. */
-                t.in_offset = t.filter_offset = 0;
-                if (t.cols > 0) {
-                    t.in_offset = ((y0 + fy0 * g->dilation_h) * g->input_w + x0 + fx0 * g->dilation_w) * in_c;
-                    t.filter_offset = (fy0 * g->filter_w + fx0) * out_c;
+                p.in_offset = p.filter_offset = 0;
+                if (p.cols > 0) {
+                    p.in_offset = ((y0 + fy0 * g->dilation_h) * g->input_w + x0 + fx0 * g->dilation_w) * in_c;
+                    p.filter_offset = (fy0 * g->filter_w + fx0) * out_c;
                 }
-                t.in_row_skip = g->dilation_h * g->input_w * in_c - t.cols * t.in_step;
-                t.filter_row_skip = (g->filter_w - t.cols) * out_c;
+                p.in_row_skip = g->dilation_h * g->input_w * in_c - p.cols * p.in_step;
+                p.filter_row_skip = (g->filter_w - p.cols) * out_c;
+                /* The taps in the padding (a clipped window with a non-zero input zero point). */
+                p.pads = 0;
+                if (p.zero_point != 0 && p.rows * p.cols != g->filter_h * g->filter_w) {
+                    for (fy = 0; fy < g->filter_h && p.pads >= 0; ++fy) {
+                        for (fx = 0; fx < g->filter_w && p.pads >= 0; ++fx) {
+                            if (fy < fy0 || fy >= fy0 + p.rows || fx < fx0 || fx >= fx0 + p.cols) {
+                                if (p.pads == PAD_LIST) {
+                                    p.pads = -1; /* too many to list: padded_taps() walks the window */
+                                } else {
+                                    p.pad[p.pads++] = (fy * g->filter_w + fx) * out_c;
+                                }
+                            }
+                        }
+                    }
+                }
                 for (ic = 0, oc = 0; ic < in_c; ic += multiplier == 1 ? 4 : 1) {
                     /* Multiplier 1: channels ic..ic+3 (oc == ic); otherwise the multiples of channel ic. */
                     const int32_t end = multiplier == 1 ? (in_c - ic < 4 ? in_c - ic : 4) : multiplier;
-                    const int8_t *in = image + t.in_offset + ic;
+                    const int8_t *in = image + p.in_offset + ic;
                     for (m = 0; m < end; m += l, oc += l) {
-                        const int8_t *w = filter + t.filter_offset + oc;
-                        uint32_t a[4] = {0u, 0u, 0u, 0u};
                         l = end - m >= 4 ? 4 : 1;
-                        if (bias != 0) {
-                            a[0] = (uint32_t)bias[oc];
-                            if (l == 4) {
-                                a[1] = (uint32_t)bias[oc + 1];
-                                a[2] = (uint32_t)bias[oc + 2];
-                                a[3] = (uint32_t)bias[oc + 3];
-                            }
-                        }
-                        if (l == 1) {
-                            taps1(&t, multiplier == 1 ? in + m : in, w, a);
-                        } else if (multiplier == 1) {
-                            taps4_distinct(&t, in, w, a);
-                        } else {
-                            taps4_shared(&t, in, w, a);
-                        }
-                        if (clipped) {
-                            padded_taps(g, fy0, fy1, fx0, fx1, zero_point, filter + oc, l, a);
-                        }
-                        output[oc] = edgeq_out_s8(&o, a[0], oc);
-                        if (l == 4) {
-                            output[oc + 1] = edgeq_out_s8(&o, a[1], oc + 1);
-                            output[oc + 2] = edgeq_out_s8(&o, a[2], oc + 2);
-                            output[oc + 3] = edgeq_out_s8(&o, a[3], oc + 3);
-                        }
+                        channels(g, &p, y0, x0, multiplier == 1 ? in + m : in, filter + oc, oc, l, multiplier != 1,
+                                 output);
                     }
                 }
             }
