@@ -202,12 +202,12 @@ def _weighted_requant(check: OpCheck, inp: Tensor, weights: Tensor, out: Tensor)
     if quantized(inp) and quantized(out) and quantized(weights):
         reals = scale0(inp) * np.asarray(weights.quant.scale, dtype=np.float64) / scale0(out)
         check.requant(reals, out, "the input x weight / output")
-        if len(weights.quant.scale) == 1 and bias is not None and bias.quant is not None:
-            # TFLM's GetQuantizedConvolutionMultipler: the bias scale is input x weight scale, within 2 %
-            # of the output scale
-            product = scale0(inp) * scale0(weights)
-            check.require(abs(product - scale0(bias)) / scale0(out) <= 0.02,
-                          f"bias scale {scale0(bias):.6g} differs from input x weight scale {product:.6g}", bias)
+        if len(weights.quant.scale) == 1 and bias is not None:
+            # TFLM's GetQuantizedConvolutionMultipler: the bias scale (0 when absent) is input x weight
+            # scale, within 2 % of the output scale
+            product, bias_scale = scale0(inp) * scale0(weights), scale0(bias) if bias.quant else 0.0
+            check.require(abs(product - bias_scale) / scale0(out) <= 0.02,
+                          f"bias scale {bias_scale:.6g} differs from input x weight scale {product:.6g}", bias)
 
 
 @shape_rule("CONV_2D", "DEPTHWISE_CONV_2D")
@@ -374,6 +374,8 @@ def concatenation(check: OpCheck) -> None:
 @shape_rule("RESHAPE", "SQUEEZE", "EXPAND_DIMS")
 def alias(check: OpCheck) -> None:
     check.require(len(check.op.inputs) >= 1 and check.op.inputs[0] >= 0, "input 0 is required")
+    most = {"RESHAPE": 2, "SQUEEZE": 1, "EXPAND_DIMS": 2}[check.op.opcode]  # the data, plus a shape or axis
+    check.require(len(check.op.inputs) <= most, f"{len(check.op.inputs)} inputs, at most {most}")
     check.require(len(check.op.outputs) == 1, f"needs 1 output, has {len(check.op.outputs)}")
     inp, out = check.required(0), check.output()
     check.same_elements(inp, out)
@@ -446,3 +448,7 @@ def svdf(check: OpCheck) -> None:
             reals = np.array([f32(scale0(inp)) * f32(scale0(feature)) / f32(scale0(state)),
                               f32(scale0(state)) * f32(scale0(time)) / f32(scale0(out))], dtype=np.float64)
         check.requant(reals, out, "the input x feature / state or state x time / output")
+        if bias is not None:  # svdf_common.cc: bias scale = state x time scale, within 1e-5
+            bias_scale, product = scale0(bias) if bias.quant else 0.0, scale0(state) * scale0(time)
+            check.require(abs(bias_scale - product) < 1e-5, f"bias scale {bias_scale:.6g} differs from state x "
+                          f"time scale {product:.6g}", bias)
