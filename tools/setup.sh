@@ -27,6 +27,6 @@ want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     echo "edgeq setup: installing Python dependencies into .venv (first time: a few minutes)" >&2
     .venv/bin/python -m pip install -q --upgrade pip
-    .venv/bin/python -m pip install -q -e '.[convert,dev,report,cluster]'
+    .venv/bin/python -m pip install -q -e '.[convert,dev,report,devices,cluster]'
     echo "$want" > "$stamp"
 fi

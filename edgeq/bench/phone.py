@@ -22,10 +22,10 @@ from pathlib import Path
 
 from edgeq.bench import battery, benchmark_model
 from edgeq.bench.results import InferenceBench
+from edgeq.data import PHONES_DIR
 from edgeq.errors import EdgeqError
 from edgeq.transport.adb import Adb, connect
 
-PHONES_DIR = Path(__file__).resolve().parents[2] / "devices" / "phones"
 DEVICE_TMP = "/data/local/tmp"
 DEFAULT_BINARY_ON_DEVICE = f"{DEVICE_TMP}/benchmark_model"
 POWER_SUPPLY = "/sys/class/power_supply/battery"

@@ -30,13 +30,11 @@ from typing import Mapping
 import jinja2
 
 from edgeq.build.target import STRICT_CFLAGS, BuildTarget, resolve_target
+from edgeq.data import FIRMWARE, TEMPLATES
 from edgeq.errors import EdgeqError
 from edgeq.process_group import run_in_group
 from edgeq.umask import as_created
 
-REPO = Path(__file__).resolve().parents[2]
-FIRMWARE = REPO / "firmware"
-TEMPLATES = REPO / "templates"
 MANIFEST = "edgeq-build.json"
 MODEL_COPY = "model.tflite"
 # Directories of headers every build carries, relative to firmware/ (and to the output's src/).
@@ -76,7 +74,7 @@ def _kernel_file(rel: str, variants: tuple[str, ...]) -> str:
     if (FIRMWARE / "kernels" / rel).is_file():
         return f"kernels/{rel}"
     raise EdgeqError(f"kernel source {rel} is missing from {FIRMWARE / 'kernels'}",
-                     "the checkout is incomplete; reinstall edgeq from a full checkout")
+                     "edgeq's package data is incomplete; reinstall edgeq")
 
 
 def assemble_sources(generated, target: BuildTarget, model_bytes: bytes, model_name: str,
@@ -88,7 +86,7 @@ def assemble_sources(generated, target: BuildTarget, model_bytes: bytes, model_n
         path = FIRMWARE / rel
         if not path.is_file():
             raise EdgeqError(f"firmware source {rel} is missing from {FIRMWARE}",
-                             "the checkout is incomplete; reinstall edgeq from a full checkout")
+                             "edgeq's package data is incomplete; reinstall edgeq")
         files[f"src/{rel}"] = path.read_bytes()
 
     for header_dir in HEADER_DIRS:

@@ -25,12 +25,13 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass
-from importlib import metadata
+from importlib import metadata, resources
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
+from edgeq.data import BOARDS_DIR, FIRMWARE, TEMPLATES
 from edgeq.errors import EdgeqError
 from edgeq.sweep import accuracy
 from edgeq.sweep.cache import SweepCache, entry_key, file_sha256, source_fingerprint
@@ -71,15 +72,14 @@ class SweepRequest:
     redo: bool = False  # discard the cache: convert, build and measure every mode again
 
 
-_PACKAGE = Path(__file__).resolve().parents[1]  # edgeq/
-_REPO = _PACKAGE.parent
+_PACKAGE = Path(str(resources.files("edgeq")))
 
 
 def code_fingerprints() -> tuple[str, str]:
     """(converter, everything): what a conversion and what a measured result were computed by — besides the
     edgeq version, which does not change while edgeq is being developed."""
     converter = source_fingerprint(_PACKAGE / "convert")
-    everything = source_fingerprint(_PACKAGE, _REPO / "firmware", _REPO / "templates", _REPO / "devices" / "boards")
+    everything = source_fingerprint(_PACKAGE, FIRMWARE, TEMPLATES, BOARDS_DIR)
     return converter, everything
 
 

@@ -1,4 +1,4 @@
-"""Find boards by id or by core: `devices/boards/*.toml` in the repository, plus EDGEQ_BOARDS_DIR.
+"""Find boards by id or by core: edgeq's own `devices/boards/*.toml` (package data), plus EDGEQ_BOARDS_DIR.
 
 `--target CORE` resolves to the board whose `default_for` names that core (always an emulated board);
 `--board ID` picks a board file by id. Both return a validated `Board`.
@@ -9,15 +9,13 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+from edgeq.data import BOARDS_DIR
 from edgeq.errors import EdgeqError
 from edgeq.targets.boards import Board, load_board
 
-REPO = Path(__file__).resolve().parents[2]
-BOARDS_DIR = REPO / "devices" / "boards"
-
 
 def board_dirs() -> tuple[Path, ...]:
-    """Repository boards first; EDGEQ_BOARDS_DIR (os.pathsep-separated) adds the user's own."""
+    """edgeq's boards first; EDGEQ_BOARDS_DIR (os.pathsep-separated) adds the user's own."""
     extra = [Path(p) for p in os.environ.get("EDGEQ_BOARDS_DIR", "").split(os.pathsep) if p]
     return (BOARDS_DIR, *extra)
 

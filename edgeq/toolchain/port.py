@@ -11,11 +11,8 @@ from pathlib import Path
 
 import jinja2
 
+from edgeq.data import FIRMWARE, TEMPLATES
 from edgeq.targets.boards import Board
-
-REPO = Path(__file__).resolve().parents[2]
-FIRMWARE = REPO / "firmware"
-TEMPLATES = REPO / "templates"
 
 DEFAULT_STACK_BYTES = 8 * 1024
 GUARD_BYTES = 1024          # one MPU region; Armv7-M needs a power of two aligned to itself
