@@ -115,14 +115,30 @@ def _gate_q(ctx: OpContext, gate: int, int16: bool) -> tuple[dict, tuple[ConstAr
     fields = {"input_weights": arrays[0].name, "recurrent_weights": arrays[1].name,
               "input_bias": input_bias.name if input_bias is not None else "NULL",
               "recurrent_bias": recurrent_bias.name if recurrent_bias is not None else "NULL",
-              "input_multiplier": in_m, "input_shift": in_s, "recurrent_multiplier": rec_m, "recurrent_shift": rec_s}
+              "input_multiplier": in_m, "input_shift": in_s, "recurrent_multiplier": rec_m, "recurrent_shift": rec_s,
+              "input_rounding": 0 if int16 else _fast_rounding(ctx.input(w_in), input_bias, in_s),
+              "recurrent_rounding": 0 if int16 else _fast_rounding(ctx.input(w_rec), recurrent_bias, rec_s)}
     return fields, tuple(arrays)
 
 
+def _fast_rounding(weights, bias: ConstArray | None, shift: int) -> int:
+    """2^(r-1) when the int8 gate FC's rescale can take the SMMULR form (right shift r = -shift >= 1 and every
+    accumulator, bias + sum of int8 x int8 products, provably below 2^30 in magnitude), else 0 (exact path)."""
+    if shift > -1:
+        return 0
+    depth = weights.shape[1]
+    worst = (int(np.abs(bias.values.astype(np.int64)).max()) if bias is not None else 0) + 128 * 128 * depth
+    return 1 << (-shift - 1) if worst < (1 << 30) else 0
+
+
 def _mul_q(scale_a: float, scale_b: float, scale_out: float, zero_point: int = 0) -> dict:
-    """CreateInterGateMulParams: QuantizeMultiplier(a * b / out) in double."""
+    """CreateInterGateMulParams: QuantizeMultiplier(a * b / out) in double. Each product has a sigmoid gate
+    (in [0, 32767]) as one factor, so |a * b| < 2^30 and, for a right shift r >= 1, the kernel's SMMULR form
+    with rounding 2^(r-1) + zero point * 2^r is exact when that constant stays below 2^30 (else 0: exact path)."""
     multiplier, shift = quantize_multiplier(scale_a * scale_b / scale_out)
-    return {"multiplier": multiplier, "shift": shift, "output_zero_point": zero_point}
+    rounding = (1 << (-shift - 1)) + zero_point * (1 << -shift) if shift <= -1 else 0
+    return {"multiplier": multiplier, "shift": shift, "output_zero_point": zero_point,
+            "rounding": rounding if 0 < abs(rounding) < (1 << 30) else 0}
 
 
 def _cell_tanh(cell_scale: float) -> tuple[int, int]:

@@ -41,11 +41,17 @@ typedef struct {
     const int8_t *input_weights, *recurrent_weights;
     const void *input_bias, *recurrent_bias; /* int32_t (int8 activations) or int64_t (int16), may be NULL */
     int32_t input_multiplier, input_shift, recurrent_multiplier, recurrent_shift;
+    /* int8 kernel: 2^(-shift - 1) when the generator proved the FC's |accumulator| < 2^30 and shift <= -1, so
+     * SMMULR form of the rescale is exact (edgeq_simd.h's edgeq_requant_val); 0: TFLM's full-range one */
+    int32_t input_rounding, recurrent_rounding;
 } edgeq_lstm_gate_q_t;
 
 /* Element-wise products of the cell and hidden updates: out = clamp(requant(a * b) + output_zero_point). */
 typedef struct {
     int32_t multiplier, shift, output_zero_point;
+    /* 2^(r-1) + output_zero_point * 2^r for a right shift r = -shift >= 1 (the SMMULR form, exact because one
+     * factor is a sigmoid gate in [0, 32767], so |a * b| < 2^30); 0: TFLM's full-range rescale */
+    int32_t rounding;
 } edgeq_lstm_mul_q_t;
 
 typedef struct {

@@ -12,6 +12,7 @@
 
 #include "edgeq_kernels.h"
 #include "edgeq_requant.h"
+#include "edgeq_simd.h"
 
 /* out = saturate_int16(a + b); out may alias a or b. */
 static inline void edgeq_lstm_add_sat(int32_t n, const int16_t *a, const int16_t *b, int16_t *out)
@@ -27,6 +28,10 @@ static inline int32_t edgeq_lstm_mul_one(const edgeq_lstm_mul_q_t *q, int16_t a,
                                          int32_t hi)
 {
     const int32_t product = (int32_t)a * (int32_t)b; /* |product| <= 2^30: no overflow */
+    if (q->rounding != 0) {
+        const int32_t x = edgeq_smmulr((int32_t)((uint32_t)product << 1), q->multiplier);
+        return edgeq_clamp_s32((x + q->rounding - (int32_t)((uint32_t)x >> 31)) >> -q->shift, lo, hi);
+    }
     return edgeq_clamp_s32(edgeq_requantize(product, q->multiplier, q->shift) + q->output_zero_point, lo, hi);
 }
 

@@ -8,18 +8,42 @@
 #include "edgeq_dot.h"
 #include "edgeq_kernels.h"
 #include "edgeq_lstm_cell.h"
+#include "edgeq_simd.h"
 
 /* out[r][o] = clamp_int16(requant(bias[o] + sum_d x[r][d] * w[o][d])): TFLM's integer FullyConnected with
  * int16 output; the input zero point is folded into bias, so the int32 sum wraps exactly as TFLM's does. */
-static void fc_s8_s16(int32_t rows, int32_t depth, int32_t units, const int8_t *x, const int8_t *w,
-                      const int32_t *bias, int32_t multiplier, int32_t shift, int16_t *out)
+static inline int16_t requant_s16(int32_t acc, int32_t multiplier, int32_t shift, int32_t rounding)
 {
-    int32_t r, o;
+    int32_t v;
+    if (rounding > 0) { /* |acc| < 2^30, right shift -shift >= 1: the SMMULR form is exact */
+        const int32_t x = edgeq_smmulr((int32_t)((uint32_t)acc << 1), multiplier);
+        v = (x + rounding - (int32_t)((uint32_t)x >> 31)) >> -shift;
+    } else {
+        v = edgeq_requantize(acc, multiplier, shift);
+    }
+    return (int16_t)edgeq_clamp_s32(v, -32768, 32767);
+}
+
+static void fc_s8_s16(int32_t rows, int32_t depth, int32_t units, const int8_t *x, const int8_t *w,
+                      const int32_t *bias, int32_t multiplier, int32_t shift, int32_t rounding, int16_t *out)
+{
+    int32_t r, o, k;
     for (r = 0; r < rows; ++r) {
         const int8_t *xr = x + r * depth;
-        for (o = 0; o < units; ++o) {
+        int16_t *outr = out + r * units;
+        for (o = 0; o + 4 <= units; o += 4) { /* four units per pass over x */
+            int32_t acc[4];
+            for (k = 0; k < 4; ++k) {
+                acc[k] = bias != NULL ? bias[o + k] : 0;
+            }
+            edgeq_dot4_s8(xr, w + o * depth, depth, depth, acc);
+            for (k = 0; k < 4; ++k) {
+                outr[o + k] = requant_s16(acc[k], multiplier, shift, rounding);
+            }
+        }
+        for (; o < units; ++o) {
             const int32_t acc = edgeq_dot_s8(xr, w + o * depth, depth, bias != NULL ? bias[o] : 0);
-            out[r * units + o] = (int16_t)edgeq_clamp_s32(edgeq_requantize(acc, multiplier, shift), -32768, 32767);
+            outr[o] = requant_s16(acc, multiplier, shift, rounding);
         }
     }
 }
@@ -28,9 +52,9 @@ static void gate(const edgeq_lstm_gate_q_t *g, int32_t rows, int32_t input_size,
                  const int8_t *x, const int8_t *h, int32_t tanh_gate, int16_t *out, int16_t *tmp)
 {
     fc_s8_s16(rows, input_size, state_size, x, g->input_weights, (const int32_t *)g->input_bias,
-              g->input_multiplier, g->input_shift, out);
+              g->input_multiplier, g->input_shift, g->input_rounding, out);
     fc_s8_s16(rows, state_size, state_size, h, g->recurrent_weights, (const int32_t *)g->recurrent_bias,
-              g->recurrent_multiplier, g->recurrent_shift, tmp);
+              g->recurrent_multiplier, g->recurrent_shift, g->recurrent_rounding, tmp);
     edgeq_lstm_add_sat(rows * state_size, out, tmp, out);
     edgeq_lstm_gate_activation(rows * state_size, tanh_gate, out);
 }
