@@ -57,3 +57,25 @@ def test_drop_points():
 def test_pareto_front():
     pts = [("a", 10, 90), ("b", 20, 95), ("c", 20, 91), ("d", 5, 80), ("e", 30, 95)]
     assert pareto_front(pts) == {"a", "b", "d"}
+
+
+def test_latency_and_energy_outweigh_a_little_flash_and_the_trade_is_named():
+    """The new user's sweep: int16x8 had 1.3 KiB less flash but 7.4x the latency and energy, 1.7x the RAM."""
+    def mode(name, acc, flash, latency, energy, ram):
+        return ModeResult(name, "ok", "done", accuracy=acc, accuracy_source="emulated", flash_bytes=flash,
+                          latency_ms=latency, latency_source="estimated", energy_uj=energy,
+                          energy_source="estimated", ram_bytes=ram)
+
+    modes = [mode("int8", 0.900, 41_000, 2.0, 10.0, 6_000), mode("int16x8", 0.905, 39_700, 14.8, 74.0, 10_200)]
+    rec = recommend(modes, BOARD, max_drop=1.0, float_accuracy=0.90)
+    assert rec.mode == "int8"
+    assert "flash, latency, energy, RAM weighed" in rec.reason
+    assert "traded: 1.3 KiB more flash than int16x8 for 7.4x lower latency, 7.4x less energy, 4.1 KiB less RAM" \
+        in rec.reason, rec.reason
+
+
+def test_an_accuracy_above_the_baseline_is_said_to_be_above():
+    rec = recommend([ok("int8", 0.905, 30_000)], BOARD, max_drop=1.0, float_accuracy=0.90)
+    assert "0.50 points above the baseline 90.00%" in rec.reason and "below" not in rec.reason
+    rec = recommend([ok("int8", 0.895, 30_000)], BOARD, max_drop=1.0, float_accuracy=0.90)
+    assert "0.50 points below the baseline" in rec.reason
