@@ -6,9 +6,10 @@ dtype; `quantize` adds the output dtypes each input converts to (`edgeq.codegen.
 """
 from __future__ import annotations
 
-import json
 
 import click
+
+from edgeq import jsontext
 
 _DTYPES = ("int8", "int16", "float32", "uint8", "int32")
 
@@ -23,7 +24,7 @@ def command(as_json: bool) -> None:
     table = supported_ops()
     quantize = {src: sorted(dsts) for src, dsts in sorted(QUANTIZE_PAIRS.items())}
     if as_json:
-        click.echo(json.dumps({"operators": {op: sorted(dtypes) for op, dtypes in table.items()},
+        click.echo(jsontext.dumps({"operators": {op: sorted(dtypes) for op, dtypes in table.items()},
                                "quantize": quantize}, indent=2))
         return
     columns = [d for d in _DTYPES if any(d in dtypes for dtypes in table.values())]
@@ -34,4 +35,5 @@ def command(as_json: bool) -> None:
         click.echo(f"{op:<{width}}" + "".join(f"{'yes' if d in dtypes else '-':>9}" for d in columns))
     click.echo(f"\n{len(table)} operators (dtype: the activation type an operator computes in; its input for "
                "QUANTIZE and DEQUANTIZE)")
-    click.echo("QUANTIZE input -> outputs: " + "; ".join(f"{src} -> {', '.join(dsts)}" for src, dsts in quantize.items()))
+    pairs = "; ".join(f"{src} -> {', '.join(dsts)}" for src, dsts in quantize.items())
+    click.echo(f"QUANTIZE input -> outputs: {pairs}")
