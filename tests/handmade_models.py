@@ -208,3 +208,21 @@ def accumulator_model(initial: np.ndarray) -> bytes:
     init.inputs, init.outputs = [], []
     model.subgraphs = [main, init]
     return _pack(model)
+
+
+def lstm_batched(lstm_model: bytes, time_major: bool) -> bytes:
+    """A converted model's first operator (an LSTM) alone, for two batch rows: batch-major [2][T][I] (each row
+    with its own state row) or time-major [T][2][I] (all rows per step)."""
+    def batch_two(model) -> None:
+        sub = model.subgraphs[0]
+        op = sub.operators[0]
+        x, out = sub.tensors[op.inputs[0]], sub.tensors[op.outputs[0]]
+        steps, size, units = x.shape[1], x.shape[2], out.shape[2]
+        x.shape = [steps, 2, size] if time_major else [2, steps, size]
+        out.shape = [steps, 2, units] if time_major else [2, steps, units]
+        for k in (18, 19):
+            sub.tensors[op.inputs[k]].shape = [2, units]
+        op.builtinOptions.timeMajor = time_major
+
+    lstm_output = schema.ModelT.InitFromPackedBuf(lstm_model, 0).subgraphs[0].operators[0].outputs[0]
+    return edit_model(lstm_model, 1, [lstm_output], batch_two)

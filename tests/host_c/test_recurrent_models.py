@@ -23,7 +23,7 @@ import pytest
 import edgeq
 from edgeq.ir import parse
 from edgeq.reference import run_tflm
-from handmade_models import accumulator_model, lstm_int16, lstm_only, quantize_model, svdf_model
+from handmade_models import accumulator_model, lstm_batched, lstm_int16, lstm_only, quantize_model, svdf_model
 from harness import random_inputs
 
 pytestmark = pytest.mark.tools("gcc")
@@ -82,6 +82,12 @@ def test_validate_cli_on_host(shared_models, name):
 def test_lstm_hidden_sequence_equals_tflm(shared_models, host_model):
     model = lstm_only((shared_models / "trained_lstm_int8.tflite").read_bytes())
     _assert_equal_to_tflm(host_model, model, _inputs(parse(model), seed=4, spread=0.5))
+
+
+@pytest.mark.parametrize("time_major", [False, True])
+def test_lstm_two_batch_rows_equal_tflm(shared_models, host_model, time_major):
+    model = lstm_batched((shared_models / "trained_lstm_int8.tflite").read_bytes(), time_major)
+    _assert_equal_to_tflm(host_model, model, _inputs(parse(model), seed=10, spread=0.5))
 
 
 def test_int16_lstm_equals_tflm(shared_models, host_model):
