@@ -7,11 +7,11 @@ and prints; measuring lives in edgeq.bench.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
+from edgeq import jsontext
 from edgeq.errors import EdgeqError
 
 
@@ -88,7 +88,7 @@ def _mcu(build_dir: Path, opts: dict, as_json: bool) -> None:
         figures = result.to_dict()
         if per_op is not None:
             figures["per_op"] = [row.to_dict() for row in per_op]
-        click.echo(json.dumps(figures, indent=2))
+        click.echo(jsontext.dumps(figures, indent=2))
     else:
         _print_mcu(result)
         if per_op is not None:
@@ -159,6 +159,6 @@ def command(model: Path, adb: str | None, host: bool, as_json: bool, **opts) -> 
         raise EdgeqError(f"{model} is not a .tflite file", "convert it first with `edgeq convert`")
     result = TARGETS[chosen.split()[0].lstrip("-")](model, {**opts, "adb": adb})
     if as_json:
-        click.echo(json.dumps(result.to_json(), indent=2))
+        click.echo(jsontext.dumps(result.to_json(), indent=2))
     else:
         _print(result)

@@ -2,10 +2,11 @@
 standalone Makefile and the compiled program, moved into DIR only when complete."""
 from __future__ import annotations
 
-import json
 import shlex
 
 import click
+
+from edgeq import jsontext
 
 
 @click.command("build")
@@ -40,7 +41,7 @@ def command(model: str, target: str, board: str | None, out_dir: str, force: boo
     if memory is not None:
         summary["memory"] = memory
     if as_json:
-        click.echo(json.dumps(summary, indent=2))
+        click.echo(jsontext.dumps(summary, indent=2))
         return
     click.echo(f"built {result.model_name} for {result.target}: {result.program}")
     click.echo(f"  arena {result.arena_bytes:,} bytes, weights {result.weights_bytes:,} bytes, "

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from edgeq import jsontext
 from edgeq.errors import EdgeqError
 
 MODE_HELP = "fp32 | fp16 | dynamic | int8 | int16x8 | qat | mixed | int4"
@@ -56,7 +57,7 @@ def command(model, output, mode, io_type, calib, calib_count, input_range, train
         allow_float=allow_float, seed=seed, force=force, progress=lambda line: click.echo(line, err=True),
     )
     if as_json:
-        click.echo(json.dumps({"output": str(result.output), "mode": result.mode, "size_bytes": result.size_bytes,
+        click.echo(jsontext.dumps({"output": str(result.output), "mode": result.mode, "size_bytes": result.size_bytes,
                                "provenance": result.provenance, "report": result.report}, indent=2))
         return
     click.echo(f"wrote {result.output} ({result.size_bytes:,} bytes, mode {result.mode})")

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import click
 
+from edgeq import jsontext
+
 
 @click.command("evaluate")
 @click.argument("keras_model", type=click.Path(path_type=str))
@@ -24,4 +26,4 @@ def command(keras_model, tflite_model, data, layer_samples, limit, as_json):
 
     ev = evaluate(keras_model, tflite_model, data, layer_samples=layer_samples, limit=limit,
                   progress=None if as_json else (lambda line: click.echo(line, err=True)))
-    click.echo(json.dumps(ev.to_dict(), indent=2) if as_json else format_report(ev))
+    click.echo(jsontext.dumps(ev.to_dict(), indent=2) if as_json else format_report(ev))

@@ -6,7 +6,6 @@ dtype; `quantize` adds the output dtypes each input converts to (`edgeq.codegen.
 """
 from __future__ import annotations
 
-
 import click
 
 from edgeq import jsontext

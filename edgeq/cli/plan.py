@@ -1,9 +1,9 @@
 """`edgeq plan MODEL.tflite [--json]`: the arena plan and its chart."""
 from __future__ import annotations
 
-import json
-
 import click
+
+from edgeq import jsontext
 
 
 @click.command("plan")
@@ -22,7 +22,7 @@ def command(model: str, as_json: bool) -> None:
         data = plan.to_dict()
         data["linear_bytes"] = baseline.arena_bytes
         data["lower_bound_bytes"] = lower_bound(graph)
-        click.echo(json.dumps(data, indent=2))
+        click.echo(jsontext.dumps(data, indent=2))
         return
     click.echo(render_chart(plan, [op.opcode for op in graph.ops]))
     click.echo(f"greedy arena {plan.arena_bytes:,} bytes; linear baseline {baseline.arena_bytes:,}; "

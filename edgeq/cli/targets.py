@@ -1,9 +1,9 @@
 """`edgeq targets [--json]`: the boards edgeq knows (devices/boards) and which are attached (lab file)."""
 from __future__ import annotations
 
-import json
-
 import click
+
+from edgeq import jsontext
 
 
 def _board_dict(board, attached) -> dict:
@@ -31,7 +31,7 @@ def command(as_json: bool) -> None:
     lab = load_lab()
     boards = [_board_dict(b, lab.get(b.id)) for b in all_boards()]
     if as_json:
-        click.echo(json.dumps({"boards": boards, "lab_file": str(lab_path())}, indent=2))
+        click.echo(jsontext.dumps({"boards": boards, "lab_file": str(lab_path())}, indent=2))
         return
     click.echo(f"{'board':<20} {'core':<11} {'MHz':>5} {'flash KiB':>9} {'RAM KiB':>8}  {'where':<22} default for")
     for b in boards:

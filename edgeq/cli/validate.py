@@ -2,9 +2,9 @@
 program against TFLite Micro on the same inputs."""
 from __future__ import annotations
 
-import json
-
 import click
+
+from edgeq import jsontext
 
 
 @click.command("validate")
@@ -38,7 +38,7 @@ def command(model_or_dir: str, target: str | None, emulate: bool, port: str | No
                              "e.g. `edgeq validate model.tflite --target cortex-m4 --emulate`")
     report = validate_build(model_or_dir, data, seed=seed, target=target, emulate=emulate, port=port, board=board)
     if as_json:
-        click.echo(json.dumps(report.to_dict(), indent=2))
+        click.echo(jsontext.dumps(report.to_dict(), indent=2))
     else:
         click.echo(f"{report.samples} samples vs {report.reference}: exact match {report.exact_match_rate:.4%}, "
                    f"{report.mismatched_elements} mismatched elements (max |diff| {report.max_abs_diff:g}), "

@@ -7,6 +7,7 @@ import html
 import json
 from typing import Sequence
 
+from edgeq import jsontext
 from edgeq.report.figures import Figure
 from edgeq.report.tables import COLUMNS, LAYER_COLUMNS, chosen_mode, layer_rows, mode_rows
 from edgeq.sweep.record import SweepResult, to_dict
@@ -140,7 +141,7 @@ def render_json(result: SweepResult, figures: Sequence[Figure], layers_figure: F
                      "rendered": f.png is not None, "note": f.note} for f in (*figures, layers_figure)],
         "sweep": to_dict(result),
     }
-    return json.dumps(data, indent=2)
+    return jsontext.dumps(data, indent=2)
 
 
 def _md_cell(text: str) -> str:
