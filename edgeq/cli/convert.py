@@ -61,9 +61,7 @@ def command(model, output, mode, io_type, calib, calib_count, input_range, train
                                "provenance": result.provenance, "report": result.report}, indent=2))
         return
     click.echo(f"wrote {result.output} ({result.size_bytes:,} bytes, mode {result.mode})")
-    cal = result.provenance["calibration"]
-    if cal["kind"] != "none":
-        click.echo(f"calibration: {cal['source']}")
+    # the calibration source was already said once, as progress
     if result.report and "kept_float" in result.report:
         rep = result.report
         click.echo(f"mixed: float {rep['float_accuracy']:.2f}%, full int8 {rep['int8_accuracy']:.2f}%, "

@@ -138,7 +138,7 @@ def train_and_convert(
     class Progress(tf_keras.callbacks.Callback):
         def on_epoch_end(self, epoch, logs=None):
             stats = ", ".join(f"{k}={v:.4f}" for k, v in (logs or {}).items())
-            progress(f"qat epoch {epoch + 1}/{epochs}: {stats}")
+            progress(f"qat: epoch {epoch + 1}/{epochs}: {stats}")
 
     progress(f"qat: fine-tuning {len(x)} samples, {epochs} epochs, batch {batch_size}, lr {lr:g}, loss {loss_name}")
     qat_model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0, callbacks=[Progress()], shuffle=True)

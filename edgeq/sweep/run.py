@@ -172,7 +172,7 @@ class _Sweep:
                 input_range=req.input_range, train_data=req.train_data if mode == "qat" else None,
                 epochs=req.epochs, batch_size=req.batch_size, lr=req.lr,
                 val_data=req.val_data if mode == "mixed" else None, max_drop=self.mixed_budget,
-                progress=lambda line: self.progress(f"    {mode}: {line}"))
+                progress=lambda line: self.progress(f"    {mode}: {line.removeprefix(f'{mode}: ')}"))
             record = {"size_bytes": result.size_bytes, "provenance": result.provenance}
             files = (MODEL_FILE,)
         except EdgeqError as err:
