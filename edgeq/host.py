@@ -29,10 +29,11 @@ class HostModel:
     """A running host build of one model. Close it (or use `with`) to stop the program and delete the build."""
 
     def __init__(self, build: BuildResult, inputs_info: tuple[TensorInfo, ...],
-                 outputs_info: tuple[TensorInfo, ...], workdir: Path, timeout: float) -> None:
+                 outputs_info: tuple[TensorInfo, ...], workdir: Path, timeout: float, stateful: bool = False) -> None:
         self.build = build
         self.inputs_info = inputs_info
         self.outputs_info = outputs_info
+        self.stateful = stateful  # recurrent state: predict() resets it before every sample
         self._transport = HostTransport(build.program)
         # Runs on close() or, for a model never closed, when it is collected or at interpreter exit (atexit,
         # while the transport's reader threads can still be joined; a __del__ at shutdown could not).
@@ -45,8 +46,11 @@ class HostModel:
         return self.build.arena_bytes
 
     def predict(self, x: np.ndarray | Sequence[np.ndarray]) -> np.ndarray | list[np.ndarray]:
-        """Outputs for a batch (N, *input_shape); one array for a single-output model, else a list."""
-        outs = run_on_device(self.client, as_batches(x, self.inputs_info), self.outputs_info)
+        """Outputs for a batch (N, *input_shape); one array for a single-output model, else a list. Samples are
+        independent: a model with recurrent state starts each from its initial state (`edgeq reset`), as the
+        TFLM reference does; stream through `self.client` to carry state from one inference to the next."""
+        outs = run_on_device(self.client, as_batches(x, self.inputs_info), self.outputs_info,
+                             reset_state=self.stateful)
         return outs[0] if len(outs) == 1 else list(outs)
 
     def close(self) -> None:
@@ -75,7 +79,7 @@ def compile_host(model: str | Path, sanitize: bool = False, timeout: float = 30.
         build = build_project(model, "host", workdir / "build", extra_cflags=SANITIZE_CFLAGS if sanitize else "")
         graph = parse(model.read_bytes())
         return HostModel(build, tensor_infos(graph, graph.inputs), tensor_infos(graph, graph.outputs), workdir,
-                         timeout)
+                         timeout, stateful=graph.stateful)
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise

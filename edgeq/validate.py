@@ -232,7 +232,7 @@ def validate_with_transport(transport: Transport, model_path: Path, spec: str, s
         raise EdgeqError(f"the firmware runs a different model (sha256 {info.model_hash[:12]}…, "
                          f"this model {graph.sha256[:12]}…)", "rebuild with `edgeq build` for this model")
     device = run_on_device(client, batches, outputs_info, timeout, progress,
-                           reset_state=bool(graph.variable_tensors))
+                           reset_state=graph.stateful)
     report = compare(device, tflm.result.outputs, info.arena_bytes)
     if litert.result is None:
         return report

@@ -103,6 +103,12 @@ class Graph:
         return tuple(t.index for t in self.tensors if t.is_variable and t.index in used)
 
     @property
+    def stateful(self) -> bool:
+        """Whether an inference depends on the ones before it: variable tensors or resource variables
+        (VAR_HANDLE). Comparisons with TFLM reset such a model before every independent sample."""
+        return bool(self.variable_tensors) or any(op.opcode == "VAR_HANDLE" for op in self.ops)
+
+    @property
     def weight_bytes(self) -> int:
         """Bytes of constant tensors referenced by operators (what the model stores besides activations)."""
         used = {i for op in self.ops for i in op.inputs if i >= 0}
