@@ -422,4 +422,4 @@ for _opcode, (_emit, _dtypes) in _EMITTERS.items():
         register(_opcode, _dtype)(_emit)
 register("GATHER", "int32")(_gather_constant_params)
 
-__all__ = ["MAX_DIMS", "constant_ints", "copy_map", "row_major_strides"]
+__all__ = ["MAX_DIMS", "Axis", "constant_ints", "copy_map", "row_major_strides"]
