@@ -13,7 +13,7 @@ from edgeq.build.target import BuildTarget, PostLink
 from edgeq.targets.boards import Board
 from edgeq.targets.cores import CORES
 from edgeq.targets.registry import board_files, default_board, get_board
-from edgeq.toolchain.fit import check_linked, check_plan
+from edgeq.toolchain.fit import activation_dtypes, check_linked, check_plan
 from edgeq.toolchain.flags import COMMON_CFLAGS, cpu_flags, link_flags
 from edgeq.toolchain.port import DEFAULT_STACK_BYTES, board_header, linker_script
 from edgeq.toolchain.size import memory_report
@@ -26,10 +26,12 @@ def board_build_target(board: Board, stack_bytes: int = DEFAULT_STACK_BYTES) -> 
     core = CORES[board.core]
 
     def preflight(generated, input_bytes: int) -> None:
-        check_plan(board, int(generated.arena_bytes), int(generated.weights_bytes), input_bytes, stack_bytes)
+        check_plan(board, int(generated.arena_bytes), int(generated.weights_bytes), input_bytes, stack_bytes,
+                   activation_dtypes(tuple(generated.kernel_sources)))
 
     def postflight(program: Path) -> None:
-        check_linked(board, memory_report(program, arena_symbol=ARENA_SYMBOL))
+        kernels = tuple(path.name for path in (program.parent / "src" / "kernels").rglob("*.c"))
+        check_linked(board, memory_report(program, arena_symbol=ARENA_SYMBOL), activation_dtypes(kernels))
 
     cflags = tuple(f for f in COMMON_CFLAGS if f not in ("-std=c99", "-Wall", "-Wextra"))
     return BuildTarget(

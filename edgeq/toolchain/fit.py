@@ -37,17 +37,37 @@ def _kib(n: int) -> str:
     return f"{n:,} B ({n / 1024:.1f} KiB)"
 
 
-def _hint(kind: str) -> str:
+# Kernel file suffix (edgeq_<op>_<dtype>.c) -> the activation dtype it computes in.
+_KERNEL_DTYPES = {"s8": "int8", "s16": "int16", "f32": "float32"}
+
+
+def activation_dtypes(kernel_sources: tuple[str, ...]) -> frozenset[str]:
+    """The activation dtypes a model computes in, from its kernel files (`reference/edgeq_conv2d_s16.c`)."""
+    suffixes = (source.rsplit(".", 1)[0].rsplit("_", 1)[-1] for source in kernel_sources)
+    return frozenset(_KERNEL_DTYPES[s] for s in suffixes if s in _KERNEL_DTYPES)
+
+
+def _smaller_dtype(dtypes: frozenset[str]) -> str:
+    """Advice on the activation dtype, only for a model that is not int8 throughout already."""
+    if "float32" in dtypes:
+        return ", or an integer mode (`--mode int8`) instead of float32 activations"
+    if "int16" in dtypes:
+        return ", or int8 instead of int16 activations (`--mode int8`, or `--mode mixed` with a looser --max-drop)"
+    return ""
+
+
+def _hint(kind: str, dtypes: frozenset[str] = frozenset()) -> str:
     if kind == "RAM":
-        return (f"try a board with more RAM (`edgeq targets` lists RAM per board), a smaller model or input, "
-                f"or int8 instead of int16x8 activations; the arena is planned already "
-                f"(see `edgeq plan MODEL`)")
+        return (f"try a board with more RAM (`edgeq targets` lists RAM per board), a smaller model or input"
+                f"{_smaller_dtype(dtypes)}; the arena is planned already (see `edgeq plan MODEL`)")
     return (f"try a board with more flash (`edgeq targets`), fewer or smaller weights (int8 or int4 weights, "
             f"pruning), or a smaller model")
 
 
 def check_plan(board: Board, arena_bytes: int, weights_bytes: int, input_bytes: int,
-               stack_bytes: int = DEFAULT_STACK_BYTES) -> FitEstimate:
+               stack_bytes: int = DEFAULT_STACK_BYTES, dtypes: frozenset[str] = frozenset()) -> FitEstimate:
+    """`dtypes`: the model's activation dtypes (`activation_dtypes`), so the hint never suggests int8 for a
+    model that already is int8."""
     need = estimate(arena_bytes, weights_bytes, input_bytes, stack_bytes)
     if need.ram_bytes > board.ram_memory.size:
         raise EdgeqError(
@@ -55,7 +75,7 @@ def check_plan(board: Board, arena_bytes: int, weights_bytes: int, input_bytes: 
             f"(arena {_kib(arena_bytes)} + input staging {_kib(input_bytes)} + stacks and runtime "
             f"{_kib(need.ram_bytes - arena_bytes - input_bytes)}) but the board has {_kib(board.ram_memory.size)}, "
             f"{_kib(need.ram_bytes - board.ram_memory.size)} short",
-            _hint("RAM"))
+            _hint("RAM", dtypes))
     if need.flash_bytes > board.flash_memory.size:
         raise EdgeqError(
             f"the model does not fit in the flash of {board.id}: it needs about {_kib(need.flash_bytes)} "
@@ -65,14 +85,14 @@ def check_plan(board: Board, arena_bytes: int, weights_bytes: int, input_bytes: 
     return need
 
 
-def check_linked(board: Board, report: MemoryReport) -> None:
+def check_linked(board: Board, report: MemoryReport, dtypes: frozenset[str] = frozenset()) -> None:
     """Exact check of a linked firmware (the linker also refuses overflowing regions; this names the parts)."""
     if report.ram_bytes > board.ram_memory.size:
         raise EdgeqError(
             f"the firmware does not fit in the RAM of {board.id}: {_kib(report.ram_bytes)} used (data "
             f"{_kib(report.data)}, bss {_kib(report.bss)} of which arena {_kib(report.arena)}, stacks "
             f"{_kib(report.stack)}) of {_kib(board.ram_memory.size)}",
-            _hint("RAM"))
+            _hint("RAM", dtypes))
     if report.flash_bytes > board.flash_memory.size:
         raise EdgeqError(
             f"the firmware does not fit in the flash of {board.id}: {_kib(report.flash_bytes)} used (code "

@@ -82,3 +82,23 @@ def test_linked_report_over_the_limit_names_its_parts():
     over = MemoryReport(text=20_000, rodata=100, data=0, bss=300_000, stack=9_000, arena=290_000, weights=0)
     with pytest.raises(EdgeqError, match="RAM of nrf52840dk: 309,000 B"):
         check_linked(board, over)
+
+
+def test_ram_refusal_suggests_int8_only_for_a_model_that_is_not_int8():
+    from edgeq.toolchain.fit import activation_dtypes
+
+    board = get_board("stm32f4-discovery")
+    hints = {}
+    for name, kernels in {"int8": ("reference/edgeq_conv2d_s8.c", "dsp/edgeq_fully_connected_s8.c"),
+                          "int16x8": ("reference/edgeq_conv2d_s16.c", "reference/edgeq_quantize_s8.c"),
+                          "float": ("reference/edgeq_softmax_f32.c",)}.items():
+        with pytest.raises(EdgeqError) as info:
+            check_plan(board, 200_000, 10_000, 3072, dtypes=activation_dtypes(kernels))
+        hints[name] = info.value.hint
+    assert "int8" not in hints["int8"] and "board with more RAM" in hints["int8"]
+    assert "int8 instead of int16 activations" in hints["int16x8"]
+    assert "instead of float32 activations" in hints["float"]
+    over = MemoryReport(text=20_000, rodata=100, data=0, bss=300_000, stack=9_000, arena=290_000, weights=0)
+    with pytest.raises(EdgeqError) as info:
+        check_linked(get_board("nrf52840dk"), over, activation_dtypes(("edgeq_add_s8.c",)))
+    assert "int8" not in info.value.hint
