@@ -1,4 +1,5 @@
-"""`edgeq sweep KERAS_MODEL (--target CORE | --board ID | --adb [SERIAL] | --host) --val-data VAL.npz -o DIR`."""
+"""`edgeq sweep MODEL... (--target CORE | --board ID | --adb [SERIAL] | --host)... --val-data VAL.npz -o DIR
+[--cluster ray | --ray-address ADDR]`: one model on one target, or a grid of models × targets (`edgeq.sweep.grid`)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,9 +18,9 @@ def _range(text: str | None) -> tuple[float, float] | None:
 
 
 @click.command("sweep")
-@click.argument("model", type=click.Path(exists=False))
-@click.option("--target", "core", default=None, help="Core (e.g. cortex-m4): its default (emulated) board.")
-@click.option("--board", default=None, help="Board id (see `edgeq targets`).")
+@click.argument("models", nargs=-1, required=True)
+@click.option("--target", "cores", multiple=True, help="Core (e.g. cortex-m4): its default (emulated) board. Repeatable.")
+@click.option("--board", "boards", multiple=True, help="Board id (see `edgeq targets`). Repeatable.")
 @click.option("--adb", "adb", default=None, is_flag=False, flag_value="adb",
               help="An Android phone over adb (optionally its serial).")
 @click.option("--host", "host", is_flag=True, help="This machine, with LiteRT.")
@@ -45,35 +46,62 @@ def _range(text: str | None) -> tuple[float, float] | None:
 @click.option("--force", is_flag=True, help="Write into a directory that is not an earlier sweep's (files kept).")
 @click.option("--redo", is_flag=True, help="Discard the cache: convert, build and measure every mode again.")
 @click.option("--no-report", is_flag=True, help="Skip the HTML report.")
-def command(model, core, board, adb, host, val_data, val_samples, calib, calib_count, input_range, train_data,
-            epochs, modes, max_drop, runs, warmups, threads, delegate, out_dir, force, redo, no_report) -> None:
-    """Convert MODEL in every quantization mode, run each on the target and measure accuracy (on the device
-    for boards and the emulator), latency, energy, flash, RAM and size; modes the target cannot run are
-    listed with the reason. Reruns reuse work already done."""
+@click.option("--cluster", type=click.Choice(["local", "ray"]), default=None,
+              help="Where cells run: local (a process pool, the default) or ray (an existing Ray cluster).")
+@click.option("--ray-address", default=None, metavar="HOST:PORT", help="The Ray cluster's head (implies --cluster ray).")
+@click.option("--workers", type=int, default=None, help="Local executor: processes (default: this machine's cores).")
+def command(models, cores, boards, adb, host, val_data, val_samples, calib, calib_count, input_range, train_data,
+            epochs, modes, max_drop, runs, warmups, threads, delegate, out_dir, force, redo, no_report, cluster,
+            ray_address, workers) -> None:
+    """Convert each MODEL (Keras paths or globs) in every quantization mode, run each on every target and
+    measure accuracy (on the device for boards and the emulator), latency, energy, flash, RAM and size;
+    modes a target cannot run are listed with the reason. Reruns reuse work already done."""
+    import sys
+
     from edgeq.errors import EdgeqError
+    from edgeq.sweep.display import GridDisplay
+    from edgeq.sweep.executors import make_executor
+    from edgeq.sweep.grid import expand_models, grid_requests, run_grid
     from edgeq.sweep.plan import parse_modes
-    from edgeq.sweep.run import SweepRequest, run_sweep
+    from edgeq.sweep.run import SweepRequest
     from edgeq.sweep.targets import resolve
 
-    from edgeq.targets.choice import one_target
-
-    one_target({"--target CORE/--board ID": bool(core or board), "--adb [SERIAL]": adb is not None, "--host": host},
-               "e.g. --target cortex-m4 (the emulated Cortex-M4)")
-    target = resolve(core=core, board=board, adb=adb, host=host)
+    targets = [resolve(core=core) for core in cores] + [resolve(board=board) for board in boards]
+    if adb is not None:
+        targets.append(resolve(adb=adb))
+    if host:
+        targets.append(resolve(host=True))
+    if not targets:
+        raise EdgeqError("choose at least one of --target CORE/--board ID, --adb [SERIAL], --host",
+                         "e.g. --target cortex-m4 (the emulated Cortex-M4); each is repeatable")
+    targets = list(dict.fromkeys(targets))
     if max_drop is not None and max_drop < 0:
         raise EdgeqError(f"--max-drop must be >= 0, got {max_drop}", "e.g. --max-drop 1.0 (accuracy points)")
     if runs < 1 or warmups < 0:
         raise EdgeqError("--runs must be at least 1 and --warmups at least 0", "e.g. --runs 3 --warmups 1")
-    request = SweepRequest(
-        model=Path(model), target=target, val_data=Path(val_data), out_dir=Path(out_dir),
+    if workers is not None and workers < 1:
+        raise EdgeqError(f"--workers must be at least 1, got {workers}", "e.g. --workers 2")
+    template = SweepRequest(
+        model=Path(), target=targets[0], val_data=Path(val_data), out_dir=Path(out_dir),
         modes=parse_modes(modes), calib=calib, calib_count=calib_count, input_range=_range(input_range),
         train_data=Path(train_data) if train_data else None, epochs=epochs, max_drop=max_drop,
         val_limit=val_samples, runs=runs, warmups=warmups, threads=threads, delegate=delegate, force=force,
         redo=redo)
-    result = run_sweep(request, progress=lambda line: click.echo(line, err=True))
-    if result.recommendation is not None:
-        rec = result.recommendation
-        click.echo(f"recommended: {rec.mode} — {rec.reason}" if rec.mode else f"no recommendation: {rec.reason}")
+    requests = grid_requests(template, expand_models(models), targets)
+    executor = make_executor(cluster, ray_address, workers, lock_dir=Path(out_dir) / "cache" / ".locks")
+    display = GridDisplay(sys.stderr) if len(requests) > 1 else None
+    echo = display.print if display is not None else (lambda line: click.echo(line, err=True))
+    try:
+        grid = run_grid(requests, executor, progress=echo, display=display)
+    finally:
+        if display is not None:
+            display.close()
+    for result in grid.sweeps:
+        if result.recommendation is not None:
+            rec = result.recommendation
+            where = "" if len(grid.sweeps) == 1 else f" ({Path(result.model_path).name} on {result.target.id})"
+            click.echo(f"recommended{where}: {rec.mode} — {rec.reason}" if rec.mode
+                       else f"no recommendation{where}: {rec.reason}")
     if not no_report:
         from edgeq.report import write_report
 

@@ -316,7 +316,16 @@ def _mode_from_record(record: dict | None, cached: bool) -> ModeResult | None:
         return None
 
 
-def run_sweep(req: SweepRequest, progress: Progress = print) -> SweepResult:
+def run_sweep(req: SweepRequest, progress: Progress = print, executor=None) -> SweepResult:
+    """One model on one target: the grid of one (`edgeq.sweep.grid.run_grid`) with the local executor unless
+    told otherwise; results.json is the `SweepResult` itself."""
+    from edgeq.sweep.grid import run_grid
+
+    return run_grid((req,), executor, progress).sweeps[0]
+
+
+def check_request(req: SweepRequest) -> None:
+    """The request's inputs exist and make sense (before anything is written)."""
     if not req.model.exists():
         raise EdgeqError(f"Keras model not found: {req.model}", "pass a .keras, .h5 or SavedModel path")
     if not req.val_data.is_file():
@@ -327,42 +336,6 @@ def run_sweep(req: SweepRequest, progress: Progress = print) -> SweepResult:
             raise EdgeqError(f"{label} not found: {path}", "check the path")
     if req.val_limit is not None and req.val_limit < 1:
         raise EdgeqError(f"--val-samples must be at least 1, got {req.val_limit}", "e.g. --val-samples 200")
-    prepare_out_dir(req.out_dir, req.force)
-    created = not req.out_dir.exists()
-    clean_partial(req.out_dir)
-    sweep = _Sweep(req, progress)
-    if req.redo:
-        sweep.cache.clear()
-    progress(f"sweep of {req.model.name} on {req.target.id}: modes {', '.join(req.modes)}")
-    try:
-        float_acc = _prepare(sweep)
-    except BaseException:
-        # the model or the validation data is unusable: a directory this run created holds nothing of value
-        if created:
-            shutil.rmtree(req.out_dir, ignore_errors=True)
-        raise
-
-    decisions = plan_modes(req.modes, has_calib=req.calib is not None, has_train=req.train_data is not None)
-    results = []
-    for i, decision in enumerate(decisions, 1):
-        tag = f"[{i}/{len(decisions)}]"
-        if not decision.runnable:
-            result = ModeResult(decision.mode, "failed", "plan", reason=decision.reason, hint=decision.hint)
-        else:
-            result = sweep.mode(decision.mode, tag)
-        results.append(result)
-        progress(f"{tag} {_one_line(result)}")
-    rec = recommend(results, req.target, req.max_drop, float_acc) if req.max_drop is not None else None
-    sweep_result = SweepResult(
-        edgeq_version=sweep.version, model_path=str(req.model), model_sha256=sweep.model_sha, target=req.target,
-        val_path=str(req.val_data), val_samples=len(sweep.x), float_accuracy=float_acc, modes=tuple(results),
-        recommendation=rec, created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        settings={"calib": req.calib, "calib_count": req.calib_count, "train_data": str(req.train_data)
-                  if req.train_data else None, "qat_epochs": req.epochs, "runs": req.runs, "warmups": req.warmups,
-                  "layer_samples": req.layer_samples, "mixed_max_drop": sweep.mixed_budget})
-    req.out_dir.mkdir(exist_ok=True)
-    write_json_atomic(req.out_dir / RESULTS_FILE, to_dict(sweep_result))
-    return sweep_result
 
 
 def _prepare(sweep: _Sweep) -> float:
