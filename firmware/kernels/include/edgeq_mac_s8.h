@@ -16,13 +16,17 @@
 
 #include <stdint.h>
 
-/* Keeps a hot loop in its own function, so it gets the registers (GCC otherwise inlines it into a caller
- * whose other live values push the loop's pointers and strides onto the stack); `unused` because not every
- * kernel including this header calls every loop. Ignored by other compilers. */
+/* EDGEQ_NOINLINE keeps a hot loop in its own function, so it gets the registers (GCC otherwise inlines it
+ * into a caller whose other live values push the loop's pointers and strides onto the stack); `unused` so a
+ * kernel may keep a variant it does not call on every path. EDGEQ_INLINE marks a loop body that must be
+ * inlined into its out-of-line caller (GCC's size heuristics would otherwise add a second call level).
+ * Both are plain C elsewhere. */
 #if defined(__GNUC__)
 #define EDGEQ_NOINLINE __attribute__((noinline, unused))
+#define EDGEQ_INLINE static inline __attribute__((always_inline))
 #else
 #define EDGEQ_NOINLINE
+#define EDGEQ_INLINE static inline
 #endif
 
 /* Requantization constants of one kernel call, read once: int8 stores may alias the parameter structs,
@@ -61,7 +65,7 @@ static inline int8_t edgeq_out_s8(const edgeq_out_s8_t *o, uint32_t acc, int32_t
  * the wrapping accumulators: signed sums also keep GCC from reassociating the unrolled chain (which costs
  * an extra ADD per lane and spills).
  */
-static EDGEQ_NOINLINE void edgeq_mac4_rows_s8(const int8_t *in, int32_t in_stride, const int8_t *w, int32_t w_stride,
+EDGEQ_INLINE void edgeq_mac4_rows_s8(const int8_t *in, int32_t in_stride, const int8_t *w, int32_t w_stride,
                                       int32_t stride, int32_t rows, int32_t n, uint32_t a[4])
 {
     const int8_t *w0 = w, *w1 = w + stride, *w2 = w1 + stride, *w3 = w2 + stride;
@@ -87,7 +91,7 @@ static EDGEQ_NOINLINE void edgeq_mac4_rows_s8(const int8_t *in, int32_t in_strid
 }
 
 /* *a += sum_{r < rows} sum_{k < n} in[r * in_stride + k] * w[r * w_stride + k]; rows * n <= 2^16. */
-static EDGEQ_NOINLINE void edgeq_mac1_rows_s8(const int8_t *in, int32_t in_stride, const int8_t *w, int32_t w_stride,
+EDGEQ_INLINE void edgeq_mac1_rows_s8(const int8_t *in, int32_t in_stride, const int8_t *w, int32_t w_stride,
                                       int32_t rows, int32_t n, uint32_t *a)
 {
     int32_t s = 0, r;
@@ -134,7 +138,7 @@ static inline void edgeq_mac1_s8(const int8_t *in, const int8_t *w, int32_t n, u
 
 /* a[t] += value * sum_{k < n} w[t * stride + k] for t < lanes (1 or 4): the taps of a padded input,
  * which all read `value` (the input zero point). */
-static inline void edgeq_mac_const_s8(int32_t value, const int8_t *w, int32_t stride, int32_t n, int32_t lanes,
+EDGEQ_INLINE void edgeq_mac_const_s8(int32_t value, const int8_t *w, int32_t stride, int32_t n, int32_t lanes,
                                       uint32_t *a)
 {
     int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0, k;

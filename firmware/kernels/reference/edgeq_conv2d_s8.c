@@ -27,79 +27,120 @@ static void valid_taps(int32_t origin, int32_t dilation, int32_t taps, int32_t s
     *last = hi;
 }
 
-/* One output pixel's filter window: input coordinates of tap (0, 0) and the taps inside the image. */
+/*
+ * One output pixel, planned once for all its output channels: the valid taps as `rows` x `runs` runs of n
+ * bytes (strides in bytes, input and filter), and the taps in the padding. With dilation_w == 1 a filter
+ * row's valid taps are one run, and all rows fold into runs of one row when their sum fits one int32 partial
+ * sum (edgeq_mac4_rows_s8).
+ */
 typedef struct {
-    const int8_t *image; /* this batch's input image */
-    int32_t y0, x0;
-    int32_t fy0, fy1, fx0, fx1;
-} window_t;
+    const int8_t *in;            /* the first valid tap (unused without one) */
+    int32_t filter_offset;       /* filter bytes from tap (0, 0) to the first valid tap */
+    int32_t rows, runs, n;
+    int32_t in_row, in_run, filter_row, filter_run;
+    int32_t fy0, fy1, fx0, fx1;  /* the valid taps */
+    int32_t padded;              /* taps in the padding add zero_point x weight */
+    int32_t zero_point, stride;  /* input zero point; filter bytes per output channel */
+} pixel_t;
 
-/* a[t] += the taps of `rows` input rows x `runs` runs of n bytes (strides in bytes), lanes 4 or 1. */
-static inline void mac_region(const int8_t *in, int32_t in_row, int32_t in_run, const int8_t *w, int32_t w_row,
-                              int32_t w_run, int32_t stride, int32_t rows, int32_t runs, int32_t n, int32_t lanes,
-                              uint32_t *a)
+/* a[l] += the pixel's dot product with output channel l's filter (l < lanes, 1 or 4; filters p->stride
+ * apart, the first at `filter`). */
+EDGEQ_INLINE void accumulate_lanes(const edgeq_conv_geom_t *g, const pixel_t *p, const int8_t *filter,
+                                   int32_t lanes, uint32_t *a)
 {
-    int32_t r;
-    if (runs == 1 && rows * n <= EDGEQ_MAC_CHUNK) { /* one row run each: all rows in one call */
-        runs = rows;
-        in_run = in_row;
-        w_run = w_row;
-        rows = 1;
-    }
-    if (runs * n > EDGEQ_MAC_CHUNK) { /* one run at a time, each chunked */
-        for (r = 0; r < rows * runs; ++r) {
-            const int8_t *x = in + (r / runs) * in_row + (r % runs) * in_run;
-            const int8_t *f = w + (r / runs) * w_row + (r % runs) * w_run;
+    const int32_t row_taps = g->filter_w * g->input_c;
+    int32_t r, fy;
+    if (p->runs * p->n <= EDGEQ_MAC_CHUNK) {
+        const int8_t *in = p->in, *w = filter + p->filter_offset;
+        for (r = 0; r < p->rows; ++r) {
             if (lanes == 4) {
-                edgeq_mac4_s8(x, f, stride, n, a);
+                edgeq_mac4_rows_s8(in, p->in_run, w, p->filter_run, p->stride, p->runs, p->n, a);
             } else {
-                edgeq_mac1_s8(x, f, n, a);
+                edgeq_mac1_rows_s8(in, p->in_run, w, p->filter_run, p->runs, p->n, a);
+            }
+            if (r + 1 < p->rows) { /* no pointer is moved past the last row */
+                in += p->in_row;
+                w += p->filter_row;
             }
         }
-        return;
-    }
-    for (r = 0; r < rows; ++r, in += in_row, w += w_row) {
-        /* runs * n <= 2^16 here: one int32 partial sum per input row */
-        if (lanes == 4) {
-            edgeq_mac4_rows_s8(in, in_run, w, w_run, stride, runs, n, a);
-        } else {
-            edgeq_mac1_rows_s8(in, in_run, w, w_run, runs, n, a);
+    } else { /* runs too long for one partial sum: one run at a time, each chunked */
+        for (r = 0; r < p->rows * p->runs; ++r) {
+            const int8_t *in = p->in + (r / p->runs) * p->in_row + (r % p->runs) * p->in_run;
+            const int8_t *w = filter + p->filter_offset + (r / p->runs) * p->filter_row + (r % p->runs) * p->filter_run;
+            if (lanes == 4) {
+                edgeq_mac4_s8(in, w, p->stride, p->n, a);
+            } else {
+                edgeq_mac1_s8(in, w, p->n, a);
+            }
         }
-        if (r + 1 == rows) {
-            break; /* no pointer is moved past the last row */
+    }
+    if (p->padded) {
+        for (fy = 0; fy < g->filter_h; ++fy) {
+            const int8_t *w = filter + fy * row_taps;
+            if (fy < p->fy0 || fy >= p->fy1 || p->fx1 <= p->fx0) {
+                edgeq_mac_const_s8(p->zero_point, w, p->stride, row_taps, lanes, a);
+            } else {
+                edgeq_mac_const_s8(p->zero_point, w, p->stride, p->fx0 * g->input_c, lanes, a);
+                edgeq_mac_const_s8(p->zero_point, w + p->fx1 * g->input_c, p->stride, row_taps - p->fx1 * g->input_c,
+                                   lanes, a);
+            }
         }
     }
 }
 
-/* a[t] += the window's dot product with the filter of output channel t (t < lanes, filters `stride` apart). */
-static inline void accumulate(const edgeq_conv_geom_t *g, const window_t *win, int32_t zero_point,
-                              const int8_t *filter, int32_t stride, int32_t lanes, uint32_t *a)
+/* accumulate_lanes() for four and for one output channel, each out of line with the MAC loops inlined, so
+ * the loops get the registers and a pixel's channel block costs one call. */
+static EDGEQ_NOINLINE void accumulate4(const edgeq_conv_geom_t *g, const pixel_t *p, const int8_t *filter,
+                                       uint32_t *a)
 {
-    const int32_t in_c = g->input_c;
-    const int32_t row_taps = g->filter_w * in_c;
-    const int32_t rows = win->fy1 - win->fy0, cols = win->fx1 - win->fx0;
-    int32_t fy;
-    if (rows > 0 && cols > 0) {
-        const int8_t *in = win->image
-                         + ((win->y0 + win->fy0 * g->dilation_h) * g->input_w + win->x0 + win->fx0 * g->dilation_w) * in_c;
-        const int8_t *w = filter + win->fy0 * row_taps + win->fx0 * in_c;
-        const int32_t in_row = g->dilation_h * g->input_w * in_c;
-        if (g->dilation_w == 1) { /* a row's valid taps are one contiguous run */
-            mac_region(in, in_row, 0, w, row_taps, 0, stride, rows, 1, cols * in_c, lanes, a);
-        } else {
-            mac_region(in, in_row, g->dilation_w * in_c, w, row_taps, in_c, stride, rows, cols, in_c, lanes, a);
-        }
+    accumulate_lanes(g, p, filter, 4, a);
+}
+
+static EDGEQ_NOINLINE void accumulate1(const edgeq_conv_geom_t *g, const pixel_t *p, const int8_t *filter,
+                                       uint32_t *a)
+{
+    accumulate_lanes(g, p, filter, 1, a);
+}
+
+/* Plans output pixel (y0, x0) (input position of tap (0, 0)) of `image`. */
+static void plan_pixel(const edgeq_conv_geom_t *g, const int8_t *image, int32_t y0, int32_t fy0, int32_t fy1,
+                       int32_t x0, pixel_t *p)
+{
+    const int32_t in_c = g->input_c, row_taps = g->filter_w * in_c;
+    int32_t cols;
+    p->fy0 = fy0;
+    p->fy1 = fy1;
+    valid_taps(x0, g->dilation_w, g->filter_w, g->input_w, &p->fx0, &p->fx1);
+    cols = p->fx1 - p->fx0;
+    p->rows = fy1 - fy0;
+    if (p->rows <= 0 || cols <= 0) {
+        p->rows = 0; /* no valid tap: every tap is padding */
+        cols = 0;
     }
-    if (zero_point != 0 && rows * cols != g->filter_h * g->filter_w) {
-        for (fy = 0; fy < g->filter_h; ++fy) {
-            const int8_t *w = filter + fy * row_taps;
-            if (fy < win->fy0 || fy >= win->fy1 || cols <= 0) {
-                edgeq_mac_const_s8(zero_point, w, stride, row_taps, lanes, a);
-            } else {
-                edgeq_mac_const_s8(zero_point, w, stride, win->fx0 * in_c, lanes, a);
-                edgeq_mac_const_s8(zero_point, w + win->fx1 * in_c, stride, row_taps - win->fx1 * in_c, lanes, a);
-            }
+    p->padded = p->zero_point != 0 && p->rows * cols != g->filter_h * g->filter_w;
+    p->in = image;
+    p->filter_offset = 0;
+    if (p->rows > 0) {
+        p->in = image + ((y0 + fy0 * g->dilation_h) * g->input_w + x0 + p->fx0 * g->dilation_w) * in_c;
+        p->filter_offset = fy0 * row_taps + p->fx0 * in_c;
+    }
+    p->in_row = g->dilation_h * g->input_w * in_c;
+    p->filter_row = row_taps;
+    if (g->dilation_w == 1) { /* a row's valid taps are one contiguous run */
+        p->runs = 1;
+        p->n = cols * in_c;
+        p->in_run = p->filter_run = 0;
+        if (p->rows * p->n <= EDGEQ_MAC_CHUNK) { /* all rows as the runs of one row */
+            p->runs = p->rows;
+            p->rows = p->rows > 0 ? 1 : 0;
+            p->in_run = p->in_row;
+            p->filter_run = p->filter_row;
         }
+    } else {
+        p->runs = cols;
+        p->n = in_c;
+        p->in_run = g->dilation_w * in_c;
+        p->filter_run = in_c;
     }
 }
 
@@ -107,24 +148,23 @@ void edgeq_conv2d_s8(const edgeq_conv_geom_t *g, const edgeq_quant_s8_t *quant, 
                      const int8_t *filter, const int32_t *bias, int8_t *output)
 {
     const int32_t out_c = g->output_c;
-    const int32_t stride = g->filter_h * g->filter_w * g->input_c; /* filter bytes per output channel */
-    const int32_t zero_point = quant->input_zero_point;
     edgeq_out_s8_t o;
-    window_t win;
-    int32_t b, oy, ox, oc;
+    pixel_t p;
+    int32_t b, oy, ox, oc, fy0, fy1;
     o.multiplier = quant->multiplier;
     o.shift = quant->shift;
     o.output_zero_point = quant->output_zero_point;
     o.act_min = quant->act_min;
     o.act_max = quant->act_max;
+    p.zero_point = quant->input_zero_point;
+    p.stride = g->filter_h * g->filter_w * g->input_c;
     for (b = 0; b < g->batches; ++b) {
-        win.image = input + b * g->input_h * g->input_w * g->input_c;
+        const int8_t *image = input + b * g->input_h * g->input_w * g->input_c;
         for (oy = 0; oy < g->output_h; ++oy) {
-            win.y0 = oy * g->stride_h - g->pad_top;
-            valid_taps(win.y0, g->dilation_h, g->filter_h, g->input_h, &win.fy0, &win.fy1);
+            const int32_t y0 = oy * g->stride_h - g->pad_top;
+            valid_taps(y0, g->dilation_h, g->filter_h, g->input_h, &fy0, &fy1);
             for (ox = 0; ox < g->output_w; ++ox, output += out_c) {
-                win.x0 = ox * g->stride_w - g->pad_left;
-                valid_taps(win.x0, g->dilation_w, g->filter_w, g->input_w, &win.fx0, &win.fx1);
+                plan_pixel(g, image, y0, fy0, fy1, ox * g->stride_w - g->pad_left, &p);
                 for (oc = 0; oc + 4 <= out_c; oc += 4) {
                     uint32_t a[4] = {0u, 0u, 0u, 0u};
                     if (bias != 0) {
@@ -133,7 +173,7 @@ void edgeq_conv2d_s8(const edgeq_conv_geom_t *g, const edgeq_quant_s8_t *quant, 
                         a[2] = (uint32_t)bias[oc + 2];
                         a[3] = (uint32_t)bias[oc + 3];
                     }
-                    accumulate(g, &win, zero_point, filter + oc * stride, stride, 4, a);
+                    accumulate4(g, &p, filter + oc * p.stride, a);
                     output[oc] = edgeq_out_s8(&o, a[0], oc);
                     output[oc + 1] = edgeq_out_s8(&o, a[1], oc + 1);
                     output[oc + 2] = edgeq_out_s8(&o, a[2], oc + 2);
@@ -141,7 +181,7 @@ void edgeq_conv2d_s8(const edgeq_conv_geom_t *g, const edgeq_quant_s8_t *quant, 
                 }
                 for (; oc < out_c; ++oc) {
                     uint32_t a = bias != 0 ? (uint32_t)bias[oc] : 0u;
-                    accumulate(g, &win, zero_point, filter + oc * stride, stride, 1, &a);
+                    accumulate1(g, &p, filter + oc * p.stride, &a);
                     output[oc] = edgeq_out_s8(&o, a, oc);
                 }
             }
