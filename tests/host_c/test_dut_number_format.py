@@ -52,6 +52,7 @@ uint32_t edgeq_model_op_count(void) { return 1u; }
 const char *edgeq_model_op_name(uint32_t index) { (void)index; return "NOP"; }
 void edgeq_model_run_op(uint32_t index) { (void)index; }
 void edgeq_model_invoke(void) {}
+void edgeq_model_reset(void) {}
 """
 
 
