@@ -15,3 +15,10 @@ CASES = (
     _case("hostile_fc", [[23]], [L("Dense", units=11)], ("FULLY_CONNECTED",), variants=("int8",)),
     _case("hostile_fc_batch", [[6, 20]], [L("Dense", units=9)], ("FULLY_CONNECTED",), variants=("int8",)),
 )
+
+# int16x8: a window of 576 taps, so a channel of full-scale weights (tests/zoo/hostile.py,
+# saturated_channel) pushes 32768 * sum|w| past 2^31 and the kernels must accumulate in 64 bits.
+CASES += (
+    _case("hostile_conv_s16_deep", [[5, 4, 64]], [L("Conv2D", filters=6, kernel_size=3, padding="same")],
+          ("CONV_2D",), variants=("int16x8",)),
+)

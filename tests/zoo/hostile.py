@@ -67,3 +67,29 @@ def _opcode(schema, model, op) -> str:
     code = model.operatorCodes[op.opcodeIndex]
     number = max(code.builtinCode, code.deprecatedBuiltinCode)  # as edgeq.ir.parse reads it
     return next(name for name in dir(schema.BuiltinOperator) if getattr(schema.BuiltinOperator, name) == number)
+
+
+def saturated_channel(data: bytes) -> bytes:
+    """The first CONV_2D's channel 0 weights all set to 127: with a window of more than 516 taps,
+    32768 * sum|w| exceeds 2^31, so an int16x8 kernel summing in 32 bits would overflow."""
+    import flatbuffers
+    from ai_edge_litert import schema_py_generated as schema
+
+    model = schema.ModelT.InitFromPackedBuf(data, 0)
+    sub = model.subgraphs[0]
+    op = next(o for o in sub.operators if _opcode(schema, model, o) == "CONV_2D")
+    wt = sub.tensors[op.inputs[1]]
+    weights = np.frombuffer(bytes(model.buffers[wt.buffer].data), dtype=np.int8).reshape(wt.shape).copy()
+    weights[0] = 127
+    model.buffers[wt.buffer].data = weights.reshape(-1).view(np.uint8)
+    builder = flatbuffers.Builder(len(data) + 4096)
+    builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
+    return bytes(builder.Output())
+
+
+def full_scale_s16_inputs(graph, samples: int) -> list[np.ndarray]:
+    """int16 inputs nearly all at +32767: with saturated_channel's weights a full window sums to about
+    2.3e9 > 2^31."""
+    rng = np.random.default_rng(7)
+    shape = (samples, *graph.tensors[graph.inputs[0]].shape)
+    return [np.where(rng.random(shape) < 0.98, 32767, -32768).astype(np.int16)]

@@ -6,7 +6,10 @@ emitter's (int16.py), so the results are bit-exact with it by construction of th
 
 * FULLY_CONNECTED and 1x1 stride-1 same-size CONV_2D → `edgeq_gemm_rows_s16` (rows read in place, no
   scratch);
-* any other CONV_2D → `edgeq_conv2d_im2col_s16` (one zero-padded int16 window per pixel in scratch);
+* any other CONV_2D → `edgeq_conv2d_im2col_s16` (zero-padded int16 windows of two pixels in scratch);
+
+Where every channel's 32768 * sum|w| < 2^31 (`acc32`, nearly every trained layer) two rows share each
+weight word and accumulate in 32 bits, exact there; otherwise one row at a time in 64 bits.
 * DEPTHWISE_CONV_2D with depth multiplier 1 and fewer than 512 taps → `edgeq_depthwise_s16` (channel
   pairs, weights as int16 pairs; 32-bit partial sums are exact below 512 taps: 511 * 128 * 32768 < 2^31).
 """
@@ -34,6 +37,11 @@ def pack_s16(w: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(words).reshape(-1).astype(np.int8)
 
 
+def acc32_exact(w2d: np.ndarray) -> bool:
+    """Whether every channel's sum of int16 x int8 products fits int32: |x| <= 32768, so 32768 * sum|w| < 2^31."""
+    return bool((np.abs(w2d).sum(axis=1) * 32768 < 2**31).all())
+
+
 def _packed(ctx: OpContext, w2d: np.ndarray, reals: list[float], packed_weights: bool = True):
     """The `edgeq_packed_s16_t packed` declaration and its arrays, or Declined (`packed_weights` False:
     the kernel takes its weights separately, `weights` is NULL)."""
@@ -45,6 +53,7 @@ def _packed(ctx: OpContext, w2d: np.ndarray, reals: list[float], packed_weights:
     weights = (ctx.const_array("packed_w", "int8_t", pack_s16(w2d)),) if packed_weights else ()
     text = struct("edgeq_packed_s16_t", "packed", {
         "channels": w2d.shape[0], "depth": w2d.shape[1], "act_min": act_min, "act_max": act_max,
+        "acc32": int(acc32_exact(w2d)),
         "weights": weights[0].name if weights else "NULL", "bias": bias.name if bias is not None else "NULL",
         "multiplier": multiplier.name, "shift": shift.name})
     return text, weights + (multiplier, shift) + ((bias,) if bias is not None else ())
@@ -99,7 +108,7 @@ def conv_s16(ctx: OpContext) -> KernelCall | Declined:
         statements=(struct("edgeq_conv_geom_t", "geom", geom), text,
                     f"edgeq_conv2d_im2col_s16(&geom, &packed, {ctx.input_ptr(0)}, {ctx.output_ptr()}, "
                     f"{ctx.scratch_ptr()});"),
-        kernels=(_GEMM,), arrays=arrays, scratch_bytes=window * 2, output_bytes=written)
+        kernels=(_GEMM,), arrays=arrays, scratch_bytes=window * 2 * 2, output_bytes=written)
 
 
 #: Taps below which a depthwise channel's int32 partial sum of int16 x int8 products cannot overflow.

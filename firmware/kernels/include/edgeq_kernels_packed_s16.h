@@ -18,7 +18,7 @@
  *   multiplier, shift   per output channel: TFLM's int64 MultiplyByQuantizedMultiplier (edgeq_requant_s16.h)
  *
  * Scratch (4-byte aligned, sized by the generator; kernels never allocate):
- *   edgeq_conv2d_im2col_s16: edgeq_conv2d_im2col_s16_scratch(g) bytes (one zero-padded int16 window).
+ *   edgeq_conv2d_im2col_s16: edgeq_conv2d_im2col_s16_scratch(g) bytes (two zero-padded int16 windows).
  */
 #ifndef EDGEQ_KERNELS_PACKED_S16_H
 #define EDGEQ_KERNELS_PACKED_S16_H
@@ -35,6 +35,7 @@ typedef struct {
     int32_t channels;
     int32_t depth;
     int32_t act_min, act_max;
+    int32_t acc32;  /* nonzero: 32768 * sum|w| < 2^31 for every channel, 32-bit partial sums are exact */
     const int8_t *weights;
     const int64_t *bias;
     const int32_t *multiplier;
@@ -58,10 +59,10 @@ void edgeq_conv2d_im2col_s16(const edgeq_conv_geom_t *g, const edgeq_packed_s16_
 void edgeq_depthwise_s16(const edgeq_conv_geom_t *g, const edgeq_packed_s16_t *p, const int16_t *weights16,
                          const int16_t *input, int16_t *output);
 
-/* The window of one output pixel: filter_h * filter_w * input_c int16, rounded up to 4 elements. */
+/* Two output pixels' windows: filter_h * filter_w * input_c int16 each, rounded up to 4 elements. */
 static inline int32_t edgeq_conv2d_im2col_s16_scratch(const edgeq_conv_geom_t *g)
 {
-    return ((g->filter_h * g->filter_w * g->input_c + 3) & ~3) * 2;
+    return ((g->filter_h * g->filter_w * g->input_c + 3) & ~3) * 2 * 2;
 }
 
 #ifdef __cplusplus

@@ -13,9 +13,9 @@ import pytest
 from device_run import run_on_emulated_board
 from zoo.build import build_zoo
 from zoo.cases_hostile_quant import CASES
-from zoo.hostile import hostile_channels
+from zoo.hostile import full_scale_s16_inputs, hostile_channels, saturated_channel
 
-CASE_IDS = [f"{spec['name']}-int8" for spec in CASES]
+CASE_IDS = [f"{spec['name']}-int8" for spec in CASES if "int8" in spec["variants"]]
 SAMPLES = 6
 
 
@@ -37,3 +37,20 @@ def test_hostile_channels_on_cortex_m4_equal_tflm(request, tmp_path, case_id):
     (got,) = run_on_emulated_board(model, inputs, tmp_path / "fw")
     mismatched = int(np.count_nonzero(got != expected.reshape(SAMPLES, -1)))
     assert mismatched == 0, f"{mismatched} of {expected.size} elements differ from TFLM"
+
+
+@pytest.mark.tools("qemu-system-arm", "arm-none-eabi-gcc")
+def test_deep_int16_conv_on_cortex_m4_equals_tflm(request, tmp_path):
+    """int16x8 conv whose channel sums leave int32: the 64-bit SMLALD path (tests/host_c/test_hostile_s16.py)."""
+    from edgeq.ir import parse
+    from edgeq.reference.tflm import run_tflm
+
+    cache = os.environ.get("EDGEQ_ZOO_CACHE") or request.config.rootpath / ".pytest_cache" / "edgeq_zoo"
+    (case,) = [c for c in build_zoo(Path(cache)) if c.id == "hostile_conv_s16_deep-int16x8"]
+    assert case.path is not None, case.error
+    model = tmp_path / "saturated.tflite"
+    model.write_bytes(saturated_channel(case.path.read_bytes()))
+    inputs = full_scale_s16_inputs(parse(model.read_bytes()), 3)
+    (expected,) = run_tflm(model, inputs).outputs
+    (got,) = run_on_emulated_board(model, inputs, tmp_path / "fw")
+    assert int(np.count_nonzero(got != expected.reshape(3, -1))) == 0
