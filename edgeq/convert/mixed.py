@@ -100,15 +100,14 @@ class Recipes:
         signatures = Interpreter(model_content=float_tflite).get_signature_list()
         if len(signatures) != 1:
             raise EdgeqError(f"mixed needs a model with one signature, this one has {list(signatures)}", "use --mode int8")
-        (self.signature, sig), = signatures.items()
+        (signature, sig), = signatures.items()
         (input_name,) = sig["inputs"]
-        self.calibration_data = {self.signature: [{input_name: calib[i : i + 1]} for i in range(len(calib))]}
+        samples = {signature: [{input_name: calib[i : i + 1]} for i in range(len(calib))]}
         # Profiler-based calibration: the default (preserve-all-tensors under XNNPACK) fails on tensors XNNPACK
         # never materialises, e.g. the unused forget-gate split of an unrolled LSTM's first step.
         from ai_edge_quantizer.calibrator import CalibrationMode
 
-        self.calibration = self._quantizer((), ()).calibrate(
-            self.calibration_data, mode=CalibrationMode.CALIBRATION_PROFILER_BASED)
+        self.calibration = self._quantizer((), ()).calibrate(samples, mode=CalibrationMode.CALIBRATION_PROFILER_BASED)
 
     def _quantizer(self, int16: tuple[str, ...], floating: tuple[str, ...]):
         from ai_edge_quantizer import algorithm_manager, qtyping, quantizer

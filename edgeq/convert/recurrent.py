@@ -15,8 +15,9 @@ So `for_conversion` picks, per mode (`plan_for`):
 - int16x8 and mixed, or a model with a Bidirectional or generic RNN layer: unroll every recurrent layer in
   Keras 3 (the fused LSTM has no 16x8 form, ai-edge-quantizer — which expresses the int8/int16 mix — cannot
   quantize it, and the tf-keras rebuild cannot take Keras 3's wrapped layer configurations).
-ConvLSTM layers (no unrolled form) are refused by name before the converter runs in the integer modes; the
-float modes keep their WHILE loop (a phone runs it; the MCU target refuses it at build time).
+A recurrent layer edgeq cannot rebuild (ConvLSTM, a nested model, no static length, stateful) is refused by
+name before the converter runs in the integer modes; the float modes convert the model as written, keeping
+the WHILE loop (a phone runs it; the MCU target refuses it at build time).
 Note: TFLite's fused LSTM keeps its hidden and cell state in variable tensors, so consecutive inferences
 of the converted model continue one sequence (as in TFLM), unlike a stateless Keras LSTM; the unrolled
 forms start every inference from zero state.
@@ -35,7 +36,7 @@ WRAPPERS = ("Bidirectional",)  # wrap a recurrent layer (and optionally a backwa
 # Recurrent layers that become a WHILE loop (and may crash the int8 converter) with no form edgeq can rebuild.
 UNSUPPORTED = ("ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D")
 FUSED_LSTM_MODES = frozenset({"fp32", "fp16", "dynamic", "int8", "int4"})
-FLOAT_MODES = frozenset({"fp32", "fp16", "dynamic"})  # an unsupported layer stays a WHILE loop (phones run it)
+FLOAT_MODES = frozenset({"fp32", "fp16", "dynamic"})  # never crash the converter: loops may stay as written
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def plan_for(model, mode: str) -> Plan | None:
     found = []
     for name, layer, nested in _walk(model):
         kind = type(layer).__name__
-        if kind in UNSUPPORTED and mode not in FLOAT_MODES:
+        if kind in UNSUPPORTED:
             raise EdgeqError(
                 f"layer '{name}' ({kind}) cannot be converted to operators a microcontroller runs: TFLite turns it "
                 "into a WHILE loop, which has no unrolled form (and its int8 conversion may crash the converter)",
@@ -102,7 +103,7 @@ def plan_for(model, mode: str) -> Plan | None:
         return None
     layers = [layer for _, layer, _ in _walk(model)]
     # tf-keras fuses plain forward LSTMs; it cannot rebuild Keras 3 wrappers or generic RNN cells.
-    plain = not {type(layer).__name__ for layer in layers} & {"RNN", *WRAPPERS, *UNSUPPORTED} and not any(
+    plain = not {type(layer).__name__ for layer in layers} & {"RNN", *WRAPPERS} and not any(
         getattr(layer, "go_backwards", False) for layer in layers)
     return Plan(tuple(found), fused_lstm=mode in FUSED_LSTM_MODES and plain)
 
@@ -132,7 +133,13 @@ def for_conversion(model, shape: tuple[int, ...], mode: str, progress: Callable[
     recurrent layer, otherwise the rebuilt model described in the module docstring."""
     from edgeq.convert import keras_io
 
-    plan = plan_for(model, mode)
+    try:
+        plan = plan_for(model, mode)
+    except EdgeqError as err:
+        if mode not in FLOAT_MODES:
+            raise
+        progress(f"{err.message}; converted as written (a WHILE loop: phones run it, the MCU runtime does not)")
+        return keras_io.batch_one(model)
     if plan is None:
         return keras_io.batch_one(model)
     progress(plan.describe())
