@@ -285,8 +285,9 @@ SCHEMA_MUTATIONS = {"shape": _m_shape, "index": _m_index, "buffer": _m_buffer, "
 BYTE_MUTATIONS = {"flip": _byte_flip, "truncate": _truncate, "int32": _overwrite_int}
 
 
-def make_mutant(seed: int, index: int, seeds: list[tuple[str, bytes]]) -> tuple[str, str, bytes]:
-    """(seed model name, description, bytes) of mutant `index`; deterministic in (seed, index)."""
+def make_mutant(seed: int, index: int, seeds: list[tuple[str, bytes]], stack: int = 1) -> tuple[str, str, bytes]:
+    """(seed model name, description, bytes) of mutant `index`; deterministic in (seed, index, stack). A
+    schema mutant gets 1 to `stack` edits (stack 1 draws nothing extra, so mutants stay comparable)."""
     import flatbuffers
 
     rng = np.random.default_rng([seed, index])
@@ -295,10 +296,13 @@ def make_mutant(seed: int, index: int, seeds: list[tuple[str, bytes]]) -> tuple[
         kind = _pick(rng, sorted(BYTE_MUTATIONS))
         data, what = BYTE_MUTATIONS[kind](rng, raw)
         return name, f"{kind}: {what}", data
-    kind = _pick(rng, sorted(SCHEMA_MUTATIONS))
+    kinds = [_pick(rng, sorted(SCHEMA_MUTATIONS))]
+    if stack > 1:
+        kinds += [_pick(rng, sorted(SCHEMA_MUTATIONS)) for _ in range(int(rng.integers(stack)))]
+    kind = "+".join(kinds)
     try:
         model = _schema().ModelT.InitFromPackedBuf(raw, 0)
-        what = SCHEMA_MUTATIONS[kind](rng, model)
+        what = "; ".join(SCHEMA_MUTATIONS[k](rng, model) for k in kinds)
         builder = flatbuffers.Builder(len(raw) + 4096)
         builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
         return name, f"{kind}: {what}", bytes(builder.Output())
@@ -579,12 +583,12 @@ def _seeds(names) -> list[tuple[str, bytes]]:
 
 
 def run(seed: int, count: int, n_validate: int, n_cli: int, jobs: int, work: Path, models=SEED_MODELS,
-        only: int | None = None, log=print) -> list[Record]:
+        only: int | None = None, stack: int = 1, log=print) -> list[Record]:
     seeds = _seeds(models)
     indices = [only] if only is not None else list(range(count))
     records = []
     for i in indices:
-        name, what, data = make_mutant(seed, i, seeds)
+        name, what, data = make_mutant(seed, i, seeds, stack)
         directory = work / f"m{i:05d}"
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / f"{name}.tflite"
@@ -670,6 +674,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cli", type=int, default=4, help="mutants to run through the real edgeq CLI")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--only", type=int, default=None, help="reproduce one mutant index")
+    parser.add_argument("--stack", type=int, default=1, help="up to this many schema edits per mutant")
     parser.add_argument("--models", nargs="*", default=list(SEED_MODELS), help="names in shared/models or paths")
     parser.add_argument("--json", type=Path, default=None, help="write every record and the summary here")
     parser.add_argument("--keep", type=Path, default=None, help="keep the mutants in this directory")
@@ -683,7 +688,7 @@ def main(argv: list[str] | None = None) -> int:
         work = args.keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
         records = run(args.seed, args.count, n_validate, args.cli, args.jobs, work, args.models, args.only,
-                      log=lambda text: print(text, file=sys.stderr))
+                      args.stack, log=lambda text: print(text, file=sys.stderr))
         print(table(records))
         for r in records:
             if r.worst in BAD:
