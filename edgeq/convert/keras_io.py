@@ -14,6 +14,9 @@ SUPPORTED = ".keras, .h5/.hdf5 or a SavedModel directory"
 
 
 def load(path: str | Path):
+    from edgeq.convert.quiet import quiet_tensorflow
+
+    quiet_tensorflow()
     import keras
 
     path = Path(path)
