@@ -79,11 +79,10 @@ def emit_svdf_s8(ctx: OpContext) -> KernelCall:
                         "feature_offset": feature_offset.name, "time_offset": time_offset.name}),
                     f"{name}(&geom, &q, {ctx.input_ptr(_INPUT)}, {feature_array.name}, {time_array.name}, "
                     f"{bias_array.name if bias_array is not None else 'NULL'}, {ctx.input_ptr(_STATE)}, "
-                    f"{ctx.output_ptr()}, (int32_t *){ctx.scratch_ptr()});"),
+                    f"{ctx.output_ptr()});"),
         kernels=(kernel(name),),
         arrays=(feature_array, time_array, feature_offset, time_offset) + ((bias_array,) if bias_array is not None
                                                                            else ()),
-        scratch_bytes=4 * geom["batches"] * (geom["filters"] + geom["units"]),
     )
 
 
@@ -101,8 +100,7 @@ def emit_svdf_f32(ctx: OpContext) -> KernelCall:
                     f"edgeq_svdf_f32(&geom, {c_float(lo)}, {c_float(hi)}, {ctx.input_ptr(_INPUT)}, "
                     f"{feature_array.name}, {time_array.name}, "
                     f"{bias_array.name if bias_array is not None else 'NULL'}, {ctx.input_ptr(_STATE)}, "
-                    f"{ctx.output_ptr()}, (float *){ctx.scratch_ptr()});"),
+                    f"{ctx.output_ptr()});"),
         kernels=(kernel("edgeq_svdf_f32"),),
         arrays=(feature_array, time_array) + ((bias_array,) if bias_array is not None else ()),
-        scratch_bytes=4 * geom["batches"] * geom["filters"],
     )

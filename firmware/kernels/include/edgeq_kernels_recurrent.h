@@ -100,19 +100,19 @@ typedef struct {
     const int32_t *feature_offset, *time_offset;
 } edgeq_svdf_q_t;
 
-/* Scratch: (filters + units) * batches int32. `_s8`: int8 state and time weights; `_s8_s16`: int16 ones. */
+/* No scratch: each unit's filters are reduced as they are computed (integer sums wrap modulo 2^32 in any
+ * order; the float kernel keeps TFLM's order). `_s8`: int8 state and time weights; `_s8_s16`: int16 ones. */
 void edgeq_svdf_s8(const edgeq_svdf_geom_t *geom, const edgeq_svdf_q_t *q, const int8_t *input,
                    const int8_t *weights_feature, const int8_t *weights_time, const int32_t *bias,
-                   int8_t *state, int8_t *output, int32_t *scratch);
+                   int8_t *state, int8_t *output);
 void edgeq_svdf_s8_s16(const edgeq_svdf_geom_t *geom, const edgeq_svdf_q_t *q, const int8_t *input,
                        const int8_t *weights_feature, const int16_t *weights_time, const int32_t *bias,
-                       int16_t *state, int8_t *output, int32_t *scratch);
+                       int16_t *state, int8_t *output);
 
-/* float32: the fused activation is applied as the bounds [act_min, act_max]. Scratch: filters * batches
- * float. */
+/* float32: the fused activation is applied as the bounds [act_min, act_max]. */
 void edgeq_svdf_f32(const edgeq_svdf_geom_t *geom, float act_min, float act_max, const float *input,
                     const float *weights_feature, const float *weights_time, const float *bias, float *state,
-                    float *output, float *scratch);
+                    float *output);
 
 #ifdef __cplusplus
 }

@@ -9,7 +9,7 @@
 
 void edgeq_svdf_f32(const edgeq_svdf_geom_t *geom, float act_min, float act_max, const float *input,
                     const float *weights_feature, const float *weights_time, const float *bias, float *state,
-                    float *output, float *scratch)
+                    float *output)
 {
     const int32_t filters = geom->filters, memory = geom->memory, units = geom->units, rank = geom->rank;
     const int32_t total = geom->batches * filters * memory;
@@ -29,22 +29,17 @@ void edgeq_svdf_f32(const edgeq_svdf_geom_t *geom, float act_min, float act_max,
             state[(b * filters + f) * memory + memory - 1] = dot;
         }
     }
-    for (b = 0; b < geom->batches; ++b) {
-        for (f = 0; f < filters; ++f) {
-            const float *w = weights_time + f * memory;
-            const float *s = state + (b * filters + f) * memory;
-            float dot = 0.0f;
-            for (j = 0; j < memory; ++j) {
-                dot += w[j] * s[j];
-            }
-            scratch[b * filters + f] = dot;
-        }
-    }
-    for (b = 0; b < geom->batches; ++b) {
+    for (b = 0; b < geom->batches; ++b) { /* each unit: the bias, then its filters' time dots in rank order */
         for (i = 0; i < units; ++i) {
             float sum = bias != NULL ? bias[i] : 0.0f;
             for (j = 0; j < rank; ++j) {
-                sum += scratch[b * filters + i * rank + j];
+                const float *w = weights_time + (i * rank + j) * memory;
+                const float *s = state + (b * filters + i * rank + j) * memory;
+                float dot = 0.0f;
+                for (f = 0; f < memory; ++f) {
+                    dot += w[f] * s[f];
+                }
+                sum += dot;
             }
             output[b * units + i] = sum < act_min ? act_min : (sum > act_max ? act_max : sum);
         }

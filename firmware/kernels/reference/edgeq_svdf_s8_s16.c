@@ -13,12 +13,10 @@
 
 void edgeq_svdf_s8_s16(const edgeq_svdf_geom_t *geom, const edgeq_svdf_q_t *q, const int8_t *input,
                        const int8_t *weights_feature, const int16_t *weights_time, const int32_t *bias,
-                       int16_t *state, int8_t *output, int32_t *scratch)
+                       int16_t *state, int8_t *output)
 {
     const int32_t filters = geom->filters, memory = geom->memory, units = geom->units, rank = geom->rank;
     const int32_t total = geom->batches * filters * memory;
-    int32_t *filter_sums = scratch;                        /* [batches][filters] */
-    int32_t *unit_sums = scratch + geom->batches * filters; /* [batches][units] */
     int32_t b, f, i, j;
 
     for (i = 0; i + 1 < total; ++i) { /* the whole state moves one element towards the front */
@@ -35,23 +33,18 @@ void edgeq_svdf_s8_s16(const edgeq_svdf_geom_t *geom, const edgeq_svdf_q_t *q, c
             state[(b * filters + f) * memory + memory - 1] = (int16_t)(uint16_t)(uint32_t)(dot + q->state_zero_point);
         }
     }
-    for (b = 0; b < geom->batches; ++b) {
-        for (f = 0; f < filters; ++f) {
-            filter_sums[b * filters + f] =
-                edgeq_dot_s16(weights_time + f * memory, state + (b * filters + f) * memory, memory, q->time_offset[f]);
-        }
-    }
-    for (b = 0; b < geom->batches; ++b) {
+    for (b = 0; b < geom->batches; ++b) { /* each unit: its rank filters' time dots, summed from the bias */
         for (i = 0; i < units; ++i) {
             int32_t sum = bias != NULL ? bias[i] : 0;
+            int32_t v;
             for (j = 0; j < rank; ++j) {
-                sum += filter_sums[b * filters + i * rank + j];
+                f = i * rank + j;
+                sum = (int32_t)((uint32_t)sum + (uint32_t)edgeq_dot_s16(weights_time + f * memory,
+                                                               state + (b * filters + f) * memory, memory,
+                                                               q->time_offset[f]));
             }
-            unit_sums[b * units + i] = sum;
+            v = edgeq_requantize(sum, q->multiplier_2, q->shift_2) + q->output_zero_point;
+            output[b * units + i] = (int8_t)edgeq_clamp_s32(v, -128, 127);
         }
-    }
-    for (i = 0; i < geom->batches * units; ++i) {
-        const int32_t v = edgeq_requantize(unit_sums[i], q->multiplier_2, q->shift_2) + q->output_zero_point;
-        output[i] = (int8_t)edgeq_clamp_s32(v, -128, 127);
     }
 }
