@@ -23,6 +23,7 @@ def command(model_or_dir: str, target: str | None, emulate: bool, port: str | No
     """Compare a build's outputs with TFLite Micro, element by element."""
     from pathlib import Path
 
+    from edgeq.cli.progress import counter
     from edgeq.errors import EdgeqError
     from edgeq.targets.choice import one_target
     from edgeq.validate import validate_build
@@ -36,7 +37,9 @@ def command(model_or_dir: str, target: str | None, emulate: bool, port: str | No
         elif not Path(model_or_dir).is_dir():   # a build directory on a device keeps its own target
             raise EdgeqError("a .tflite run on a device needs --target CORE (or a board id) to be built",
                              "e.g. `edgeq validate model.tflite --target cortex-m4 --emulate`")
-    report = validate_build(model_or_dir, data, seed=seed, target=target, emulate=emulate, port=port, board=board)
+    where = "in QEMU" if emulate else ("on the board" if on_device else "on the host")
+    report = validate_build(model_or_dir, data, seed=seed, target=target, emulate=emulate, port=port, board=board,
+                            progress=counter(f"validate: samples {where}"))
     if as_json:
         click.echo(jsontext.dumps(report.to_dict(), indent=2))
     else:
