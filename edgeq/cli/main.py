@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ops": ("ops", "List the operators and dtypes the microcontroller runtime runs."),
     "sweep": ("sweep", "Convert, build and measure every quantization mode on a target."),
     "report": ("report", "Render a sweep directory as an HTML report."),
+    "lab": ("lab", "Serve this computer's boards to the lab's Ray cluster (edgeq lab serve)."),
 }
 
 

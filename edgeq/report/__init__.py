@@ -59,7 +59,8 @@ def render_files(result: SweepResult) -> dict[str, str]:
 
 def write_report(sweep_dir: str | Path, out_dir: str | Path | None = None, force: bool = False) -> ReportFiles:
     sweep_dir = Path(sweep_dir)
-    result = load_results(sweep_dir)
+    grid = _grid_document(sweep_dir)  # several models or boards: edgeq.report.grid
+    result = load_results(sweep_dir) if grid is None else None
     dest = Path(out_dir) if out_dir is not None else sweep_dir
     if dest.exists() and not dest.is_dir():
         raise EdgeqError(f"report destination {dest} is a file", "pass a directory with -o")
@@ -67,7 +68,12 @@ def write_report(sweep_dir: str | Path, out_dir: str | Path | None = None, force
         existing = [name for name in REPORT_FILES if (dest / name).exists()]
         if existing:
             raise EdgeqError(f"{dest} already has {', '.join(existing)}", "pass --force to replace them")
-    contents = render_files(result)
+    if grid is not None:
+        from edgeq.report.grid import render_files as render_grid
+
+        contents = render_grid(grid)
+    else:
+        contents = render_files(result)
     dest.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".report.", dir=dest))
     try:
@@ -78,3 +84,16 @@ def write_report(sweep_dir: str | Path, out_dir: str | Path | None = None, force
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return ReportFiles(dest / "report.html", dest / "report.json", dest / "summary.md")
+
+
+def _grid_document(sweep_dir: Path) -> dict | None:
+    """results.json when it is a grid's (schema edgeq.grid/1), else None (a single sweep, or unreadable:
+    `load_results` says why)."""
+    path = sweep_dir / RESULTS_FILE if sweep_dir.is_dir() else sweep_dir
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    from edgeq.report.grid import GRID_SCHEMA
+
+    return data if isinstance(data, dict) and data.get("schema") == GRID_SCHEMA else None
