@@ -116,6 +116,8 @@ def verify_flatbuffer(model: Any, file_bytes: int, label: str, opcode_names: dic
             tensor_index(i, "input", where, optional=True)
         for i in _ints(o.outputs):
             tensor_index(i, "output", where)
+        for i in _ints(o.intermediates):  # the converter's quantization records (LSTM)
+            tensor_index(i, "intermediate", where)
         for key, val in getattr(o.builtinOptions, "__dict__", {}).items():
             if key.lower().endswith("subgraphindex") and not 0 <= int(val) < len(subgraphs):
                 raise _error(label, where, f"option {key} = {val} outside the model's {len(subgraphs)} subgraphs")
