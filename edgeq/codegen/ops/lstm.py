@@ -13,6 +13,8 @@ fixes the arithmetic reproduced here at generation time:
 * tanh(c) rescales its input by the cell scale's power of two p = round(log2(cell scale)): left shift
   15 + p - 3 (a negative one becomes a right shift with multiplier 3), as lstm_eval.cc's Tanh;
 * cell_clip > 0 bounds |c| by (int16)clamp(cell_clip / cell scale) (double, truncated).
+The int8 kernel takes the SMMULR form of a rescale where the generator proves it exact (`_fast_rounding`,
+`_mul_q`), TFLM's full-range one elsewhere; both give TFLM's result.
 Kernels: firmware/kernels/include/edgeq_kernels_recurrent.h. The state tensors persist across inferences
 (edgeq.plan.lifetimes) and are reset by edgeq_model_reset() (edgeq.codegen.model).
 """
