@@ -6,6 +6,9 @@ Pieces, usable on their own (the emulator and board paths reuse them with anothe
   input quantized with its scale and zero point; or `random:N` (`edgeq.reference.batch.random_array`).
 - `run_on_device(client, batches, outputs_info)`: every sample through the DUT protocol, exact output bytes.
 - `compare(device, reference, arena_bytes)`: the JSON report (keys are a stable contract; keys are only added).
+  Its `verdict` is the one judgement `edgeq validate` and `edgeq sweep` both print: integer outputs must be
+  bit-exact; float32 outputs are compared in ULPs and pass within `FLOAT_ULP_BOUND` (a Cortex-M build links
+  newlib's expf/logf/tanhf, which differ from the host libm that TFLM's Python package uses by up to an ULP).
 - `validate_build(build_dir, spec, seed)`: the host program of an `edgeq build` directory against TFLM.
 
 The references (TFLM, the verdict, and LiteRT's reference kernels, a second opinion counted in
@@ -34,6 +37,10 @@ from edgeq.transport.base import Transport
 from edgeq.transport.client import DutClient
 
 _RANDOM = re.compile(r"random:(\d+)")
+# Largest float32 difference, in units in the last place, still judged equal to TFLM: newlib's expf against
+# glibc's is 1 ULP apart (float SOFTMAX/LOGISTIC/TANH); 4 leaves room for one more float op after them.
+FLOAT_ULP_BOUND = 4
+VERDICTS = ("bit-exact", "within-ulp-bound", "differs")
 
 
 @dataclass(frozen=True)
@@ -48,9 +55,34 @@ class ValidationReport:
     # Second opinion: elements differing from LiteRT's reference kernels (None when LiteRT refuses the model).
     # LiteRT rounds FULLY_CONNECTED once where TFLM rounds twice, so a few ±1 differences are expected there.
     litert_ref_mismatched_elements: int | None = None
+    max_ulp: int | None = None  # largest float32 difference in ULPs (None: no float32 output)
+    ulp_bound: int = FLOAT_ULP_BOUND
+    verdict: str = "bit-exact"  # one of VERDICTS
+
+    @property
+    def passed(self) -> bool:
+        return self.verdict != "differs"
+
+    def describe_verdict(self) -> str:
+        """What the comparison concluded, in words both `validate` and `sweep` print."""
+        if self.verdict == "bit-exact":
+            return f"bit-exact with {self.reference}"
+        if self.verdict == "within-ulp-bound":
+            return (f"float32 outputs within {self.max_ulp} ULP of {self.reference} (bound {self.ulp_bound} ULP: "
+                    "the target's libm expf/logf/tanhf differ from the host's)")
+        return f"differs from {self.reference}"
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def ulp_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """|a - b| in float32 units in the last place (int64), via the integers that order floats monotonically."""
+    def ordered(x: np.ndarray) -> np.ndarray:
+        bits = np.ascontiguousarray(x, dtype=np.float32).view(np.int32).astype(np.int64)
+        return np.where(bits < 0, -(bits & 0x7FFFFFFF), bits)
+
+    return np.abs(ordered(a) - ordered(b))
 
 
 def tensor_infos(graph, indices: Sequence[int]) -> tuple[TensorInfo, ...]:
@@ -191,8 +223,9 @@ def run_on_device(client: DutClient, batches: Sequence[np.ndarray], outputs_info
 
 def compare(device: Sequence[np.ndarray], reference: Sequence[np.ndarray], arena_bytes: int,
             reference_name: str = "tflm") -> ValidationReport:
-    total = mismatched = 0
+    total = mismatched = integer_mismatched = 0
     max_diff = 0.0
+    max_ulp: int | None = None
     for d, r in zip(device, reference, strict=True):
         if d.shape != r.shape:
             raise EdgeqError(f"output shapes differ: device {d.shape}, reference {r.shape}",
@@ -200,15 +233,27 @@ def compare(device: Sequence[np.ndarray], reference: Sequence[np.ndarray], arena
         diff = np.abs(d.astype(np.float64) - r.astype(np.float64))
         same = (d == r) | (np.isnan(d.astype(np.float64)) & np.isnan(r.astype(np.float64)))
         total += d.size
-        mismatched += int(d.size - np.count_nonzero(same))
+        differing = int(d.size - np.count_nonzero(same))
+        mismatched += differing
+        if d.dtype == np.float32 and r.dtype == np.float32:
+            ulps = np.where(same, 0, ulp_distance(d, r))
+            max_ulp = max(max_ulp or 0, int(ulps.max()) if ulps.size else 0)
+        else:
+            integer_mismatched += differing
         if diff.size:
             max_diff = max(max_diff, float(np.nanmax(diff)) if not np.all(np.isnan(diff)) else 0.0)
     n = int(device[0].shape[0])
     d0 = device[0].reshape(n, -1)
     r0 = reference[0].reshape(n, -1)
     top1 = float(np.mean(np.argmax(d0, axis=1) == np.argmax(r0, axis=1))) if n else 0.0
+    if mismatched == 0:
+        verdict = "bit-exact"
+    elif integer_mismatched == 0 and max_ulp is not None and max_ulp <= FLOAT_ULP_BOUND:
+        verdict = "within-ulp-bound"
+    else:
+        verdict = "differs"
     return ValidationReport(reference_name, n, (total - mismatched) / total if total else 1.0, max_diff,
-                            mismatched, top1, int(arena_bytes))
+                            mismatched, top1, int(arena_bytes), max_ulp=max_ulp, verdict=verdict)
 
 
 def validate_with_transport(transport: Transport, model_path: Path, spec: str, seed: int = 0,

@@ -46,9 +46,11 @@ def command(model_or_dir: str, target: str | None, emulate: bool, port: str | No
         click.echo(f"{report.samples} samples vs {report.reference}: exact match {report.exact_match_rate:.4%}, "
                    f"{report.mismatched_elements} mismatched elements (max |diff| {report.max_abs_diff:g}), "
                    f"top-1 agreement {report.top1_agreement:.2%}, arena {report.arena_bytes:,} bytes")
+        click.echo(f"verdict: {report.describe_verdict()}")
         if report.litert_ref_mismatched_elements is not None:
             click.echo(f"second opinion, LiteRT reference kernels: {report.litert_ref_mismatched_elements} "
                        "mismatched elements (LiteRT rounds FULLY_CONNECTED once where TFLM rounds twice)")
-    if report.mismatched_elements:
-        raise EdgeqError(f"{report.mismatched_elements} output elements differ from {report.reference}",
+    if not report.passed:
+        beyond = f" (up to {report.max_ulp} ULP, bound {report.ulp_bound})" if report.max_ulp else ""
+        raise EdgeqError(f"{report.mismatched_elements} output elements differ from {report.reference}{beyond}",
                          "the generated C is not bit-exact for this model: please report it", exit_code=1)

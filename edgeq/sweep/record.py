@@ -77,6 +77,7 @@ class ModeResult:
     reference_accuracy: float | None = None  # the same .tflite in TFLite Micro on this machine (MCU semantics)
     exact_match_rate: float | None = None  # device output elements identical to TFLite Micro, fraction
     top1_agreement: float | None = None  # device top-1 equal to TFLite Micro top-1, fraction of samples
+    output_verdict: str | None = None  # `edgeq validate`'s verdict on the device outputs, in words
     samples: int | None = None
     latency_ms: float | None = None
     latency_source: str | None = None

@@ -357,7 +357,8 @@ def _one_line(m: ModeResult) -> str:
         return f"{m.mode}: FAILED at {m.stage}: {m.reason.splitlines()[0][:200]}"
     parts = [f"{m.mode}: top-1 {m.accuracy:.2%} ({m.accuracy_source})"]
     if m.exact_match_rate is not None:
-        parts.append(f"{m.exact_match_rate:.2%} of outputs equal TFLM")
+        parts.append(f"{m.exact_match_rate:.2%} of outputs equal TFLM"
+                     + (f" ({m.output_verdict})" if m.output_verdict else ""))
     if m.flash_bytes is not None:
         parts.append(f"flash {m.flash_bytes:,} B")
     elif m.model_bytes is not None:

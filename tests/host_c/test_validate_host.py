@@ -16,7 +16,7 @@ from edgeq.validate import load_samples, tensor_infos
 
 MODELS = ["kws_ref_model", "pretrainedResnet_quant", "ad01_int8"]
 KEYS = {"reference", "samples", "exact_match_rate", "max_abs_diff", "mismatched_elements", "top1_agreement",
-        "arena_bytes", "litert_ref_mismatched_elements"}
+        "arena_bytes", "litert_ref_mismatched_elements", "max_ulp", "ulp_bound", "verdict"}
 
 pytestmark = pytest.mark.tools("gcc", "make")
 
@@ -32,7 +32,7 @@ def test_validate_cli_bit_exact(shared_models, name):
     assert report["reference"] == "tflm" and report["samples"] == 50
     assert report["exact_match_rate"] == 1.0 and report["mismatched_elements"] == 0
     assert report["max_abs_diff"] == 0.0 and report["top1_agreement"] == 1.0
-    assert report["arena_bytes"] > 0
+    assert report["arena_bytes"] > 0 and report["verdict"] == "bit-exact"
 
 
 @pytest.mark.parametrize("name", MODELS)

@@ -20,7 +20,7 @@ def test_compare_counts_every_differing_element():
     assert (same.exact_match_rate, same.mismatched_elements, same.max_abs_diff, same.top1_agreement) == (1.0, 0, 0, 1)
     assert set(same.to_dict()) == {"reference", "samples", "exact_match_rate", "max_abs_diff",
                                    "mismatched_elements", "top1_agreement", "arena_bytes",
-                                   "litert_ref_mismatched_elements"}
+                                   "litert_ref_mismatched_elements", "max_ulp", "ulp_bound", "verdict"}
 
 
 def test_random_samples_are_seeded_and_span_the_dtype():
@@ -74,3 +74,23 @@ def test_cli_negative_seed_is_a_usage_error(tmp_path, shared_models):
     assert proc.returncode != 0 and "Traceback" not in proc.stderr, proc.stderr
     assert "--seed" in proc.stderr and "-1" in proc.stderr
     assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_float_outputs_are_judged_in_ulps_with_a_stated_bound():
+    """newlib's expf on the M4 against the host libm: float SOFTMAX differs by an ULP, which passes with the
+    bound named; a larger float difference or any integer difference does not."""
+    from edgeq.validate import FLOAT_ULP_BOUND, ulp_distance
+
+    ref = [np.array([[0.1, 0.2, 0.7]], dtype=np.float32)]
+    one_ulp = [np.nextafter(ref[0], np.float32(1)).astype(np.float32)]
+    assert ulp_distance(ref[0], one_ulp[0]).tolist() == [[1, 1, 1]]
+    near = compare(one_ulp, ref, 64)
+    assert near.mismatched_elements == 3 and near.max_ulp == 1 and near.passed
+    assert near.verdict == "within-ulp-bound" and f"bound {FLOAT_ULP_BOUND} ULP" in near.describe_verdict()
+    far = [ref[0] * np.float32(1.001)]
+    assert compare(far, ref, 64).verdict == "differs" and not compare(far, ref, 64).passed
+    ints = [np.array([[1, 2]], dtype=np.int8)]
+    assert compare([ints[0] + 1], ints, 64).verdict == "differs" and compare([ints[0] + 1], ints, 64).max_ulp is None
+    assert compare(ref, ref, 64).describe_verdict() == "bit-exact with tflm"
+    assert ulp_distance(np.float32([-0.0]), np.float32([0.0])).tolist() == [0]
+    assert ulp_distance(np.float32([-1e-45]), np.float32([1e-45])).tolist() == [2]
