@@ -83,3 +83,19 @@ def activation_range_float(activation: str) -> tuple[float, float]:
     if activation == "RELU_N1_TO_1":
         return -1.0, 1.0
     raise ValueError(f"fused activation {activation} is not supported")
+
+
+def multiply_by_quantized_multiplier(x: int, multiplier: int, shift: int) -> int:
+    """TFLM's MultiplyByQuantizedMultiplier on an int32 x, in Python integers: the left shift wraps as
+    int32 does, then the saturating rounding doubling high multiply (TFLM's nudge-and-truncate is one
+    floor shift of x * m + 2^30 for both signs) and the rounding divide by 2^-shift, half away from zero.
+    Generation-time tables use it to reproduce the kernels' arithmetic exactly."""
+    left, right = max(shift, 0), max(-shift, 0)
+    x = ((x << left) + 2**31) % 2**32 - 2**31
+    if x == multiplier == -(2**31):
+        high = 2**31 - 1
+    else:
+        high = (x * multiplier + (1 << 30)) >> 31
+    mask = (1 << right) - 1
+    remainder, threshold = high & mask, (mask >> 1) + (1 if high < 0 else 0)
+    return (high >> right) + (1 if remainder > threshold else 0)

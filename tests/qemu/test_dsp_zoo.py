@@ -20,7 +20,7 @@ from device_run import run_on_emulated_board
 from zoo.build import CASES, build_zoo
 
 SAMPLES = 6
-SIMD_OPS = {"FULLY_CONNECTED", "CONV_2D", "DEPTHWISE_CONV_2D", "AVERAGE_POOL_2D", "ADD"}
+SIMD_OPS = {"FULLY_CONNECTED", "CONV_2D", "DEPTHWISE_CONV_2D", "AVERAGE_POOL_2D", "ADD", "SUB"}
 CASE_IDS = [f"{spec['name']}-{variant}" for spec in CASES for variant in ("int8", "int16x8")
             if variant in spec["variants"] and SIMD_OPS & set(spec["expect"])]
 

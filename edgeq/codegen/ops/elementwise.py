@@ -67,6 +67,11 @@ def _call(ctx: OpContext, name: str, params: str, param_ref: str) -> KernelCall:
 
 
 def _add_sub_params(ctx: OpContext, single_precision: bool) -> str:
+    return struct("edgeq_add_params_s8_t", "params", add_sub_constants(ctx, single_precision))
+
+
+def add_sub_constants(ctx: OpContext, single_precision: bool) -> dict[str, int]:
+    """The fields of edgeq_add_params_s8_t (TFLM's Prepare for int8 ADD, or SUB with `single_precision`)."""
     s1, z1 = scalar_quant(ctx, ctx.input(0))
     s2, z2 = scalar_quant(ctx, ctx.input(1))
     so, zo = scalar_quant(ctx, ctx.output())
@@ -79,11 +84,10 @@ def _add_sub_params(ctx: OpContext, single_precision: bool) -> str:
         reals = (s1 / twice, s2 / twice, twice / ((1 << LEFT_SHIFT_S8) * so))
     (m1, sh1), (m2, sh2), (mo, sho) = (quantize_multiplier(r) for r in reals)
     act_min, act_max = act_range_s8(ctx)
-    return struct("edgeq_add_params_s8_t", "params", {
-        "input1_offset": -z1, "input2_offset": -z2, "left_shift": LEFT_SHIFT_S8,
-        "input1_multiplier": m1, "input1_shift": sh1, "input2_multiplier": m2, "input2_shift": sh2,
-        "output_multiplier": mo, "output_shift": sho, "output_zero_point": zo,
-        "act_min": act_min, "act_max": act_max})
+    return {"input1_offset": -z1, "input2_offset": -z2, "left_shift": LEFT_SHIFT_S8,
+            "input1_multiplier": m1, "input1_shift": sh1, "input2_multiplier": m2, "input2_shift": sh2,
+            "output_multiplier": mo, "output_shift": sho, "output_zero_point": zo,
+            "act_min": act_min, "act_max": act_max}
 
 
 @register("ADD", "int8")

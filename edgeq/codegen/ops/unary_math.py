@@ -18,19 +18,7 @@ import numpy as np
 from edgeq.codegen.ops import KernelCall, OpContext, kernel, register
 from edgeq.codegen.ops.common import scalar_quant, struct
 from edgeq.codegen.quantize import f32, quantize_multiplier, round_half_away
-
-
-def requantize(x: int, multiplier: int, shift: int) -> int:
-    """TFLM's MultiplyByQuantizedMultiplier (double rounding) for an int32 x, in Python integers."""
-    left, right = max(shift, 0), max(-shift, 0)
-    x = ((x << left) + 2**31) % 2**32 - 2**31  # int32 wrap of the left shift
-    if x == multiplier == -(2**31):
-        high = 2**31 - 1
-    else:
-        high = (x * multiplier + (1 << 30)) >> 31
-    mask = (1 << right) - 1
-    remainder, threshold = high & mask, (mask >> 1) + (1 if high < 0 else 0)
-    return (high >> right) + (1 if remainder > threshold else 0)
+from edgeq.codegen.quantize import multiply_by_quantized_multiplier as requantize
 
 
 def _srdhm(a: int, b: int) -> int:

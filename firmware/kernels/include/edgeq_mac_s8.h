@@ -16,18 +16,7 @@
 
 #include <stdint.h>
 
-/* EDGEQ_NOINLINE keeps a hot loop in its own function, so it gets the registers (GCC otherwise inlines it
- * into a caller whose other live values push the loop's pointers and strides onto the stack); `unused` so a
- * kernel may keep a variant it does not call on every path. EDGEQ_INLINE marks a loop body that must be
- * inlined into its out-of-line caller (GCC's size heuristics would otherwise add a second call level).
- * Both are plain C elsewhere. */
-#if defined(__GNUC__)
-#define EDGEQ_NOINLINE __attribute__((noinline, unused))
-#define EDGEQ_INLINE static inline __attribute__((always_inline))
-#else
-#define EDGEQ_NOINLINE
-#define EDGEQ_INLINE static inline
-#endif
+#include "edgeq_compiler.h" /* EDGEQ_NOINLINE, EDGEQ_INLINE */
 
 /* Requantization constants of one kernel call, read once: int8 stores may alias the parameter structs,
  * so values read through them would be reloaded after every output. */

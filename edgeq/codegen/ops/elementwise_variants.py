@@ -1,0 +1,72 @@
+"""ADD and SUB int8 through per-input tables (`edgeq_add_lut_s8`, firmware/kernels/variants/).
+
+TFLite rescales each input of an int8 ADD/SUB on its own before summing (elementwise.py has the
+constants): scaled_i(v) = MultiplyByQuantizedMultiplier((v - zp_i) << 20, m_i, s_i) depends on one int8
+value, so it is tabulated here for all 256 values with TFLM's exact integer arithmetic
+(edgeq.codegen.quantize.multiply_by_quantized_multiplier), input 2's table negated for SUB. The kernel then does two loads, a
+sum and the output rescale per element. Constant operands and broadcasting work as in the base kernel.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from edgeq.codegen.ops import KernelCall, OpContext, register_variant
+from edgeq.codegen.ops import elementwise as base
+from edgeq.codegen.ops.common import struct
+from edgeq.codegen.ops.dsp_variants import ACC_LIMIT, RQ_EXACT
+from edgeq.codegen.quantize import multiply_by_quantized_multiplier
+
+_KERNEL = ("variants/edgeq_add_lut_s8.c",)
+
+
+def _table(offset: int, left_shift: int, multiplier: int, shift: int, negate: bool) -> np.ndarray:
+    """scaled(v) for v = -128..127; negated for SUB's input 2 (|scaled| < 2^31, so negation is exact)."""
+    table = np.array([multiply_by_quantized_multiplier((v + offset) << left_shift, multiplier, shift)
+                      for v in range(-128, 128)], dtype=np.int64)
+    return -table if negate else table
+
+
+def _output_triple(multiplier: int, shift: int, zero_point: int, table1: np.ndarray, table2: np.ndarray) -> list[int]:
+    """The fast triple when every sum stays below 2^30 and the shift is a right shift in [1, 31]."""
+    bound = int(np.abs(table1).max()) + int(np.abs(table2).max())
+    if -31 <= shift <= -1:
+        r = -shift
+        rounding = (1 << (r - 1)) + zero_point * (1 << r)
+        if bound < ACC_LIMIT and abs(rounding) < ACC_LIMIT:
+            return [multiplier, r, rounding]
+    return [multiplier, RQ_EXACT + shift, zero_point]
+
+
+def _lut(ctx: OpContext, subtract: bool) -> KernelCall:
+    params = base.add_sub_constants(ctx, single_precision=subtract)
+    table1 = _table(params["input1_offset"], params["left_shift"], params["input1_multiplier"],
+                    params["input1_shift"], negate=False)
+    table2 = _table(params["input2_offset"], params["left_shift"], params["input2_multiplier"],
+                    params["input2_shift"], negate=subtract)
+    rq = _output_triple(params["output_multiplier"], params["output_shift"], params["output_zero_point"],
+                        table1, table2)
+    arrays = (ctx.const_array("table1", "int32_t", table1), ctx.const_array("table2", "int32_t", table2),
+              ctx.const_array("requant", "int32_t", rq))
+    same = tuple(ctx.input(0).shape) == tuple(ctx.input(1).shape) == tuple(ctx.output().shape)
+    text = struct("edgeq_add_lut_s8_t", "lut", {
+        "flat_elements": ctx.output().num_elements if same else 0,
+        "act_min": params["act_min"], "act_max": params["act_max"],
+        "table1": arrays[0].name, "table2": arrays[1].name, "requant": arrays[2].name})
+    a, arrays_a = base._operand(ctx, 0)
+    b, arrays_b = base._operand(ctx, 1)
+    return KernelCall(
+        statements=(base._broadcast(ctx), text, f"edgeq_add_lut_s8(&shape, &lut, {a}, {b}, {ctx.output_ptr()});"),
+        kernels=_KERNEL,
+        arrays=arrays + arrays_a + arrays_b,
+        output_bytes=ctx.output().num_elements,
+    )
+
+
+@register_variant("ADD", "int8")
+def add_lut(ctx: OpContext) -> KernelCall:
+    return _lut(ctx, subtract=False)
+
+
+@register_variant("SUB", "int8")
+def sub_lut(ctx: OpContext) -> KernelCall:
+    return _lut(ctx, subtract=True)
