@@ -1,4 +1,4 @@
-"""`edgeq flash DIR [--probe pyocd|openocd|gdb]`: load a board build, verify it, reset the board."""
+"""`edgeq flash DIR [--probe pyocd|openocd|gdb] [--json]`: load a board build, verify it, reset the board."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,7 +13,9 @@ import click
 @click.option("--gdb-remote", default=None, metavar="HOST:PORT",
               help="--probe gdb: the gdb server (openocd :3333, pyocd gdbserver, QEMU -gdb tcp:HOST:PORT).")
 @click.option("--probe-id", default=None, help="pyocd: the probe's unique id when several are attached.")
-def command(build_dir: Path, probe: str | None, gdb_remote: str | None, probe_id: str | None) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print what was flashed, where and how, as JSON.")
+def command(build_dir: Path, probe: str | None, gdb_remote: str | None, probe_id: str | None,
+            as_json: bool) -> None:
     """Flash BUILD_DIR's firmware.elf with verify and reset."""
     from edgeq.bench.mcu import board_of_build
     from edgeq.flash import flash
@@ -25,4 +27,11 @@ def command(build_dir: Path, probe: str | None, gdb_remote: str | None, probe_id
     remote = gdb_remote or (entry.gdb_remote if entry else None)
     result = flash(board, build_dir / str(manifest["program"]), method, probe_id or (entry.probe_id if entry else None),
                    remote)
-    click.echo(f"flashed {build_dir / str(manifest['program'])} to {board.id} with {result.method}: verified, reset")
+    program = build_dir / str(manifest["program"])
+    if as_json:
+        from edgeq import jsontext
+
+        click.echo(jsontext.dumps({"program": str(program), "board": board.id, "method": result.method,
+                                   "command": list(result.command), "verified": True, "reset": True}, indent=2))
+        return
+    click.echo(f"flashed {program} to {board.id} with {result.method}: verified, reset")

@@ -1,8 +1,10 @@
-"""int4 weights via ai-edge-quantizer: CONV_2D and FULLY_CONNECTED get int4 (channel-wise) weights with int8
-activations; every other supported op gets int8 weights and activations, all statically calibrated.
+"""int4 weights via ai-edge-quantizer: CONV_2D gets int4 (channel-wise) weights with int8 activations; every
+other supported op, FULLY_CONNECTED included, gets int8 weights and activations, all statically calibrated.
 
 The float model comes from the TFLite converter (fp32); ai-edge-quantizer rewrites it on the flatbuffer level.
-Note for microcontrollers: TFLite Micro runs int4 CONV_2D but not int4 FULLY_CONNECTED (`edgeq inspect` says so).
+FULLY_CONNECTED stays int8 so that every int4 model runs on a microcontroller: TFLite Micro, the reference edgeq
+is bit-exact with, runs int4 weights only in CONV_2D, and a classifier's Dense layer would otherwise make the
+runtime refuse the whole model.
 """
 from __future__ import annotations
 
@@ -10,7 +12,9 @@ import numpy as np
 
 from edgeq.errors import EdgeqError
 
-INT4_OPS = ("CONV_2D", "FULLY_CONNECTED")  # ai-edge-quantizer 0.10 has no int4 DEPTHWISE_CONV_2D
+# The ops given int4 weights: the ones TFLite Micro runs with int4 weights (ai-edge-quantizer 0.10 has no int4
+# DEPTHWISE_CONV_2D either).
+INT4_OPS = ("CONV_2D",)
 
 
 def convert(float_tflite: bytes, calib: np.ndarray) -> bytes:

@@ -71,6 +71,18 @@ def test_int4_has_int4_weights(digits_converted):
     assert digits_converted.get("int4").size_bytes < digits_converted.get("int8").size_bytes
 
 
+def test_int4_keeps_fully_connected_int8_so_the_mcu_runtime_accepts_it(digits_converted):
+    """The classifier's Dense layer stays int8 (TFLite Micro runs int4 weights only in CONV_2D)."""
+    from edgeq.ir import parse
+    from edgeq.ir.support import mcu_support
+
+    graph = parse(digits_converted.get("int4").output.read_bytes())
+    fc = [op for op in graph.ops if op.opcode == "FULLY_CONNECTED"]
+    assert fc and all(graph.tensors[op.inputs[1]].dtype == "int8" for op in fc)
+    assert any(graph.tensors[op.inputs[1]].dtype == "int4" for op in graph.ops if op.opcode == "CONV_2D")
+    assert mcu_support(graph) == ()
+
+
 def test_size_shrinks_with_precision(digits_converted):
     size = {m: digits_converted.get(m).size_bytes for m in ("fp32", "fp16", "int8")}
     assert size["fp16"] < 0.65 * size["fp32"] and size["int8"] < 0.45 * size["fp32"]

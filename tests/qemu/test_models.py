@@ -80,6 +80,11 @@ def test_flash_through_qemus_gdbstub_then_the_firmware_answers(model_build, tmp_
             client = DutClient(uart, timeout=5)
             client.sync()
             assert client.info().model == "ad01_int8"
+            proc = edgeq("flash", build, "--probe", "gdb", "--gdb-remote", f"127.0.0.1:{port}", "--json")
+            assert proc.returncode == 0, proc.stderr
+            flashed = json.loads(proc.stdout)
+            assert (flashed["board"], flashed["method"], flashed["verified"]) == ("mps2-an386", "gdb", True)
+            assert flashed["program"].endswith("firmware.elf")
 
 
 def test_flash_without_a_gdb_server_is_a_clear_error(model_build):

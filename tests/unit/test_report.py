@@ -187,3 +187,16 @@ def test_cli_prints_summary(tmp_path):
     res = CliRunner().invoke(command, [str(sweep)])
     assert res.exit_code == 0, res.output
     assert "| int8 | ok |" in res.output and "report.html" in res.output
+
+
+def test_cli_json_prints_report_json(tmp_path):
+    from click.testing import CliRunner
+
+    from edgeq.cli.report import command
+
+    sweep = write_sweep(tmp_path / "sweep")
+    res = CliRunner().invoke(command, [str(sweep), "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert data == json.loads((sweep / "report.json").read_text())
+    assert data["recommendation"]["mode"] == "int8"
