@@ -27,8 +27,8 @@ static void valid_taps(int32_t origin, int32_t dilation, int32_t taps, int32_t s
     *last = hi;
 }
 
-/* Longest list of padded taps a pixel keeps; a window with more taps in the padding takes padded_taps(). */
-#define PAD_LIST 32
+/* Most runs of padded taps a pixel lists (at most two per filter row); more take the slow walk. */
+#define PAD_RUNS 32
 
 /* One output pixel: its valid taps as strides over the input and the filter, the filter offsets of its taps
  * in the padding, and what every output channel of the call shares (read once: int8 stores may alias the
@@ -39,8 +39,9 @@ typedef struct {
     int32_t filter_offset;       /* filter bytes from tap (0, 0) to the first valid tap */
     int32_t in_step, filter_step;         /* bytes between horizontal taps */
     int32_t in_row_skip, filter_row_skip; /* bytes from after a row's last valid tap to the next row's first */
-    int32_t pads;                /* taps in the padding (they read the input zero point); -1: more than PAD_LIST */
-    int32_t pad[PAD_LIST];       /* their filter offsets from tap (0, 0) */
+    int32_t pads;                /* runs of taps in the padding (they read the input zero point); -1: too many */
+    int32_t pad[PAD_RUNS];       /* a run's filter offset from tap (0, 0); its taps lie out_c bytes apart */
+    int32_t pad_taps[PAD_RUNS];  /* a run's taps */
     int32_t zero_point;
     const int32_t *bias;
     edgeq_out_s8_t out;
@@ -55,11 +56,14 @@ static void padded_taps(const edgeq_conv_geom_t *g, const pixel_t *p, int32_t y0
     if (p->pads >= 0) {
         for (k = 0; k < p->pads; ++k) {
             const int8_t *w = filter + p->pad[k];
-            s0 += w[0];
-            if (lanes == 4) {
-                s1 += w[1];
-                s2 += w[2];
-                s3 += w[3];
+            int32_t n;
+            for (n = p->pad_taps[k]; n > 0; --n, w += g->output_c) {
+                s0 += w[0];
+                if (lanes == 4) {
+                    s1 += w[1];
+                    s2 += w[2];
+                    s3 += w[3];
+                }
             }
         }
     } else {
@@ -148,7 +152,7 @@ void edgeq_depthwise_conv2d_s8(const edgeq_conv_geom_t *g, const edgeq_quant_s8_
 {
     const int32_t in_c = g->input_c, out_c = g->output_c, multiplier = g->depth_multiplier;
     pixel_t p;
-    int32_t b, oy, ox, ic, m, oc, fy, fx, fy0, fy1, fx0, fx1, l;
+    int32_t b, oy, ox, ic, m, oc, fy, fy0, fy1, fx0, fx1, l;
     p.out.multiplier = quant->multiplier;
     p.out.shift = quant->shift;
     p.out.output_zero_point = quant->output_zero_point;
@@ -183,14 +187,22 @@ void edgeq_depthwise_conv2d_s8(const edgeq_conv_geom_t *g, const edgeq_quant_s8_
                 p.pads = 0;
                 if (p.zero_point != 0 && p.rows * p.cols != g->filter_h * g->filter_w) {
                     for (fy = 0; fy < g->filter_h && p.pads >= 0; ++fy) {
-                        for (fx = 0; fx < g->filter_w && p.pads >= 0; ++fx) {
-                            if (fy < fy0 || fy >= fy0 + p.rows || fx < fx0 || fx >= fx0 + p.cols) {
-                                if (p.pads == PAD_LIST) {
-                                    p.pads = -1; /* too many to list: padded_taps() walks the window */
-                                } else {
-                                    p.pad[p.pads++] = (fy * g->filter_w + fx) * out_c;
-                                }
+                        /* A row outside the image is one run; a row inside has a run left and right of its
+                         * valid taps [fx0, fx0 + cols). */
+                        const int inside = fy >= fy0 && fy < fy0 + p.rows;
+                        const int32_t first[2] = {0, fx0 + p.cols};
+                        const int32_t taps[2] = {inside ? fx0 : g->filter_w, inside ? g->filter_w - fx0 - p.cols : 0};
+                        int32_t k;
+                        for (k = 0; k < 2; ++k) {
+                            if (taps[k] <= 0) {
+                                continue;
                             }
+                            if (p.pads == PAD_RUNS) {
+                                p.pads = -1; /* too many to list: padded_taps() walks the window */
+                                break;
+                            }
+                            p.pad[p.pads] = (fy * g->filter_w + first[k]) * out_c;
+                            p.pad_taps[p.pads++] = taps[k];
                         }
                     }
                 }
