@@ -416,6 +416,10 @@ def lstm(check: OpCheck) -> None:
         weights, source = check.input(k), inp if k <= 4 else hidden
         if quantized(weights) and quantized(source):
             check.requant(np.array([scale0(source) * scale0(weights) * 2.0**12]), weights, "the gate FC's")
+    for k in (18, 19):  # products of two Q0.15 gates rescaled to the hidden and cell state scales
+        tensor = check.input(k)
+        if quantized(tensor):
+            check.requant(np.array([2.0**-30 / scale0(tensor)]), tensor, "the gate product / state")
     check.require(tuple(out.shape[:2]) == tuple(inp.shape[:2]) and out.shape[2] == state,
                   f"shape {out.shape}, ({inp.shape[0]}, {inp.shape[1]}, {state}) expected", out)
 
