@@ -30,10 +30,11 @@ def ring_rows(geom: dict[str, int]) -> int:
 
 
 def im2col_scratch_bytes(geom: dict[str, int]) -> int:
-    """edgeq_conv2d_im2col_s8_scratch_size: the ring, the gathered window, 4 (or 1) expanded rows."""
+    """edgeq_conv2d_im2col_s8_scratch_size: the ring, the gathered window (+ 4 bytes for word copies past
+    its end), 4 (or 1) expanded rows."""
     words = round4(geom["filter_h"] * geom["filter_w"] * geom["input_c"]) // 4
     rows = 4 if geom["output_h"] * geom["output_w"] >= 4 else 1
-    return round4(ring_cols(geom) * geom["input_c"]) * ring_rows(geom) + words * 4 + rows * words * 8
+    return round4(ring_cols(geom) * geom["input_c"]) * ring_rows(geom) + words * 4 + 4 + rows * words * 8
 
 
 def im2col_call(ctx: OpContext, geom: dict[str, int], w2d: np.ndarray) -> KernelCall | Declined:

@@ -123,7 +123,8 @@ static inline int32_t edgeq_conv2d_im2col_s8_scratch_size(const edgeq_conv_geom_
 {
     const int32_t depth_words = (g->filter_h * g->filter_w * g->input_c + 3) >> 2;
     const int32_t rows = g->output_h * g->output_w >= 4 ? 4 : 1; /* GEMM rows expanded at once */
-    return edgeq_ring_row_bytes(g) * edgeq_ring_rows(g) + depth_words * 4 + rows * depth_words * 8;
+    /* the ring, the gathered window (+ 4 bytes for word copies past its end), the expanded rows */
+    return edgeq_ring_row_bytes(g) * edgeq_ring_rows(g) + depth_words * 4 + 4 + rows * depth_words * 8;
 }
 
 static inline int32_t edgeq_depthwise_ring_s8_scratch_size(const edgeq_conv_geom_t *g)

@@ -34,7 +34,12 @@ static void load_row(const edgeq_conv_geom_t *g, uint32_t pad2, const int8_t *im
     for (grp = 0; grp < groups; ++grp, dst += 2 * cols) {
         const int8_t *src = image + r * g->input_w * in_c;
         int32_t lane[4];
+        /* padding: the whole row outside the image, else the columns left and right of it */
         for (col = 0; col < cols; ++col) {
+            if (inside && col == x0) {
+                col = x1 - 1;
+                continue;
+            }
             dst[2 * col] = pad2;
             dst[2 * col + 1] = pad2;
         }
@@ -143,14 +148,32 @@ static inline void edgeq_dw_3x3(edgeq_acc4_t *a, const uint32_t *x0, const uint3
 #endif
 }
 
-static inline void edgeq_dw_store(const edgeq_acc4_t *a, const int32_t *rq, int32_t full_range, int32_t exact,
-                                  int32_t lo, int32_t hi, int8_t *out)
+/* Out of line, one channel at a time (small code): the first `n` channels of a group, in either
+ * requantization form. For the groups with an exact-form channel, the last partial group and the
+ * loop of other filter sizes. */
+static void edgeq_dw_store_n(const edgeq_acc4_t *a, const int32_t *rq, int32_t exact, int32_t lo, int32_t hi,
+                             int32_t n, int8_t *out)
+{
+    const int32_t acc[4] = {a->a0, a->a1, a->a2, a->a3};
+    int32_t i;
+    for (i = 0; i < n; ++i, rq += 3) {
+        out[i] = exact ? edgeq_requant_any(acc[i], rq, lo, hi) : edgeq_requant_val(acc[i], rq[0], rq[1], rq[2], lo, hi);
+    }
+}
+
+/* The unrolled 3x3 loop's store, forced inline: as a call (GCC's choice at -O2) it costs a spill of the
+ * accumulators and stack arguments, a fifth of the loop. */
+#if defined(__GNUC__)
+#define EDGEQ_DW_INLINE static inline __attribute__((always_inline))
+#else
+#define EDGEQ_DW_INLINE static inline
+#endif
+
+EDGEQ_DW_INLINE void edgeq_dw_store(const edgeq_acc4_t *a, const int32_t *rq, int32_t full_range, int32_t exact,
+                                    int32_t lo, int32_t hi, int8_t *out)
 {
     if (exact) { /* some channel needs the exact requantization (edgeq_simd.h) */
-        out[0] = edgeq_requant_any(a->a0, rq, lo, hi);
-        out[1] = edgeq_requant_any(a->a1, rq + 3, lo, hi);
-        out[2] = edgeq_requant_any(a->a2, rq + 6, lo, hi);
-        out[3] = edgeq_requant_any(a->a3, rq + 9, lo, hi);
+        edgeq_dw_store_n(a, rq, 1, lo, hi, 4, out);
     } else if (full_range) { /* the clamp is SSAT */
         out[0] = edgeq_requant_sat(a->a0, rq[0], rq[1], rq[2]);
         out[1] = edgeq_requant_sat(a->a1, rq[3], rq[4], rq[5]);
@@ -161,17 +184,6 @@ static inline void edgeq_dw_store(const edgeq_acc4_t *a, const int32_t *rq, int3
         out[1] = edgeq_requant_val(a->a1, rq[3], rq[4], rq[5], lo, hi);
         out[2] = edgeq_requant_val(a->a2, rq[6], rq[7], rq[8], lo, hi);
         out[3] = edgeq_requant_val(a->a3, rq[9], rq[10], rq[11], lo, hi);
-    }
-}
-
-/* The last group's `valid` (< 4) output channels. */
-static void edgeq_dw_store_tail(const edgeq_acc4_t *a, const int32_t *rq, int32_t lo, int32_t hi, int32_t valid,
-                                int8_t *out)
-{
-    const int32_t acc[4] = {a->a0, a->a1, a->a2, a->a3};
-    int32_t i;
-    for (i = 0; i < valid; ++i) {
-        out[i] = edgeq_requant_any(acc[i], rq + 3 * i, lo, hi);
     }
 }
 
@@ -241,11 +253,8 @@ void edgeq_depthwise_ring_s8(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t
                         slot += g->dilation_h; /* < 2 * ring_h except after the last filter row */
                         slot = slot >= ring_h ? slot - ring_h : slot;
                     }
-                    if (grp < full_groups) {
-                        edgeq_dw_store(&a, rq, full_range, p->exact_channels, lo, hi, out);
-                    } else {
-                        edgeq_dw_store_tail(&a, rq, lo, hi, channels - 4 * grp, out);
-                    }
+                    edgeq_dw_store_n(&a, rq, p->exact_channels, lo, hi, grp < full_groups ? 4 : channels - 4 * grp,
+                                     out);
                 }
             }
         }
