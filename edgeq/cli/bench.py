@@ -1,7 +1,7 @@
 """`edgeq bench`: measure a model on a target.
 
 Targets (exactly one): `--adb [SERIAL]` (an Android phone, edgeq.bench.phone), `--host` (LiteRT here,
-edgeq.bench.host_litert), and for a microcontroller build directory `--emulate` (QEMU), `--port DEV` or
+edgeq.bench.host_litert; for a host build DIR, the generated C, edgeq.bench.host_c), and for a microcontroller build directory `--emulate` (QEMU), `--port DEV` or
 `--board ID` (a lab-file board) (edgeq.bench.mcu). Each target is one entry in TARGETS: the CLI only validates options, dispatches,
 and prints; measuring lives in edgeq.bench.
 """
@@ -95,6 +95,22 @@ def _mcu(build_dir: Path, opts: dict, as_json: bool) -> None:
             _print_per_op(per_op, "instructions" if result.timing_source == "systick-icount" else "cycles")
 
 
+def _host_build(build_dir: Path, opts: dict, as_json: bool) -> None:
+    """`edgeq bench DIR --host`: the generated C of a host build, timed by the program itself."""
+    from edgeq.bench.host_c import bench_host_build
+    from edgeq.cli.progress import counter
+
+    result = bench_host_build(build_dir, runs=opts["runs"], warmups=opts["warmups"],
+                              progress=counter("bench: runs on the host"))
+    if as_json:
+        click.echo(jsontext.dumps(result.to_dict(), indent=2))
+        return
+    click.echo(f"host build {build_dir}  model {result.model}  ({result.runs} runs after {result.warmups} warm-ups)")
+    click.echo(f"latency {result.latency_ms:.4f} ms median (min {result.latency_min_ms:.4f}, max "
+               f"{result.latency_max_ms:.4f}; source host: the generated C on this machine, not a target), "
+               f"arena {result.arena_bytes:,} B")
+
+
 def _print_per_op(rows, unit: str) -> None:
     total = sum(row.units for row in rows) or 1
     click.echo(f"\n{'#':>4} {'operator':<20} {'kernel (family)':<44} {unit:>12} {'MACs':>11} {'/MAC':>6} {'share':>6}")
@@ -152,6 +168,9 @@ def command(model: Path, adb: str | None, host: bool, as_json: bool, **opts) -> 
                         "e.g. `edgeq bench model.tflite --host`; --emulate/--port/--board measure a build DIR")
     if chosen in ("--emulate", "--port DEV", "--board ID"):
         _mcu(model, opts, as_json)
+        return
+    if chosen == "--host" and model.is_dir():
+        _host_build(model, opts, as_json)
         return
     if not model.is_file():
         raise EdgeqError(f"model {model} does not exist", "give the path of a .tflite file")
