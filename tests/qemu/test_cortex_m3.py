@@ -18,7 +18,7 @@ from shared_models import runnable_integer_models
 pytestmark = pytest.mark.tools("qemu-system-arm", "arm-none-eabi-gcc")
 
 BOARD = "mps2-an385"
-SAMPLES = 3
+SAMPLES = 2
 
 
 def _equals_tflm_on_m3(model: Path, out_dir: Path, seed: int) -> None:
