@@ -187,7 +187,7 @@ def _move_into_place(work: Path, out_dir: Path) -> None:
 def build_project(model_path: Path, target: str | BuildTarget, out_dir: Path, force: bool = False,
                   extra_cflags: str = "") -> BuildResult:
     from edgeq.codegen.model import generate_model
-    from edgeq.codegen.ops import use_variants
+    from edgeq.codegen.ops import use_isa, use_variants
     from edgeq.ir import parse, require_mcu_support
 
     model_path, out_dir = Path(model_path), Path(out_dir).absolute()
@@ -202,7 +202,8 @@ def build_project(model_path: Path, target: str | BuildTarget, out_dir: Path, fo
     graph = parse(model_bytes, label=str(model_path))
     require_mcu_support(graph)
     model_name = model_path.stem
-    with contextlib.nullcontext() if build_target.packed_variants else use_variants(False):
+    with contextlib.nullcontext() if build_target.packed_variants else use_variants(False), \
+            use_isa(build_target.isa_features):
         generated = generate_model(graph, name=model_name)
     input_bytes = sum(graph.tensors[i].nbytes for i in graph.inputs)
     if build_target.preflight is not None:

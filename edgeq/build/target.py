@@ -51,6 +51,9 @@ class BuildTarget:
     # cores without the DSP extension: there the variants' portable SIMD emulation is slower than the portable
     # kernels (tools/bench_mcu.py --board mps2-an385).
     packed_variants: bool = True
+    # ISA extensions the generator may emit kernels for beyond DSP (edgeq.codegen.ops.use_isa), e.g. {"mve"}
+    # for a Cortex-M55 board: its variants are tried before the packed ones. Empty for the host.
+    isa_features: frozenset[str] = frozenset()
     rendered_files: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # path in output → text
     tools: tuple[str, ...] = ()  # executables that must be on PATH (besides make and cc)
     # Checks the generated model and its input staging bytes against the target before compiling (e.g. arena

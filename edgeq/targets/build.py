@@ -46,6 +46,8 @@ def board_build_target(board: Board, stack_bytes: int = DEFAULT_STACK_BYTES) -> 
         make_vars=MappingProxyType({"OBJCOPY": "arm-none-eabi-objcopy"}),
         kernel_variants=("dsp", "reference") if core.dsp else ("reference",),
         packed_variants=core.dsp,
+        # MVE intrinsics need a hardware-float ABI (GCC refuses <arm_mve.h> with -mfloat-abi=soft).
+        isa_features=frozenset({"mve"}) if core.mve and board.fpu != "none" else frozenset(),
         rendered_files=MappingProxyType({
             "src/edgeq_board.h": board_header(board),
             "linker.ld": linker_script(board, stack_bytes),

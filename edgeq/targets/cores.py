@@ -15,6 +15,7 @@ class Core:
     arch: str                 # "v7m" | "v7em" | "v8m.main" | "v8.1m.main": selects the MPU programming model
     fpus: tuple[str, ...]     # FPU names a board may pick ("none" always allowed)
     dsp: bool                 # __ARM_FEATURE_DSP: the dsp kernels apply
+    mve: bool = False         # __ARM_FEATURE_MVE (Helium integer) with a hardware-float ABI: the mve variants apply
 
 
 CORES: dict[str, Core] = {
@@ -24,7 +25,7 @@ CORES: dict[str, Core] = {
         Core("cortex-m4", "v7em", ("fpv4-sp-d16",), True),
         Core("cortex-m7", "v7em", ("fpv5-sp-d16", "fpv5-d16"), True),
         Core("cortex-m33", "v8m.main", ("fpv5-sp-d16",), True),
-        Core("cortex-m55", "v8.1m.main", ("auto",), True),
+        Core("cortex-m55", "v8.1m.main", ("auto",), True, mve=True),
     )
 }
 

@@ -37,7 +37,10 @@ convolution as a GEMM with weights re-laid out at generation time (`dsp_variants
 the variants that declined travel on the chosen `KernelCall.declined`, so `--per-op` can say why a
 faster kernel did not run. A variant must be bit-exact
 with the base emitter's kernel and decide from the graph alone (both emitter passes must agree).
-`use_variants(False)` generates with base emitters only (tests compare the two). A variant whose
+`use_variants(False)` generates with base emitters only (tests compare the two). A variant needing an ISA
+extension beyond DSP (`mve_variants.py`: Helium) checks `isa_enabled("mve")`, which the build sets from the
+core (`use_isa`); its module registers before the packed ones (sorted module order puts `mve_*` after
+`dsp_*`, so it inserts itself first: `register_variant(..., first=True)`). A variant whose
 kernel tolerates output == input returns `KernelCall(..., inplace=True)`; the generator then lets the
 planner run the op in place when the op is its input's last reader.
 
@@ -203,16 +206,40 @@ _VARIANTS: dict[tuple[str, str], list[Callable[[OpContext], KernelCall | None]]]
 _USE_VARIANTS = contextvars.ContextVar("edgeq_use_variants", default=True)
 
 
-def register_variant(opcode: str, dtype: str):
-    """Decorator: `emit` may handle `opcode`/`dtype` (returning None when it does not apply)."""
+def register_variant(opcode: str, dtype: str, first: bool = False):
+    """Decorator: `emit` may handle `opcode`/`dtype` (returning None when it does not apply); `first` puts
+    it before the variants registered so far (the ISA-specific ones, which decline off their core)."""
 
     def decorate(emit):
         variants = _VARIANTS.setdefault((opcode, dtype), [])
         if emit not in variants:
-            variants.append(emit)
+            if first:
+                variants.insert(0, emit)
+            else:
+                variants.append(emit)
         return emit
 
     return decorate
+
+
+#: ISA extensions of the target core the generator may use (set by the build: BuildTarget.isa_features).
+_ISA = contextvars.ContextVar("edgeq_isa_features", default=frozenset())
+
+
+@contextlib.contextmanager
+def use_isa(features: Iterable[str]):
+    """Within the block, variants may emit kernels needing these ISA extensions (e.g. {"mve"} on a
+    Cortex-M55); outside any block none (the host build and the cores without them)."""
+    token = _ISA.set(frozenset(features))
+    try:
+        yield
+    finally:
+        _ISA.reset(token)
+
+
+def isa_enabled(feature: str) -> bool:
+    """Whether the target core has `feature` (variants needing it return None otherwise)."""
+    return feature in _ISA.get()
 
 
 @contextlib.contextmanager
