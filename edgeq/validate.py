@@ -292,7 +292,7 @@ def validate_build(model_or_dir: Path, spec: str, seed: int = 0, target: str | N
     (`--target host`), in QEMU (`emulate`) or on a flashed board (`port` / lab-file `board`).
     `target=None` accepts whatever a build directory was built for."""
     from edgeq.build import build_project, read_manifest
-    from edgeq.build.target import resolve_target
+    from edgeq.targets.build import resolve_target
     from edgeq.transport.host import HostTransport
 
     model_or_dir = Path(model_or_dir).absolute()  # `edgeq validate .` runs ./firmware, not a PATH lookup

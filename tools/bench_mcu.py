@@ -55,7 +55,7 @@ REFERENCE_GOAL = 1.0  # portable kernels: never more instructions than TFLM's re
 
 def build_target_for(board_id: str, kernels: str):
     """The board's build target, with the packed variants as the build chooses or forced off/on."""
-    from edgeq.build.target import resolve_target
+    from edgeq.targets.build import resolve_target
     from edgeq.targets import get_board
 
     board = get_board(board_id)

@@ -29,7 +29,7 @@ from typing import Mapping
 
 import jinja2
 
-from edgeq.build.target import STRICT_CFLAGS, BuildTarget, resolve_target
+from edgeq.build.target import STRICT_CFLAGS, BuildTarget
 from edgeq.data import FIRMWARE, TEMPLATES
 from edgeq.errors import EdgeqError
 from edgeq.process_group import run_in_group
@@ -191,6 +191,8 @@ def build_project(model_path: Path, target: str | BuildTarget, out_dir: Path, fo
     from edgeq.ir import parse, require_mcu_support
 
     model_path, out_dir = Path(model_path), Path(out_dir).absolute()
+    from edgeq.targets.build import resolve_target
+
     build_target = resolve_target(target) if isinstance(target, str) else target
     if not model_path.is_file():
         raise EdgeqError(f"model file not found: {model_path}", "pass the path of a .tflite file")

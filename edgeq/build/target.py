@@ -1,26 +1,19 @@
 """What `edgeq build` needs to know about a target, as data: compiler, flags, which port sources to link,
 files to render, and what to produce after linking.
 
-`resolve_target(name)` asks each provider module in `TARGET_PROVIDERS`, in order, for a `BuildTarget`;
-a provider is any module exposing `build_target(name: str) -> BuildTarget | None`. The host target lives
-here; board targets come from the boards' TOML through their own provider, so adding a target never
-touches the build logic in `edgeq.build.project`.
+This module is data only and imports nothing of edgeq's target layer: `edgeq.targets.build.resolve_target`
+turns a name into a `BuildTarget` (`HOST` here, or a board's, from its TOML), so adding a target never
+touches the build logic in `edgeq.build.project`, and there is no import cycle between the two packages.
 """
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Callable, Mapping
 
-from edgeq.errors import EdgeqError
-
 # Flags every edgeq C file builds with on every target (generated code must pass -Werror).
 STRICT_CFLAGS = ("-std=c99", "-Wall", "-Wextra", "-Werror")
-
-# Modules asked for a target, in order; a missing module is skipped (the light install may lack one).
-TARGET_PROVIDERS = ("edgeq.build.target", "edgeq.targets.build")
 
 
 @dataclass(frozen=True)
@@ -74,22 +67,3 @@ HOST = BuildTarget(
     facts=MappingProxyType({"timing_source": "wall"}),
 )
 
-
-def build_target(name: str) -> BuildTarget | None:
-    """This module's provider: the host target."""
-    return HOST if name == "host" else None
-
-
-def resolve_target(name: str) -> BuildTarget:
-    for module_name in TARGET_PROVIDERS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as err:
-            if err.name == module_name:  # provider not installed; a broken provider still raises
-                continue
-            raise
-        target = module.build_target(name)
-        if target is not None:
-            return target
-    raise EdgeqError(f"unknown build target {name!r}",
-                     "use `--target host`, or a core/board listed by `edgeq targets`")

@@ -1,4 +1,4 @@
-"""Build-target provider for boards (see edgeq.build.target): `--target CORE` or a board id → BuildTarget.
+"""`resolve_target(name)`: `host`, a core (its default board) or a board id → the `BuildTarget` to build for.
 
 Everything comes from the board's TOML: compiler flags from its core and FPU, the port sources from its
 console kind, `edgeq_board.h` and `linker.ld` rendered from its data, a fit check before compiling (from the
@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from types import MappingProxyType
 
-from edgeq.build.target import BuildTarget, PostLink
+from edgeq.build.target import HOST, BuildTarget, PostLink
+from edgeq.errors import EdgeqError
 from edgeq.targets.boards import Board
 from edgeq.targets.cores import CORES
 from edgeq.targets.registry import board_files, default_board, get_board
@@ -64,10 +65,13 @@ def board_build_target(board: Board, stack_bytes: int = DEFAULT_STACK_BYTES) -> 
     )
 
 
-def build_target(name: str) -> BuildTarget | None:
-    """A core name (its default board) or a board id; None for names that are neither (e.g. "host")."""
+def resolve_target(name: str) -> BuildTarget:
+    """`host`, a core name (its default board) or a board id; EdgeqError for anything else."""
+    if name == HOST.name:
+        return HOST
     if name in CORES:
         return board_build_target(default_board(name))
     if name in board_files():
         return board_build_target(get_board(name))
-    return None
+    raise EdgeqError(f"unknown build target {name!r}",
+                     "use `--target host`, or a core/board listed by `edgeq targets`")
