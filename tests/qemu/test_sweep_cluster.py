@@ -121,6 +121,15 @@ def _args(digits, dense_model, out: Path) -> list[str]:  # noqa: F811
             str(digits.files["calib"]), "--runs", "1", "--warmups", "0", "-o", str(out)]
 
 
+def _code() -> tuple[str, str]:
+    """The fingerprints every cache key carries, computed afresh (the module caches them per process)."""
+    from edgeq.sweep import run
+
+    return tuple(run.source_fingerprint.__wrapped__(*roots) for roots in (
+        (run._PACKAGE / "convert",),
+        (run._PACKAGE, run._REPO / "firmware", run._REPO / "templates", run._REPO / "devices" / "boards")))
+
+
 def _cells(results: Path) -> dict:
     data = json.loads(results.read_text())
     assert data["schema"] == "edgeq.grid/1" and data["pending"] == []
@@ -132,6 +141,7 @@ def _cells(results: Path) -> dict:
 def test_grid_on_a_ray_cluster_matches_local_and_survives_a_dead_worker(digits, dense_model, tmp_path):  # noqa: F811
     from edgeq.cli.main import cli
 
+    code_before = _code()
     local = tmp_path / "local"
     res = CliRunner().invoke(cli, _args(digits, dense_model, local), catch_exceptions=False)
     assert res.exit_code == 0, res.output
@@ -152,6 +162,7 @@ def test_grid_on_a_ray_cluster_matches_local_and_survives_a_dead_worker(digits, 
            "RAY_health_check_failure_threshold": "4", "RAY_health_check_initial_delay_ms": "1000"}
     started: list[subprocess.Popen] = []
     owned: set[int] = set()
+    code_changed = False
 
     def start(name: str, *args: str) -> tuple[subprocess.Popen, Path]:
         log = tmp_path / f"{name}.log"
@@ -190,13 +201,15 @@ def test_grid_on_a_ray_cluster_matches_local_and_survives_a_dead_worker(digits, 
 
         got = _cells(remote / "results.json")
         assert got.keys() == expected.keys()
-        for cell, want in expected.items():
+        assert all(m["status"] == want["status"] for m, want in ((got[c], expected[c]) for c in got))
+        board_ok = [cell for cell, m in got.items() if cell[1] == "mps2-an386" and m["status"] == "ok"]
+        assert len(board_ok) == 4 and not any(got[c]["cached"] for c in board_ok)  # fp16 fails at check
+        code_changed = _code() != code_before  # only in a working tree someone edits meanwhile; never in CI
+        for cell, want in ({} if code_changed else expected).items():
             for key in DETERMINISTIC:
                 assert got[cell][key] == want[key], (cell, key)
             assert [(layer["macs"], layer["ticks"]) for layer in got[cell]["layers"]] == \
                 [(layer["macs"], layer["ticks"]) for layer in want["layers"]], cell
-        board_ok = [cell for cell, m in got.items() if cell[1] == "mps2-an386" and m["status"] == "ok"]
-        assert len(board_ok) == 4 and not any(got[c]["cached"] for c in board_ok)  # fp16 fails at check
     finally:
         for proc in started:
             owned.update([proc.pid, *_descendants(proc.pid)])
@@ -227,3 +240,5 @@ def test_grid_on_a_ray_cluster_matches_local_and_survives_a_dead_worker(digits, 
         shutil.rmtree(temp, ignore_errors=True)
     left = [(pid, _comm(pid)) for pid in owned if _alive(pid)]
     assert left == [], f"processes of this test still running: {left}"
+    if code_changed:
+        pytest.skip("edgeq's sources changed during the test: the two runs measured different code")
