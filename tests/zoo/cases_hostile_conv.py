@@ -24,7 +24,6 @@ CASES = (
     # depth multiplier != 1: one input channel (the im2col GEMM), three input channels (replicated ring)
     _dw("hc_dw_m8_c1_5x4_s2_same", [13, 11, 1], kernel_size=(5, 4), strides=2, depth_multiplier=8,
         padding="same", activation="relu"),
-    _dw("hc_dw_m2_c1_3x3", [7, 6, 1], kernel_size=3, depth_multiplier=2),
     _dw("hc_dw_m2_c3_3x3_same", [7, 6, 3], kernel_size=3, depth_multiplier=2, padding="same"),
     _dw("hc_dw_m8_c3_3x3_s2", [9, 8, 3], kernel_size=3, strides=2, depth_multiplier=8, padding="same",
         activation="relu6"),
