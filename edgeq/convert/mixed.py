@@ -1,26 +1,28 @@
 """Automatic mixed precision: int8 everywhere, int16 activations (int8 weights) for the layers that need them.
 
+0. Full int8 from the TFLite converter first: when its top-1 drop against the float model on `--val-data`
+   (LiteRT reference kernels) is within `max_drop`, it is the result.
 1. Rank: `tf.lite.experimental.QuantizationDebugger` runs the converter's int8 model with each quantized op's
    output checked against the float op on the same (dequantized) inputs: a per-layer error free of upstream
    error, as RMSE / scale (error in units of the output's quantization step; ~0.29 is ideal rounding, larger
    means the int8 grid fits that layer badly), TensorFlow's suggested metric.
 2. Build: ai-edge-quantizer quantizes the float model with a per-operator recipe — int8 activations and
    weights by default, int16 activations with int8 weights for the chosen layers (matched by their output
-   tensor name) — and inserts QUANTIZE int8<->int16 where the two meet. Model inputs and outputs are int8.
-   Calibration runs once; each candidate only re-quantizes.
-3. Search, each candidate measured on `--val-data` with LiteRT reference kernels against the float model:
-   from full int8, switch the worst-ranked layers to int16 one at a time until the top-1 drop is within
-   `max_drop`; then try switching each chosen layer back to int8 (latest first) and keep that when the drop
-   still holds, so the int16 set stays small. Only with `allow_float` may layers then stay float (same
-   order), for a model int16 cannot rescue; without it the result computes no operator in float.
+   tensor name) — and inserts QUANTIZE int8<->int16 where the two meet. Model inputs and outputs are int8
+   (float with `--io float`). Calibration runs once; each candidate only re-quantizes.
+3. Search, each candidate measured like step 0: from all int8, switch the worst-ranked layers to int16 (one
+   at a time, then in growing steps) until the drop is within `max_drop`; then try switching each chosen layer
+   back to int8 (latest first) and keep that when the drop still holds, so the int16 set stays small. Only
+   with `allow_float` may layers then stay float (same order), for a model int16 cannot rescue; without it
+   the result computes no operator in float.
 Imports TensorFlow: runs inside the converter child.
 """
 from __future__ import annotations
 
 import csv
-import io
 import re
 from dataclasses import asdict, dataclass
+from io import StringIO
 from typing import Callable
 
 import numpy as np
@@ -48,7 +50,7 @@ class MixedReport:
     max_drop: float
     int16_layers: tuple[LayerError, ...]  # layers with int16 activations, in the order chosen
     kept_float: tuple[LayerError, ...]  # layers left float (only with allow_float)
-    ranking: tuple[LayerError, ...]  # every quantized layer, worst first
+    ranking: tuple[LayerError, ...]  # every quantized layer, worst first (empty when full int8 met max_drop)
     met: bool
 
     def to_dict(self) -> dict:
@@ -63,9 +65,9 @@ def accuracy(model_bytes: bytes, x: np.ndarray, y: np.ndarray) -> float:
 
 def layer_errors(debugger) -> list[LayerError]:
     """Per-layer errors from the debugger's statistics dump, worst first."""
-    buf = io.StringIO()
+    buf = StringIO()
     debugger.layer_statistics_dump(buf)
-    rows = list(csv.DictReader(io.StringIO(buf.getvalue())))
+    rows = list(csv.DictReader(StringIO(buf.getvalue())))
     errors = []
     for row in rows:
         rmse = float(np.sqrt(float(row["mean_squared_error"])))
@@ -207,6 +209,11 @@ def search(
 
     float_tflite = ptq.convert(model, "fp32")
     float_acc = accuracy(float_tflite, x_val, y_val)
+    full_int8 = ptq.convert(model, "int8", calib, io)
+    int8_acc = accuracy(full_int8, x_val, y_val)
+    progress(f"mixed: float accuracy {float_acc:.2f}%, full int8 {int8_acc:.2f}% (drop {float_acc - int8_acc:.2f}, allowed {max_drop:g})")
+    if float_acc - int8_acc <= max_drop:
+        return full_int8, MixedReport(float_acc, int8_acc, int8_acc, max_drop, (), (), (), True)
     progress("mixed: measuring per-layer quantization error (QuantizationDebugger)")
     ranking = rank_layers(model, calib)
     names = _output_names(float_tflite)
@@ -220,7 +227,7 @@ def search(
     def met(acc: float) -> bool:
         return float_acc - acc <= max_drop
 
-    candidate, int8_acc = measure([], [])
+    candidate, current = measure([], [])
     left_float = float_ops(candidate)
     if left_float and not allow_float:
         raise EdgeqError(
@@ -228,8 +235,7 @@ def search(
             f"would leave them float: {', '.join(left_float[:5])}",
             "use --mode int8 or int16x8, or pass --allow-float to accept float operators",
         )
-    current = int8_acc
-    progress(f"mixed: float accuracy {float_acc:.2f}%, full int8 {int8_acc:.2f}% (drop {float_acc - int8_acc:.2f}, allowed {max_drop:g})")
+    progress(f"mixed: ai-edge-quantizer int8 {current:.2f}%; widening the worst-ranked layers")
     int16: list[LayerError] = []
     while not met(current) and len(int16) < len(candidates):
         # One layer at a time, then in steps of half the set so far: a deep (unrolled) graph needs few builds.
