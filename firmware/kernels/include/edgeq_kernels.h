@@ -207,5 +207,6 @@ void edgeq_dequantize_u8_f32(int32_t count, double scale, int32_t zero_point, co
 #include "edgeq_kernels_s16.h" /* int16x8: int16 activations, int8 weights, int64 bias */
 #include "edgeq_kernels_mixed.h" /* QUANTIZE between int8/int16/int32, SOFTMAX int8 -> int16 */
 #include "edgeq_kernels_recurrent.h" /* UNIDIRECTIONAL_SEQUENCE_LSTM, SVDF (stateful) */
+#include "edgeq_kernels_mve.h" /* Helium (MVE) variants, Cortex-M55: sources build only with __ARM_FEATURE_MVE */
 
 #endif /* EDGEQ_KERNELS_H */

@@ -1,0 +1,108 @@
+"""Helium (MVE) variants for Cortex-M55-class cores: int8 FULLY_CONNECTED and CONV_2D as GEMM rows of
+VMLADAVA.S8 dot products (firmware/kernels/mve/, layout in edgeq_kernels_mve.h).
+
+They apply only when the build says the core has MVE (`isa_enabled("mve")`, from `BuildTarget.isa_features`);
+elsewhere they return None and the packed DSP variants / reference kernels run. Registered `first=True`, so on
+an MVE core they are tried before the packed variants.
+
+Quantization is folded exactly as for the packed variants (`dsp_variants.packed_quant`: input zero point into
+the bias modulo 2^32, per-channel fast triples only where the SMMULR form is exact, the full-range form
+elsewhere); here the triples are transposed per block of four channels so the kernel requantizes four
+channels with vector instructions (VQRDMULH equals SMMULR(2 * acc, m) under the same conditions), and the
+fast form's shift is stored negated so its sign tells the two forms apart per lane.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from edgeq.codegen.ops import Declined, KernelCall, OpContext, isa_enabled, register_variant
+from edgeq.codegen.ops import conv as conv_ops
+from edgeq.codegen.ops import fully_connected as fc_ops
+from edgeq.codegen.ops.common import struct
+from edgeq.codegen.ops.dsp_variants import RQ_EXACT, PackedQuant, exact_notes, packed_quant
+
+_ROW = "mve/edgeq_gemm_row_mve_s8.c"
+
+
+def round_up(n: int, multiple: int) -> int:
+    return (n + multiple - 1) // multiple * multiple
+
+
+def pack_mve_gemm(w: np.ndarray) -> np.ndarray:
+    """[N][K] int8 → blocks of 4 channels, chunks of 16 depths, 4 x 16 bytes per chunk (edgeq_kernels_mve.h)."""
+    n, k = w.shape
+    padded = np.zeros((round_up(n, 4), round_up(k, 16)), dtype=np.int64)
+    padded[:n, :k] = w
+    blocks = padded.reshape(padded.shape[0] // 4, 4, padded.shape[1] // 16, 16).transpose(0, 2, 1, 3)
+    return np.ascontiguousarray(blocks).reshape(-1).astype(np.int8)
+
+
+def mve_requant(quant: PackedQuant) -> np.ndarray:
+    """The packed triples (m, r | RQ_EXACT + shift, offset) → per block of 4: 4 m, 4 shift words, 4 offsets,
+    with the fast form's r negated (shift word < 0) and the full-range form's kept (> 0)."""
+    triples = quant.requant.reshape(-1, 3).copy()
+    fast = triples[:, 1] < RQ_EXACT - 31
+    triples[fast, 1] = -triples[fast, 1]
+    return np.ascontiguousarray(triples.reshape(-1, 4, 3).transpose(0, 2, 1)).reshape(-1)
+
+
+def gemm_struct(ctx: OpContext, w2d: np.ndarray, quant: PackedQuant) -> tuple[str, tuple]:
+    arrays = (ctx.const_array("mve_w", "int8_t", pack_mve_gemm(w2d)),
+              ctx.const_array("mve_bias", "int32_t", quant.bias),
+              ctx.const_array("mve_requant", "int32_t", mve_requant(quant)))
+    text = struct("edgeq_mve_gemm_s8_t", "gemm", {
+        "channels": w2d.shape[0], "depth": w2d.shape[1], "act_min": quant.act_min, "act_max": quant.act_max,
+        "exact_channels": int(bool(quant.exact_channels)),
+        "weights": arrays[0].name, "bias": arrays[1].name, "requant": arrays[2].name})
+    return text, arrays
+
+
+def gemm_rows(ctx: OpContext, w2d: np.ndarray, rows: int, fc_rounding: bool) -> KernelCall | Declined:
+    quant = packed_quant(ctx, w2d, fc_rounding)
+    if isinstance(quant, Declined):
+        return Declined("mve", quant.reason)
+    text, arrays = gemm_struct(ctx, w2d, quant)
+    return KernelCall(
+        statements=(text, f"edgeq_gemm_mve_s8(&gemm, {rows}, {ctx.input_ptr(0)}, {ctx.output_ptr()});"),
+        kernels=("mve/edgeq_gemm_mve_s8.c", _ROW),
+        arrays=arrays,
+        declined=exact_notes(quant),
+    )
+
+
+@register_variant("FULLY_CONNECTED", "int8", first=True)
+def fully_connected_mve(ctx: OpContext) -> KernelCall | Declined | None:
+    if not isa_enabled("mve"):
+        return None
+    geom = fc_ops._geometry(ctx)
+    w2d = ctx.input(1).data.astype(np.int64).reshape(geom["output_c"], geom["depth"])
+    return gemm_rows(ctx, w2d, geom["batches"], fc_rounding=True)
+
+
+@register_variant("CONV_2D", "int8", first=True)
+def conv_mve(ctx: OpContext) -> KernelCall | Declined | None:
+    """1x1 stride-1 same-size convolutions as a GEMM over the pixels, every other one as im2col + GEMM."""
+    if not isa_enabled("mve"):
+        return None
+    geom = conv_ops._geometry(ctx, depthwise=False)
+    data = ctx.input(1).data.astype(np.int64)
+    w2d = data.reshape(data.shape[0], -1)
+    if (geom["filter_h"], geom["filter_w"], geom["stride_h"], geom["stride_w"]) == (1, 1, 1, 1) and \
+            (geom["output_h"], geom["output_w"]) == (geom["input_h"], geom["input_w"]):
+        return gemm_rows(ctx, w2d, geom["batches"] * geom["input_h"] * geom["input_w"], fc_rounding=False)
+    quant = packed_quant(ctx, w2d, fc_rounding=False)
+    if isinstance(quant, Declined):
+        return Declined("mve", quant.reason)
+    text, arrays = gemm_struct(ctx, w2d, quant)
+    return KernelCall(
+        statements=(
+            struct("edgeq_conv_geom_t", "geom", geom),
+            text,
+            f"edgeq_conv2d_mve_s8(&geom, &gemm, {quant.input_zero_point}, {ctx.input_ptr(0)}, "
+            f"{ctx.output_ptr()}, {ctx.scratch_ptr()});",
+        ),
+        kernels=("mve/edgeq_conv2d_mve_s8.c", _ROW),
+        arrays=arrays,
+        scratch_bytes=round_up(w2d.shape[1], 16),
+        declined=exact_notes(quant),
+    )

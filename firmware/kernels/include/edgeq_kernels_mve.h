@@ -1,0 +1,66 @@
+/*
+ * edgeq_kernels_mve.h — Helium (MVE) kernels for Armv8.1-M cores (Cortex-M55), chosen at generation time by
+ * edgeq/codegen/ops/mve_variants.py only when the target core has MVE; their sources build only with
+ * __ARM_FEATURE_MVE. Bit-exact with the reference kernels in edgeq_kernels.h (TFLM's arithmetic).
+ *
+ * Parameters (edgeq_mve_gemm_s8_t), laid out for 16-byte vector loads:
+ *   channels   output channels N
+ *   depth      GEMM depth K in bytes (one input row / one filter window)
+ *   weights    int8, 16-byte aligned: for each block of 4 output channels (N rounded up to 4, missing
+ *              channels zero), for each 16-byte chunk of depth (K rounded up to 16, past K zero), the
+ *              4 channels' 16 weights: one input vector feeds four VMLADAVA.S8.
+ *   bias       int32 per channel (N rounded up to 4), input zero point folded in: bias - in_zp * sum(w),
+ *              modulo 2^32 (TFLM's accumulator wraps).
+ *   requant    per block of 4 channels, 12 int32: 4 multipliers, 4 shift words, 4 offset words. A shift
+ *              word s < 0 is the fast form (right shift -s in [1, 31], offset 2^(-s-1) + zp * 2^(-s),
+ *              |accumulator| < 2^30 guaranteed by the generator): VQRDMULH then a rounding shift with the
+ *              zero point folded in, exact there (edgeq_simd.h). s > 0 is TFLM's full-range form
+ *              (s = EDGEQ_RQ_EXACT + shift, offset = zp), taken per lane when `exact_channels` is set.
+ *   act_min, act_max  fused activation range.
+ *
+ * Kernels never allocate; scratch sizes are stated per kernel and computed by the generator too.
+ */
+#ifndef EDGEQ_KERNELS_MVE_H
+#define EDGEQ_KERNELS_MVE_H
+
+#include <stdint.h>
+
+#include "edgeq_kernels.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+    int32_t channels;
+    int32_t depth;
+    int32_t act_min, act_max;
+    int32_t exact_channels; /* nonzero: some block holds a full-range (s > 0) requantization lane */
+    const int8_t *weights;
+    const int32_t *bias;
+    const int32_t *requant;
+} edgeq_mve_gemm_s8_t;
+
+/* FULLY_CONNECTED and 1x1 stride-1 CONV_2D: `rows` input rows of p->depth bytes, output rows of
+ * p->channels bytes. No scratch; not in place. */
+void edgeq_gemm_mve_s8(const edgeq_mve_gemm_s8_t *p, int32_t rows, const int8_t *input, int8_t *output);
+
+/* One GEMM row (the building block of the kernels above and below): out[n], n < channels. */
+void edgeq_gemm_row_mve_s8(const edgeq_mve_gemm_s8_t *p, const int8_t *x, int8_t *out);
+
+/* CONV_2D (any kernel size, stride, dilation, padding, batch) as im2col + GEMM: each output pixel's window
+ * (filter_h * filter_w * input_c bytes, padding = pad_value, the input zero point) gathered into scratch,
+ * then one GEMM row. Scratch: edgeq_conv2d_mve_s8_scratch_size(g). Not in place. */
+void edgeq_conv2d_mve_s8(const edgeq_conv_geom_t *g, const edgeq_mve_gemm_s8_t *p, int32_t pad_value,
+                         const int8_t *input, int8_t *output, void *scratch);
+
+static inline int32_t edgeq_conv2d_mve_s8_scratch_size(const edgeq_conv_geom_t *g)
+{
+    return (g->filter_h * g->filter_w * g->input_c + 15) & ~15;
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* EDGEQ_KERNELS_MVE_H */

@@ -1,0 +1,84 @@
+/*
+ * edgeq_mve_util.h — helpers shared by the Helium kernels in this directory (internal, not generated-code
+ * API): tail-predicated copy/fill and the vector requantization of four channels (layout in
+ * edgeq_kernels_mve.h). Only for __ARM_FEATURE_MVE builds.
+ */
+#ifndef EDGEQ_MVE_UTIL_H
+#define EDGEQ_MVE_UTIL_H
+
+#if !defined(__ARM_FEATURE_MVE)
+#error "Helium kernels need an MVE core (-mcpu=cortex-m55 with a hardware-float ABI)"
+#endif
+
+#include <arm_mve.h>
+#include <stdint.h>
+
+#include "edgeq_kernels_mve.h"
+#include "edgeq_requant.h"
+#include "edgeq_simd.h"
+
+/* dst[0..n) = src[0..n), 16 bytes per step, the last step predicated (VCTP). */
+static inline void edgeq_mve_copy_s8(int8_t *dst, const int8_t *src, int32_t n)
+{
+    while (n > 0) {
+        const mve_pred16_t tail = vctp8q((uint32_t)n);
+        vstrbq_p_s8(dst, vldrbq_z_s8(src, tail), tail);
+        dst += 16;
+        src += 16;
+        n -= 16;
+    }
+}
+
+/* dst[0..n) = value, predicated like the copy. */
+static inline void edgeq_mve_fill_s8(int8_t *dst, int8_t value, int32_t n)
+{
+    const int8x16_t v = vdupq_n_s8(value);
+    while (n > 0) {
+        vstrbq_p_s8(dst, v, vctp8q((uint32_t)n));
+        dst += 16;
+        n -= 16;
+    }
+}
+
+/* One lane of either requantization form (shift word s < 0: fast; s > 0: TFLM's full range). */
+static inline int8_t edgeq_mve_requant_lane(int32_t acc, int32_t m, int32_t s, int32_t t, int32_t lo, int32_t hi)
+{
+    int32_t v;
+    if (s < 0) {
+        return edgeq_requant_val(acc, m, -s, t, lo, hi);
+    }
+    v = (int32_t)((uint32_t)edgeq_requantize(acc, m, s - EDGEQ_RQ_EXACT) + (uint32_t)t);
+    v = v < lo ? lo : v;
+    v = v > hi ? hi : v;
+    return (int8_t)v;
+}
+
+/*
+ * Stores the first `n` (1..4) of four accumulators (bias already added) requantized with the block's 12
+ * words `rq`. Fast lanes: VQRDMULH(acc, m) equals SMMULR(2 * acc, m) for |acc| < 2^30 (no saturation), then
+ * (x + offset - [x < 0]) >> r as in edgeq_requant_val: adding x's sign (VSHR #31 = -1 or 0) and shifting by
+ * -s with VSHL (a negative count shifts right, truncating = arithmetic >>).
+ */
+static inline void edgeq_mve_requant4(int32x4_t acc, const int32_t *rq, int32_t exact, int32_t lo, int32_t hi,
+                                      int8_t *out, int32_t n)
+{
+    const int32x4_t shift = vld1q_s32(rq + 4);
+    if (exact && vmaxvq_s32(INT32_MIN, shift) > 0) {
+        int32_t lane[4];
+        int32_t i;
+        vst1q_s32(lane, acc);
+        for (i = 0; i < n; ++i) {
+            out[i] = edgeq_mve_requant_lane(lane[i], rq[i], rq[4 + i], rq[8 + i], lo, hi);
+        }
+        return;
+    }
+    {
+        const int32x4_t x = vqrdmulhq_s32(acc, vld1q_s32(rq));
+        int32x4_t v = vaddq_s32(vaddq_s32(x, vld1q_s32(rq + 8)), vshrq_n_s32(x, 31));
+        v = vshlq_s32(v, shift);
+        v = vminq_s32(vmaxq_s32(v, vdupq_n_s32(lo)), vdupq_n_s32(hi));
+        vstrbq_p_s32(out, v, vctp32q((uint32_t)n));
+    }
+}
+
+#endif /* EDGEQ_MVE_UTIL_H */
