@@ -78,7 +78,9 @@ def verify_flatbuffer(model: Any, file_bytes: int, label: str, opcode_names: dic
             raise _error(label, where, f"{elements} elements (shape {tuple(shape.tolist())}) exceed int32 indexing")
         if not 0 <= t.buffer < len(buffers):
             raise _error(label, where, f"buffer index {t.buffer} outside the model's {len(buffers)} buffers")
-        dtype = dtype_names.get(t.type, f"type{t.type}").lower()
+        if t.type not in dtype_names:
+            raise _error(label, where, f"tensor type {t.type} is not a TFLite type")
+        dtype = dtype_names[t.type].lower()
         stored = _buffer_bytes(buffers[t.buffer], file_bytes) if t.buffer > 0 else 0
         if stored < 0:
             raise _error(label, where, f"buffer {t.buffer} points outside the file ({file_bytes} bytes)")
