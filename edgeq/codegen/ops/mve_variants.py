@@ -1,5 +1,6 @@
 """Helium (MVE) variants for Cortex-M55-class cores: int8 FULLY_CONNECTED and CONV_2D as GEMM rows of
-VMLADAVA.S8 dot products (firmware/kernels/mve/, layout in edgeq_kernels_mve.h).
+VMLADAVA.S8 dot products, DEPTHWISE_CONV_2D (depth multiplier 1) four channels per int32 vector
+(firmware/kernels/mve/, layouts in edgeq_kernels_mve.h).
 
 They apply only when the build says the core has MVE (`isa_enabled("mve")`, from `BuildTarget.isa_features`);
 elsewhere they return None and the packed DSP variants / reference kernels run. Registered `first=True`, so on
@@ -104,5 +105,39 @@ def conv_mve(ctx: OpContext) -> KernelCall | Declined | None:
         kernels=("mve/edgeq_conv2d_mve_s8.c", _ROW),
         arrays=arrays,
         scratch_bytes=round_up(w2d.shape[1], 16),
+        declined=exact_notes(quant),
+    )
+
+
+@register_variant("DEPTHWISE_CONV_2D", "int8", first=True)
+def depthwise_mve(ctx: OpContext) -> KernelCall | Declined | None:
+    if not isa_enabled("mve"):
+        return None
+    geom = conv_ops._geometry(ctx, depthwise=True)
+    if geom["depth_multiplier"] != 1:
+        return Declined("mve", f"depth multiplier {geom['depth_multiplier']}")
+    channels = geom["output_c"]
+    taps = ctx.input(1).data.astype(np.int64).reshape(-1, channels)  # [filter_h * filter_w][channels]
+    quant = packed_quant(ctx, taps.T, fc_rounding=False)
+    if isinstance(quant, Declined):
+        return Declined("mve", quant.reason)
+    stride = round_up(channels, 4)
+    padded = np.zeros((taps.shape[0], stride), dtype=np.int64)
+    padded[:, :channels] = taps
+    arrays = (ctx.const_array("mve_w", "int8_t", padded.reshape(-1)),
+              ctx.const_array("mve_bias", "int32_t", quant.bias),
+              ctx.const_array("mve_requant", "int32_t", mve_requant(quant)))
+    text = struct("edgeq_mve_gemm_s8_t", "dw", {
+        "channels": channels, "depth": stride, "act_min": quant.act_min, "act_max": quant.act_max,
+        "exact_channels": int(bool(quant.exact_channels)),
+        "weights": arrays[0].name, "bias": arrays[1].name, "requant": arrays[2].name})
+    return KernelCall(
+        statements=(
+            struct("edgeq_conv_geom_t", "geom", geom),
+            text,
+            f"edgeq_depthwise_mve_s8(&geom, &dw, {quant.input_zero_point}, {ctx.input_ptr(0)}, {ctx.output_ptr()});",
+        ),
+        kernels=("mve/edgeq_depthwise_mve_s8.c",),
+        arrays=arrays,
         declined=exact_notes(quant),
     )

@@ -54,6 +54,12 @@ void edgeq_gemm_row_mve_s8(const edgeq_mve_gemm_s8_t *p, const int8_t *x, int8_t
 void edgeq_conv2d_mve_s8(const edgeq_conv_geom_t *g, const edgeq_mve_gemm_s8_t *p, int32_t pad_value,
                          const int8_t *input, int8_t *output, void *scratch);
 
+/* DEPTHWISE_CONV_2D with depth multiplier 1 (any kernel size, stride, dilation, padding, batch); here
+ * p->weights is [filter_h * filter_w][p->depth], p->depth = channels rounded up to 4 (zero past channels),
+ * bias/requant as above. No scratch; not in place. */
+void edgeq_depthwise_mve_s8(const edgeq_conv_geom_t *g, const edgeq_mve_gemm_s8_t *p, int32_t pad_value,
+                            const int8_t *input, int8_t *output);
+
 static inline int32_t edgeq_conv2d_mve_s8_scratch_size(const edgeq_conv_geom_t *g)
 {
     return (g->filter_h * g->filter_w * g->input_c + 15) & ~15;
