@@ -201,11 +201,12 @@ class LocalExecutor:
                     drain()
                     events.finished(_outcome(chain, result[:3], result[3] if len(result) > 3 else ""))
         except BaseException:
+            processes = list((pool._processes or {}).values())  # shutdown() forgets them
             pool.shutdown(wait=False, cancel_futures=True)
-            for process in list((pool._processes or {}).values()):  # running steps clean up (SIGTERM → Ctrl-C)
+            for process in processes:  # running steps clean up as on Ctrl-C (SIGTERM → KeyboardInterrupt)
                 if process.is_alive():
                     process.terminate()
-            for process in list((pool._processes or {}).values()):
+            for process in processes:
                 process.join(timeout=10)
             raise
         finally:

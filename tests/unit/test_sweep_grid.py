@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -153,3 +154,30 @@ def test_lab_node_resources_and_ray_command():
     assert "--head" in head and "--port=6380" in head and '--resources={"qemu": 1.0}' in head
     node = ray_start_command("ray", {}, address="10.0.0.2:6379", port=6379, cpus=2, loopback=False, temp_dir="/t")
     assert "--address=10.0.0.2:6379" in node and "--head" not in node and "--temp-dir=/t" in node
+
+
+def _sleepy(marks: str, _previous):
+    Path(marks, "started").write_text("")
+    try:
+        time.sleep(60)
+    finally:  # runs on Ctrl-C/SIGTERM: this is where a real step ends its QEMU and discards its cache work
+        Path(marks, "cleaned").write_text("")
+
+
+def test_ctrl_c_stops_the_local_pool_and_running_steps_clean_up(tmp_path):
+    import _thread
+    import threading
+
+    def interrupt_once_started():
+        deadline = time.monotonic() + 60
+        while not (tmp_path / "started").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        _thread.interrupt_main()
+
+    threading.Thread(target=interrupt_once_started, daemon=True).start()
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        LocalExecutor(workers=1, lock_dir=tmp_path).run([Chain("s", (Step("sleep", _sleepy, (str(tmp_path),)),), "host")],
+                                                        Events())
+    assert time.monotonic() - started < 30
+    assert (tmp_path / "cleaned").exists()
