@@ -37,6 +37,12 @@ def pack_s16(w: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(words).reshape(-1).astype(np.int8)
 
 
+def reduce_multiplier(multiplier: int) -> int:
+    """TFLM's int64 MultiplyByQuantizedMultiplier reduces its 31-bit multiplier to 15 bits, rounding half
+    up, 0x7FFF where that would reach 2^15 (edgeq_requant_s16.h); done here once instead of per output."""
+    return (multiplier + (1 << 15)) >> 16 if multiplier < 0x7FFF0000 else 0x7FFF
+
+
 def acc32_exact(w2d: np.ndarray) -> bool:
     """Whether every channel's sum of int16 x int8 products fits int32: |x| <= 32768, so 32768 * sum|w| < 2^31."""
     return bool((np.abs(w2d).sum(axis=1) * 32768 < 2**31).all())
@@ -51,12 +57,14 @@ def _packed(ctx: OpContext, w2d: np.ndarray, reals: list[float], packed_weights:
     bias = _bias_s64(ctx, w2d.shape[0])
     act_min, act_max = _act_range_s16(ctx)
     weights = (ctx.const_array("packed_w", "int8_t", pack_s16(w2d)),) if packed_weights else ()
+    reduced = ctx.const_array("reduced", "int32_t", [reduce_multiplier(m) for m in multiplier.values.tolist()])
+    total_shift = ctx.const_array("total_shift", "int32_t", [15 - sh for sh in shift.values.tolist()])
     text = struct("edgeq_packed_s16_t", "packed", {
         "channels": w2d.shape[0], "depth": w2d.shape[1], "act_min": act_min, "act_max": act_max,
         "acc32": int(acc32_exact(w2d)),
         "weights": weights[0].name if weights else "NULL", "bias": bias.name if bias is not None else "NULL",
-        "multiplier": multiplier.name, "shift": shift.name})
-    return text, weights + (multiplier, shift) + ((bias,) if bias is not None else ())
+        "reduced": reduced.name, "total_shift": total_shift.name})
+    return text, weights + (reduced, total_shift) + ((bias,) if bias is not None else ())
 
 
 @register_variant("FULLY_CONNECTED", "int16")

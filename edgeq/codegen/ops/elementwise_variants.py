@@ -1,4 +1,5 @@
-"""ADD and SUB int8 through per-input tables (`edgeq_add_lut_s8`, firmware/kernels/variants/).
+"""ADD and SUB variants: int8 through per-input tables (`edgeq_add_lut_s8`), int16 with every rescale in
+the SMMULR form (`edgeq_add_fast_s16`); kernels in firmware/kernels/variants/.
 
 TFLite rescales each input of an int8 ADD/SUB on its own before summing (elementwise.py has the
 constants): scaled_i(v) = MultiplyByQuantizedMultiplier((v - zp_i) << 20, m_i, s_i) depends on one int8
@@ -70,3 +71,58 @@ def add_lut(ctx: OpContext) -> KernelCall:
 @register_variant("SUB", "int8")
 def sub_lut(ctx: OpContext) -> KernelCall:
     return _lut(ctx, subtract=True)
+
+
+def _rescale(multiplier: int, shift: int, zero_point: int = 0) -> dict | None:
+    """An edgeq_rescale_t for a right or zero shift (None for a left shift: the base kernel runs)."""
+    if not -31 <= shift <= 0:
+        return None
+    right = -shift
+    rounding = ((1 << right) >> 1) + zero_point * (1 << right)
+    if abs(rounding) >= ACC_LIMIT:
+        return None
+    return {"multiplier": multiplier, "right": right, "rounding": rounding, "negative_rounds": int(right != 0)}
+
+
+def _add_sub_s16(ctx: OpContext, subtract: bool) -> KernelCall | None:
+    """Same-shape int16 ADD/SUB whose rescales are all right shifts; None otherwise (base kernel)."""
+    from edgeq.codegen.ops import int16_elementwise as s16
+    from edgeq.codegen.ops.int16 import _act_range_s16
+
+    out = ctx.output()
+    if not tuple(ctx.input(0).shape) == tuple(ctx.input(1).shape) == tuple(out.shape) or out.dtype != "int16":
+        return None
+    quants = [base.scalar_quant(ctx, t) for t in (ctx.input(0), ctx.input(1), out)]
+    if any(zero_point != 0 for _, zero_point in quants):
+        return None  # the base emitter refuses it with TFLM's reason
+    params = s16.add_sub_params_s16(*quants[0], *quants[1], *quants[2])
+    rescales = [_rescale(params[f"{k}_multiplier"], params[f"{k}_shift"]) for k in ("input1", "input2", "output")]
+    if None in rescales:
+        return None
+    act_min, act_max = _act_range_s16(ctx)
+
+    def fields(r: dict) -> str:
+        return "{" + ", ".join(str(r[k]) for k in ("multiplier", "right", "rounding", "negative_rounds")) + "}"
+
+    text = struct("edgeq_add_fast_s16_t", "params", {
+        "elements": out.num_elements, "subtract": int(subtract), "input1": fields(rescales[0]),
+        "input2": fields(rescales[1]), "output": fields(rescales[2]), "act_min": act_min, "act_max": act_max})
+    a, arrays_a = base._operand(ctx, 0)
+    b, arrays_b = base._operand(ctx, 1)
+    return KernelCall(
+        statements=(text, f"edgeq_add_fast_s16(&params, {a}, {b}, {ctx.output_ptr()});"),
+        kernels=("variants/edgeq_add_fast_s16.c",),
+        arrays=arrays_a + arrays_b,
+        inplace=not ctx.input(0).is_constant,
+        output_bytes=out.num_elements * 2,
+    )
+
+
+@register_variant("ADD", "int16")
+def add_fast_s16(ctx: OpContext) -> KernelCall | None:
+    return _add_sub_s16(ctx, subtract=False)
+
+
+@register_variant("SUB", "int16")
+def sub_fast_s16(ctx: OpContext) -> KernelCall | None:
+    return _add_sub_s16(ctx, subtract=True)

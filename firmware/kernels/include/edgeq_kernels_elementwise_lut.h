@@ -1,7 +1,8 @@
 /*
  * edgeq_kernels_elementwise_lut.h — element-wise variants the code generator picks at generation time
- * (edgeq/codegen/ops/elementwise_variants.py) with per-input tables computed there. Bit-exact with the
- * reference kernels of the same operators (edgeq_kernels.h).
+ * (edgeq/codegen/ops/elementwise_variants.py): int8 ADD/SUB with per-input tables computed there, int16
+ * ADD/SUB with every rescale in the SMMULR form. Bit-exact with the reference kernels of the same
+ * operators (edgeq_kernels.h, edgeq_kernels_s16.h).
  */
 #ifndef EDGEQ_KERNELS_ELEMENTWISE_LUT_H
 #define EDGEQ_KERNELS_ELEMENTWISE_LUT_H
@@ -29,6 +30,23 @@ typedef struct {
 
 void edgeq_add_lut_s8(const edgeq_broadcast_t *shape, const edgeq_add_lut_s8_t *p, const int8_t *input1,
                       const int8_t *input2, int8_t *output);
+
+/* One rescale x * multiplier * 2^(-31 - right) in the SMMULR form: rounding = 2^(right-1) (0 for right 0)
+ * plus the output zero point * 2^right for the output rescale; negative_rounds = right != 0. */
+typedef struct {
+    int32_t multiplier, right, rounding, negative_rounds;
+} edgeq_rescale_t;
+
+/* ADD (subtract = 0) or SUB (1) int16 of `elements` same-shape values, zero points 0, every rescale a right
+ * or zero shift (checked by the generator). Element-wise: output may alias either input. */
+typedef struct {
+    int32_t elements, subtract;
+    edgeq_rescale_t input1, input2, output;
+    int32_t act_min, act_max;
+} edgeq_add_fast_s16_t;
+
+void edgeq_add_fast_s16(const edgeq_add_fast_s16_t *p, const int16_t *input1, const int16_t *input2,
+                        int16_t *output);
 
 #ifdef __cplusplus
 }

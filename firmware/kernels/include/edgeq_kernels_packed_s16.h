@@ -15,7 +15,9 @@
  *                 [w(k), w(k+2), w(k+1), w(k+3)] so that SXTB16 gives (w(k), w(k+1)) and SXTB16 ROR 8
  *                 gives (w(k+2), w(k+3)), the order of two int16 input words.
  *   bias          int64 per output channel, or NULL
- *   multiplier, shift   per output channel: TFLM's int64 MultiplyByQuantizedMultiplier (edgeq_requant_s16.h)
+ *   reduced, total_shift   per output channel, TFLM's int64 MultiplyByQuantizedMultiplier (edgeq_requant_s16.h)
+ *                 with its per-call preparation done by the generator: the multiplier reduced to 15 bits
+ *                 and the shift 15 - shift in [8, 46]; out = (acc * reduced + 2^(total_shift-1)) >> total_shift
  *
  * Scratch (4-byte aligned, sized by the generator; kernels never allocate):
  *   edgeq_conv2d_im2col_s16: edgeq_conv2d_im2col_s16_scratch(g) bytes (two zero-padded int16 windows).
@@ -38,8 +40,8 @@ typedef struct {
     int32_t acc32;  /* nonzero: 32768 * sum|w| < 2^31 for every channel, 32-bit partial sums are exact */
     const int8_t *weights;
     const int64_t *bias;
-    const int32_t *multiplier;
-    const int32_t *shift;
+    const int32_t *reduced;
+    const int32_t *total_shift;
 } edgeq_packed_s16_t;
 
 /* FULLY_CONNECTED and 1x1 stride-1 CONV_2D: `rows` input rows of `depth` int16 (any alignment), output

@@ -12,7 +12,7 @@
 static inline int16_t requant_s16(const edgeq_packed_s16_t *p, int32_t ch, int32_t acc)
 {
     const int64_t total = (int64_t)acc + (p->bias != 0 ? p->bias[ch] : 0);
-    return edgeq_clamp_to_s16(edgeq_requantize_s64(total, p->multiplier[ch], p->shift[ch]), p->act_min, p->act_max);
+    return edgeq_clamp_to_s16(edgeq_requantize_s64_reduced(total, p->reduced[ch], p->total_shift[ch]), p->act_min, p->act_max);
 }
 
 /* First and one-past-last filter index whose tap lands inside [0, size) from origin o. */

@@ -16,7 +16,7 @@ static inline int16_t requant_s16(const edgeq_packed_s16_t *p, int32_t ch, int64
     if (p->bias != 0) {
         acc += p->bias[ch];
     }
-    return edgeq_clamp_to_s16(edgeq_requantize_s64(acc, p->multiplier[ch], p->shift[ch]), p->act_min, p->act_max);
+    return edgeq_clamp_to_s16(edgeq_requantize_s64_reduced(acc, p->reduced[ch], p->total_shift[ch]), p->act_min, p->act_max);
 }
 
 /* out[n] for every channel from row x: `quads` whole quads read from x, then, if `tail` is not NULL, one
