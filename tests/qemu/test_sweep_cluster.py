@@ -123,11 +123,10 @@ def _args(digits, dense_model, out: Path) -> list[str]:  # noqa: F811
 
 def _code() -> tuple[str, str]:
     """The fingerprints every cache key carries, computed afresh (the module caches them per process)."""
-    from edgeq.sweep import run
+    from edgeq.sweep import cache, run
 
-    return tuple(run.source_fingerprint.__wrapped__(*roots) for roots in (
-        (run._PACKAGE / "convert",),
-        (run._PACKAGE, run._REPO / "firmware", run._REPO / "templates", run._REPO / "devices" / "boards")))
+    cache.source_fingerprint.cache_clear()
+    return run.code_fingerprints()
 
 
 def _cells(results: Path) -> dict:
