@@ -291,7 +291,7 @@ def validate_build(model_or_dir: Path, spec: str, seed: int = 0, target: str | N
     """`edgeq validate`: a build directory, or a .tflite built in a temporary directory, run on the host
     (`--target host`), in QEMU (`emulate`) or on a flashed board (`port` / lab-file `board`).
     `target=None` accepts whatever a build directory was built for."""
-    from edgeq.build import build_project, read_manifest
+    from edgeq.build import build_project, read_build
     from edgeq.targets.build import resolve_target
     from edgeq.transport.host import HostTransport
 
@@ -310,19 +310,19 @@ def validate_build(model_or_dir: Path, spec: str, seed: int = 0, target: str | N
             build_dir = build_project(model_or_dir, target, tmp / "build").out_dir
         else:
             raise EdgeqError(f"not found: {model_or_dir}", "pass a .tflite model or an `edgeq build` directory")
-        manifest = read_manifest(build_dir)
-        expected = resolve_target(target).name if target is not None else manifest.get("target")
-        if manifest.get("target") != expected:
-            raise EdgeqError(f"{build_dir} was built for target {manifest.get('target')!r}, not {target!r}",
+        build = read_build(build_dir)
+        expected = resolve_target(target).name if target is not None else build.target
+        if build.target != expected:
+            raise EdgeqError(f"{build_dir} was built for target {build.target!r}, not {target!r}",
                              f"rebuild with `edgeq build MODEL --target {target}` or validate it on its target")
-        model_path = build_dir / str(manifest["model"]["file"])  # type: ignore[index]
+        model_path = build.model
         if on_device:
             from edgeq.bench.mcu import open_board_transport
 
             transport, _ = open_board_transport(build_dir, emulate=emulate, port=port, board_id=board)
             stack.enter_context(transport)
         elif expected == "host":
-            transport = stack.enter_context(HostTransport(build_dir / str(manifest["program"])))
+            transport = stack.enter_context(HostTransport(build.program))
         else:
             raise EdgeqError(f"{build_dir} is built for {expected!r}: say where it runs",
                              "add --emulate (QEMU), --port DEV or --board ID")

@@ -21,17 +21,20 @@ from typing import Callable
 
 import numpy as np
 
+from edgeq.build.manifest import Build, read_build
 from edgeq.errors import EdgeqError
 from edgeq.reference.batch import random_array
 from edgeq.targets.boards import Board
 from edgeq.targets.choice import one_target
+from edgeq.targets.timing import timing_for
 from edgeq.transport.base import Transport
 
 
 @dataclass(frozen=True)
 class McuBenchResult:
     board: str
-    timing_source: str                         # "systick-icount" | "dwt"
+    timing_source: str                         # the firmware's counter (edgeq.targets.timing)
+    timing_unit: str                           # "instructions" (emulation) | "cycles" (real cores)
     instructions_per_inference: int | None     # emulation
     cycles_per_inference: int | None           # real cores
     latency_ms: float
@@ -59,17 +62,16 @@ class McuBenchResult:
         return d
 
 
-def board_of_build(build_dir: Path) -> tuple[Board, dict]:
-    from edgeq.build import read_manifest
+def board_of_build(build_dir: Path) -> tuple[Board, Build]:
+    """The build in `build_dir` and the board it was built for; EdgeqError for a host build."""
     from edgeq.targets import get_board
 
-    manifest = dict(read_manifest(build_dir))
-    facts = manifest.get("target_facts") or {}
-    board_id = facts.get("board") if isinstance(facts, dict) else None
+    build = read_build(build_dir)
+    board_id = build.target_facts.get("board")
     if not board_id:
-        raise EdgeqError(f"{build_dir} was built for {manifest.get('target')!r}, not for a board",
+        raise EdgeqError(f"{build_dir} was built for {build.target!r}, not for a board",
                          "build with `edgeq build MODEL --target cortex-m4` (or --board ID) first")
-    return get_board(str(board_id)), manifest
+    return get_board(str(board_id)), build
 
 
 def open_board_transport(build_dir: Path, *, emulate: bool = False, port: str | None = None,
@@ -80,7 +82,7 @@ def open_board_transport(build_dir: Path, *, emulate: bool = False, port: str | 
     from edgeq.transport.serial import SerialTransport
 
     build_dir = Path(build_dir)
-    board, manifest = board_of_build(build_dir)
+    board, build = board_of_build(build_dir)
     one_target({"--emulate": emulate, "--port DEV": port, "--board ID": board_id},
                "--emulate runs it in QEMU; --port/--board use a flashed board")
     if emulate:
@@ -89,7 +91,7 @@ def open_board_transport(build_dir: Path, *, emulate: bool = False, port: str | 
                              "rebuild with --target CORE (its emulated default board), or use --port DEV")
         # edgeq's firmware prints `m-init-done` once its UART works: wait for it, as an STM32 USART drops
         # what arrives before it is enabled
-        return QemuTransport(board, build_dir / str(manifest["program"]), build_dir / "logs",
+        return QemuTransport(board, build.program, build_dir / "logs",
                              boot_output_timeout=10.0), board
     if board_id:
         if board_id != board.id:
@@ -117,16 +119,17 @@ def bench_mcu(build_dir: Path, transport: Transport, board: Board, runs: int = 1
     if runs < 1 or warmups < 0:
         raise EdgeqError("runs must be >= 1 and warm-ups >= 0", "e.g. --runs 10 --warmups 3")
     build_dir = Path(build_dir)
-    _, manifest = board_of_build(build_dir)
+    _, build = board_of_build(build_dir)
     client = DutClient(transport, timeout=timeout)
     client.sync()
     info = client.info()
-    if info.model_hash != manifest["model"]["sha256"]:
-        raise EdgeqError(f"the device runs model {info.model_hash[:12]}…, the build has {manifest['model']['sha256'][:12]}…",
+    if info.model_hash != build.model_sha256:
+        raise EdgeqError(f"the device runs model {info.model_hash[:12]}…, the build has {build.model_sha256[:12]}…",
                          "flash this build first (`edgeq flash DIR`)")
-    source = info.timer.source
-    if source not in ("systick-icount", "dwt"):
-        raise EdgeqError(f"the firmware's timer is {source!r}, not a microcontroller counter", "rebuild for a board")
+    timing = timing_for(info.timer.source, board)
+    if not timing.on_target:
+        raise EdgeqError(f"the firmware's timer is {timing.source!r}, not a microcontroller counter",
+                         "rebuild for a board")
     data = random_array(np.random.default_rng(seed), (info.input_bytes,), "uint8").tobytes()
     client.load(data)
 
@@ -151,21 +154,9 @@ def bench_mcu(build_dir: Path, transport: Transport, board: Board, runs: int = 1
     t_end = time.monotonic()
 
     median_units = _median_int(per_run)
-    if source == "systick-icount":
-        cpi = board.emulator.cpi
-        per_run_ms = tuple(u * cpi / board.clock_hz * 1e3 for u in per_run)
-        latency_ms = median_units * cpi / board.clock_hz * 1e3
-        latency_source = "estimated"
-        per_tick = 1e9 / board.timer.systick_hz  # instructions per SysTick count under -icount shift=0
-        counting = ("exact and repeatable" if per_tick == int(per_tick) else
-                    f"repeatable, resolution one SysTick tick = {per_tick:.2f} instructions")
-        latency_note = (f"ESTIMATED: {median_units:,} instructions (QEMU -icount, {counting}) x "
-                        f"{cpi:g} cycles/instruction ({board.emulator.cpi_source}) / {board.clock_hz / 1e6:g} MHz")
-    else:
-        per_run_ms = tuple(u / board.clock_hz * 1e3 for u in per_run)
-        latency_ms = median_units / board.clock_hz * 1e3
-        latency_source = "measured"
-        latency_note = f"measured: {median_units:,} DWT cycles / {board.clock_hz / 1e6:g} MHz"
+    per_run_ms = tuple(timing.latency_ms(u) for u in per_run)
+    latency = timing.latency(median_units)
+    latency_ms, latency_source, latency_note = latency.ms, latency.source, latency.note
 
     if monitor is not None:
         samples = monitor.stop()
@@ -180,15 +171,15 @@ def bench_mcu(build_dir: Path, transport: Transport, board: Board, runs: int = 1
         energy = estimate_energy(board, latency_ms)
         energy = EnergyFigure(energy.energy_uj, energy.source, "ESTIMATED: " + energy.note)
 
-    report = memory_report(build_dir / str(manifest["program"]))
+    report = memory_report(build.program)
     return McuBenchResult(
-        board=board.id, timing_source=source,
-        instructions_per_inference=median_units if source == "systick-icount" else None,
-        cycles_per_inference=median_units if source == "dwt" else None,
+        board=board.id, timing_source=timing.source, timing_unit=timing.unit,
+        instructions_per_inference=median_units if timing.unit == "instructions" else None,
+        cycles_per_inference=median_units if timing.unit == "cycles" else None,
         latency_ms=latency_ms, latency_source=latency_source,
         energy_uj=energy.energy_uj, energy_source=energy.source,
         arena_bytes=int(info.arena_bytes), ram_bytes=report.ram_bytes, flash_bytes=report.flash_bytes,
-        code_bytes=report.text, weights_bytes=int(manifest.get("weights_bytes", 0)),
+        code_bytes=report.text, weights_bytes=build.weights_bytes,
         runs=runs, warmups=warmups, per_run=tuple(per_run), per_run_latency_ms=per_run_ms,
-        latency_note=latency_note, energy_note=energy.note, model=str(manifest["model"]["name"]),
+        latency_note=latency_note, energy_note=energy.note, model=build.model_name,
     )

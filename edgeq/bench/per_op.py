@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 
+from edgeq.build.manifest import BuildOp
 from edgeq.transport.protocol import OpTicks
 
 
@@ -40,30 +41,29 @@ def kernel_family(kernel_file: str) -> str:
     return {"variants": "variant", "dsp": "dsp", "reference": "portable"}.get(directory, "-")
 
 
-def per_op_rows(manifest_ops: Sequence[Mapping], ticks: Sequence[OpTicks], units_per_tick: int,
+def per_op_rows(build_ops: Sequence[BuildOp], ticks: Sequence[OpTicks], units_per_tick: int,
                 macs: Mapping[int, int]) -> tuple[OpProfile, ...]:
-    chosen = {int(op["index"]): op for op in manifest_ops}
+    chosen = {op.index: op for op in build_ops}
     rows = []
     for row in ticks:
-        op = chosen.get(row.index, {})
-        kernels = list(op.get("kernels", ()))
-        kernel = kernels[0] if kernels else ""
-        rows.append(OpProfile(row.index, str(op.get("opcode", row.name)), row.ticks * units_per_tick,
+        op = chosen.get(row.index)
+        kernel = op.kernels[0] if op is not None and op.kernels else ""
+        rows.append(OpProfile(row.index, op.opcode if op is not None else row.name, row.ticks * units_per_tick,
                               int(macs.get(row.index, 0)), kernel.split("/")[-1] or "(alias)",
-                              kernel_family(kernel), tuple(op.get("declined", ()))))
+                              kernel_family(kernel), op.declined if op is not None else ()))
     return tuple(rows)
 
 
 def profile_build(build_dir: Path, transport) -> tuple[OpProfile, ...]:
     """Profile the input the device last ran (bench_mcu leaves one loaded) operator by operator."""
-    from edgeq.build import read_manifest
+    from edgeq.build.manifest import read_build
     from edgeq.ir import op_macs, parse
     from edgeq.transport.client import DutClient
 
-    manifest = read_manifest(build_dir)
-    graph = parse(Path(build_dir) / str(manifest["model"]["file"]))
+    build = read_build(build_dir)
+    graph = parse(build.model)
     client = DutClient(transport, timeout=120.0)
     info = client.info()
     ticks = client.profile_ops(timeout=120.0)
     macs = {op.index: op_macs(graph, op) for op in graph.ops}
-    return per_op_rows(manifest.get("ops", ()), ticks, info.timer.units_per_tick, macs)
+    return per_op_rows(build.ops, ticks, info.timer.units_per_tick, macs)

@@ -25,17 +25,16 @@ import tempfile
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Mapping
 
 import jinja2
 
+from edgeq.build.manifest import MANIFEST
 from edgeq.build.target import STRICT_CFLAGS, BuildTarget
 from edgeq.data import FIRMWARE, TEMPLATES
 from edgeq.errors import EdgeqError
 from edgeq.process_group import run_in_group
 from edgeq.umask import as_created
 
-MANIFEST = "edgeq-build.json"
 MODEL_COPY = "model.tflite"
 # Directories of headers every build carries, relative to firmware/ (and to the output's src/).
 HEADER_DIRS = ("include", "protocol", "kernels/include")
@@ -239,15 +238,3 @@ def build_project(model_path: Path, target: str | BuildTarget, out_dir: Path, fo
         model_sha256=graph.sha256, arena_bytes=int(generated.arena_bytes),
         weights_bytes=int(generated.weights_bytes), input_bytes=input_bytes,
         kernel_sources=tuple(generated.kernel_sources), outputs=tuple(out_dir / o for o in outputs))
-
-
-def read_manifest(build_dir: Path) -> Mapping[str, object]:
-    """The manifest of an earlier build, or EdgeqError if `build_dir` is not one."""
-    path = Path(build_dir) / MANIFEST
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise EdgeqError(f"{build_dir} is not an edgeq build directory (no {MANIFEST})",
-                         "pass a directory made by `edgeq build`, or a .tflite model") from None
-    except json.JSONDecodeError as err:
-        raise EdgeqError(f"{path} is corrupt: {err}", "rebuild with `edgeq build --force`") from None

@@ -92,7 +92,7 @@ def _mcu(build_dir: Path, opts: dict, as_json: bool) -> None:
     else:
         _print_mcu(result)
         if per_op is not None:
-            _print_per_op(per_op, "instructions" if result.timing_source == "systick-icount" else "cycles")
+            _print_per_op(per_op, result.timing_unit)
 
 
 def _host_build(build_dir: Path, opts: dict, as_json: bool) -> None:
@@ -124,10 +124,8 @@ def _print_per_op(rows, unit: str) -> None:
 
 def _print_mcu(result) -> None:
     # by the timer that produced it, not by truthiness: a count of 0 is a figure, not a missing one
-    if result.timing_source == "systick-icount":
-        unit, count = "instructions", result.instructions_per_inference
-    else:
-        unit, count = "cycles", result.cycles_per_inference
+    unit = result.timing_unit
+    count = result.instructions_per_inference if unit == "instructions" else result.cycles_per_inference
     click.echo(f"board {result.board}  model {result.model}  ({result.runs} runs after {result.warmups} warm-ups)")
     click.echo(f"{'n/a' if count is None else format(count, ',')} {unit} per inference "
                f"(median; timing source {result.timing_source})")

@@ -21,13 +21,12 @@ def command(build_dir: Path, probe: str | None, gdb_remote: str | None, probe_id
     from edgeq.flash import flash
     from edgeq.targets.lab import load_lab
 
-    board, manifest = board_of_build(build_dir)
+    board, build = board_of_build(build_dir)
     entry = load_lab().get(board.id)
     method = probe or (entry.probe if entry else None) or board.flash.method
     remote = gdb_remote or (entry.gdb_remote if entry else None)
-    result = flash(board, build_dir / str(manifest["program"]), method, probe_id or (entry.probe_id if entry else None),
-                   remote)
-    program = build_dir / str(manifest["program"])
+    program = build.program
+    result = flash(board, program, method, probe_id or (entry.probe_id if entry else None), remote)
     if as_json:
         from edgeq import jsontext
 

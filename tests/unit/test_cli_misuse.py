@@ -27,7 +27,8 @@ def test_build_conflicting_target_and_board(shared_models, tmp_path, target, boa
 
 
 def _mcu_result(source: str, instructions, cycles) -> McuBenchResult:
-    return McuBenchResult(board="b", timing_source=source, instructions_per_inference=instructions,
+    unit = "instructions" if source == "systick-icount" else "cycles"
+    return McuBenchResult(board="b", timing_source=source, timing_unit=unit, instructions_per_inference=instructions,
                           cycles_per_inference=cycles, latency_ms=0.0, latency_source="estimated", energy_uj=0.0,
                           energy_source="estimated", arena_bytes=0, ram_bytes=0, flash_bytes=0, code_bytes=0,
                           weights_bytes=0, runs=1, warmups=0, per_run=(0,), per_run_latency_ms=(0.0,),

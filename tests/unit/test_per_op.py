@@ -5,17 +5,17 @@ from __future__ import annotations
 import json
 
 from edgeq.bench.per_op import kernel_family, per_op_rows
+from edgeq.build.manifest import BuildOp
 from edgeq.transport.protocol import OpTicks
 
 
 def test_rows_join_ticks_kernels_and_reasons():
     manifest_ops = [
-        {"index": 0, "opcode": "RESHAPE", "kernels": [], "declined": []},
-        {"index": 1, "opcode": "DEPTHWISE_CONV_2D", "kernels": ["kernels/reference/edgeq_depthwise_conv2d_s8.c"],
-         "declined": ["depthwise ring declined: depth multiplier 8"]},
-        {"index": 2, "opcode": "ADD", "kernels": ["kernels/dsp/edgeq_add_s8.c"], "declined": []},
-        {"index": 3, "opcode": "FULLY_CONNECTED", "kernels": ["kernels/variants/edgeq_gemm_rows_direct_s8.c"],
-         "declined": []},
+        BuildOp(0, "RESHAPE", (), ()),
+        BuildOp(1, "DEPTHWISE_CONV_2D", ("kernels/reference/edgeq_depthwise_conv2d_s8.c",),
+                ("depthwise ring declined: depth multiplier 8",)),
+        BuildOp(2, "ADD", ("kernels/dsp/edgeq_add_s8.c",), ()),
+        BuildOp(3, "FULLY_CONNECTED", ("kernels/variants/edgeq_gemm_rows_direct_s8.c",), ()),
     ]
     ticks = [OpTicks(0, "RESHAPE", 1), OpTicks(1, "DEPTHWISE_CONV_2D", 250), OpTicks(2, "ADD", 3),
              OpTicks(3, "FULLY_CONNECTED", 10)]
