@@ -44,7 +44,8 @@ def command(model: str, target: str, board: str | None, out_dir: str, force: boo
         click.echo(jsontext.dumps(summary, indent=2))
         return
     click.echo(f"built {result.model_name} for {result.target}: {result.program}")
-    click.echo(f"  arena {result.arena_bytes:,} bytes, weights {result.weights_bytes:,} bytes, "
+    click.echo(f"  arena {result.arena_bytes:,} bytes (the plan `edgeq plan` shows: activations, in-place "
+               f"operators and kernel scratch), weights {result.weights_bytes:,} bytes, "
                f"{len(result.kernel_sources)} kernel source(s)")
     if memory is not None:
         click.echo(f"  flash {memory['flash_bytes']:,} of {memory['flash_capacity']:,} bytes "

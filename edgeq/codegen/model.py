@@ -2,9 +2,10 @@
 
 Steps:
 1. `require_mcu_support` rejects unsupported operators/dtypes (nothing generated yet).
-2. Every emitter runs once without a plan to report its scratch bytes (and to raise on a variant it
-   cannot run; a kernel that would write other than its output tensor's bytes is refused here), then the
-   memory planner places tensors and scratch (unless a plan is given).
+2. `arena_plan`: every emitter runs once without a plan to report its scratch bytes (and to raise on a
+   variant it cannot run; a kernel that would write other than its output tensor's bytes is refused here),
+   then the memory planner places tensors and scratch (a given plan replaces that one). `edgeq plan` shows
+   this same plan.
 3. Emitters run again with the plan; their const arrays are merged by name (a weight tensor read by two
    operators is emitted once) and rendered with the templates. Iteration follows operator and tensor
    indices, so the same graph always gives the same bytes.
@@ -53,16 +54,32 @@ class GeneratedModel:
     plan: object  # edgeq.plan.MemoryPlan
 
 
+@dataclass(frozen=True)
+class ArenaPlan:
+    """The arena `generate_model` plans, with what it is made of: `edgeq plan` and `edgeq build` show this one
+    figure (activations placed greedily, element-wise ops in place, plus the kernels' scratch buffers)."""
+
+    plan: object  # edgeq.plan.MemoryPlan
+    scratch_bytes: Mapping[int, int]  # operator index -> its kernel's scratch buffer
+    inplace_ops: frozenset[int]  # operators whose output shares their input's bytes
+
+
+def arena_plan(graph: Graph) -> ArenaPlan:
+    """The plan the generated C uses (MCU-supported graphs only: the kernels' scratch comes from the emitters)."""
+    from edgeq.plan import plan_memory
+
+    require_mcu_support(graph)
+    sized = {op.index: _emit(graph, op, None) for op in graph.ops if op.opcode not in ALIAS_OPS}
+    scratch = {index: call.scratch_bytes for index, call in sized.items() if call.scratch_bytes > 0}
+    inplace = _inplace_ops(graph) | {index for index, call in sized.items() if call.inplace}
+    return ArenaPlan(plan_memory(graph, scratch, inplace_ops=inplace), scratch, frozenset(inplace))
+
+
 def generate_model(graph: Graph, plan=None, name: str | None = None) -> GeneratedModel:
     require_mcu_support(graph)
     model_name = _c_name(name or graph.name or "model")
-    sized = {op.index: _emit(graph, op, None) for op in graph.ops if op.opcode not in ALIAS_OPS}
-    scratch = {index: call.scratch_bytes for index, call in sized.items() if call.scratch_bytes > 0}
-    if plan is None:
-        from edgeq.plan import plan_memory
-
-        inplace = _inplace_ops(graph) | {index for index, call in sized.items() if call.inplace}
-        plan = plan_memory(graph, scratch, inplace_ops=inplace)
+    planned = arena_plan(graph)  # every emitter runs once without a plan, also when a plan is given
+    plan = planned.plan if plan is None else plan
     calls = {op.index: _emit(graph, op, plan) for op in graph.ops if op.opcode not in ALIAS_OPS}
 
     arrays: dict[str, ConstArray] = {}
