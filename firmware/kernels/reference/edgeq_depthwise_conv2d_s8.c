@@ -146,10 +146,11 @@ static EDGEQ_NOINLINE void channels(const edgeq_conv_geom_t *g, const pixel_t *p
     }
 }
 
-/* Eight neighbouring channels of one pixel with depth multiplier 1: one call and one row walk for eight
- * outputs (half the per-block cost of two four-channel blocks); padding and requantization as channels(). */
-static EDGEQ_NOINLINE void channels8(const edgeq_conv_geom_t *g, const pixel_t *p, int32_t y0, int32_t x0,
-                                     const int8_t *in, const int8_t *filter, int32_t oc, int8_t *out)
+/* Eight output channels of one pixel in one call and one row walk (half the per-block cost of two
+ * four-channel blocks): neighbouring input channels with depth multiplier 1 (`shared` 0), or eight multiples
+ * of one input channel (`shared` 1). Padding and requantization as channels(). */
+EDGEQ_INLINE void channels8(const edgeq_conv_geom_t *g, const pixel_t *p, int32_t y0, int32_t x0, const int8_t *in,
+                            const int8_t *filter, int32_t oc, int32_t shared, int8_t *out)
 {
     const int8_t *w = filter + p->filter_offset;
     const int32_t in_step = p->in_step, filter_step = p->filter_step;
@@ -163,15 +164,29 @@ static EDGEQ_NOINLINE void channels8(const edgeq_conv_geom_t *g, const pixel_t *
     }
     a0 = a[0]; a1 = a[1]; a2 = a[2]; a3 = a[3]; a4 = a[4]; a5 = a[5]; a6 = a[6]; a7 = a[7];
     for (r = p->rows; r > 0; --r, in += p->in_row_skip, w += p->filter_row_skip) {
-        for (c = p->cols; c > 0; --c, in += in_step, w += filter_step) {
-            a0 += (uint32_t)(in[0] * w[0]);
-            a1 += (uint32_t)(in[1] * w[1]);
-            a2 += (uint32_t)(in[2] * w[2]);
-            a3 += (uint32_t)(in[3] * w[3]);
-            a4 += (uint32_t)(in[4] * w[4]);
-            a5 += (uint32_t)(in[5] * w[5]);
-            a6 += (uint32_t)(in[6] * w[6]);
-            a7 += (uint32_t)(in[7] * w[7]);
+        if (shared) {
+            for (c = p->cols; c > 0; --c, in += in_step, w += filter_step) {
+                const int32_t x = in[0];
+                a0 += (uint32_t)(x * w[0]);
+                a1 += (uint32_t)(x * w[1]);
+                a2 += (uint32_t)(x * w[2]);
+                a3 += (uint32_t)(x * w[3]);
+                a4 += (uint32_t)(x * w[4]);
+                a5 += (uint32_t)(x * w[5]);
+                a6 += (uint32_t)(x * w[6]);
+                a7 += (uint32_t)(x * w[7]);
+            }
+        } else {
+            for (c = p->cols; c > 0; --c, in += in_step, w += filter_step) {
+                a0 += (uint32_t)(in[0] * w[0]);
+                a1 += (uint32_t)(in[1] * w[1]);
+                a2 += (uint32_t)(in[2] * w[2]);
+                a3 += (uint32_t)(in[3] * w[3]);
+                a4 += (uint32_t)(in[4] * w[4]);
+                a5 += (uint32_t)(in[5] * w[5]);
+                a6 += (uint32_t)(in[6] * w[6]);
+                a7 += (uint32_t)(in[7] * w[7]);
+            }
         }
     }
     a[0] = a0; a[1] = a1; a[2] = a2; a[3] = a3; a[4] = a4; a[5] = a5; a[6] = a6; a[7] = a7;
@@ -182,6 +197,18 @@ static EDGEQ_NOINLINE void channels8(const edgeq_conv_geom_t *g, const pixel_t *
     for (l = 0; l < 8; ++l) {
         out[oc + l] = edgeq_out_s8(&p->out, a[l], oc + l);
     }
+}
+
+static EDGEQ_NOINLINE void channels8_distinct(const edgeq_conv_geom_t *g, const pixel_t *p, int32_t y0, int32_t x0,
+                                              const int8_t *in, const int8_t *filter, int32_t oc, int8_t *out)
+{
+    channels8(g, p, y0, x0, in, filter, oc, 0, out);
+}
+
+static EDGEQ_NOINLINE void channels8_shared(const edgeq_conv_geom_t *g, const pixel_t *p, int32_t y0, int32_t x0,
+                                            const int8_t *in, const int8_t *filter, int32_t oc, int8_t *out)
+{
+    channels8(g, p, y0, x0, in, filter, oc, 1, out);
 }
 
 void edgeq_depthwise_conv2d_s8(const edgeq_conv_geom_t *g, const edgeq_quant_s8_t *quant,
@@ -247,14 +274,17 @@ void edgeq_depthwise_conv2d_s8(const edgeq_conv_geom_t *g, const edgeq_quant_s8_
                 ic = oc = 0;
                 if (multiplier == 1) {
                     for (; ic + 8 <= in_c; ic += 8, oc += 8) {
-                        channels8(g, &p, y0, x0, image + p.in_offset + ic, filter + oc, oc, output);
+                        channels8_distinct(g, &p, y0, x0, image + p.in_offset + ic, filter + oc, oc, output);
                     }
                 }
                 for (; ic < in_c; ic += multiplier == 1 ? 4 : 1) {
                     /* Multiplier 1: channels ic..ic+3 (oc == ic); otherwise the multiples of channel ic. */
                     const int32_t end = multiplier == 1 ? (in_c - ic < 4 ? in_c - ic : 4) : multiplier;
                     const int8_t *in = image + p.in_offset + ic;
-                    for (m = 0; m < end; m += l, oc += l) {
+                    for (m = 0; multiplier != 1 && m + 8 <= end; m += 8, oc += 8) {
+                        channels8_shared(g, &p, y0, x0, in, filter + oc, oc, output);
+                    }
+                    for (; m < end; m += l, oc += l) {
                         l = end - m >= 4 ? 4 : 1;
                         channels(g, &p, y0, x0, multiplier == 1 ? in + m : in, filter + oc, oc, l, multiplier != 1,
                                  output);
