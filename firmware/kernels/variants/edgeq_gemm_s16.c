@@ -82,6 +82,47 @@ static void gemm_row_pair32(const edgeq_packed_s16_t *p, const int16_t *x0, cons
     }
 }
 
+/* One row x (`quads` whole quads) through two channel pairs at a time, 32-bit accumulators: each pair of
+ * input words serves four channels (FULLY_CONNECTED's single row, where nothing else shares the loads). */
+static void gemm_row_quad32(const edgeq_packed_s16_t *p, const int16_t *x, int32_t quads, int16_t *out)
+{
+    const int32_t *w0 = (const int32_t *)(const void *)p->weights;
+    int32_t n, q;
+    for (n = 0; n + 4 <= p->channels; n += 4, w0 += 2 * quads) {
+        const int32_t *w1 = w0 + 2 * quads; /* the next pair's words */
+        int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+        const int16_t *r = x;
+        for (q = 0; q < quads; ++q, r += 4, w0 += 2, w1 += 2) {
+            const uint32_t xa = edgeq_read_u32(r), xb = edgeq_read_u32(r + 2);
+            uint32_t w = (uint32_t)w0[0];
+            a0 = edgeq_smlad(xb, edgeq_sxtb16_ror8(w), edgeq_smlad(xa, edgeq_sxtb16(w), a0));
+            w = (uint32_t)w0[1];
+            a1 = edgeq_smlad(xb, edgeq_sxtb16_ror8(w), edgeq_smlad(xa, edgeq_sxtb16(w), a1));
+            w = (uint32_t)w1[0];
+            a2 = edgeq_smlad(xb, edgeq_sxtb16_ror8(w), edgeq_smlad(xa, edgeq_sxtb16(w), a2));
+            w = (uint32_t)w1[1];
+            a3 = edgeq_smlad(xb, edgeq_sxtb16_ror8(w), edgeq_smlad(xa, edgeq_sxtb16(w), a3));
+        }
+        out[n] = requant_s16(p, n, a0);
+        out[n + 1] = requant_s16(p, n + 1, a1);
+        out[n + 2] = requant_s16(p, n + 2, a2);
+        out[n + 3] = requant_s16(p, n + 3, a3);
+    }
+    for (; n < p->channels; n += 2) { /* the last one or two pairs (a second channel may be padding) */
+        int32_t a0 = 0, a1 = 0;
+        const int16_t *r = x;
+        for (q = 0; q < quads; ++q, r += 4, w0 += 2) {
+            const uint32_t xa = edgeq_read_u32(r), xb = edgeq_read_u32(r + 2);
+            a0 = edgeq_smlad(xb, edgeq_sxtb16_ror8((uint32_t)w0[0]), edgeq_smlad(xa, edgeq_sxtb16((uint32_t)w0[0]), a0));
+            a1 = edgeq_smlad(xb, edgeq_sxtb16_ror8((uint32_t)w0[1]), edgeq_smlad(xa, edgeq_sxtb16((uint32_t)w0[1]), a1));
+        }
+        out[n] = requant_s16(p, n, a0);
+        if (n + 1 < p->channels) {
+            out[n + 1] = requant_s16(p, n + 1, a1);
+        }
+    }
+}
+
 /* The last depth & 3 elements of row x, zero padded to a quad, as two input words. */
 static void row_tail(const int16_t *x, int32_t depth, uint32_t tail[2])
 {
@@ -100,6 +141,11 @@ void edgeq_gemm_rows_s16(const edgeq_packed_s16_t *p, int32_t rows, const int16_
     if (p->acc32 && (p->depth & 3) == 0) {
         for (; r + 2 <= rows; r += 2, input += 2 * p->depth, output += 2 * p->channels) {
             gemm_row_pair32(p, input, input + p->depth, p->depth >> 2, output, output + p->channels);
+        }
+    }
+    if (p->acc32 && (p->depth & 3) == 0) {
+        for (; r < rows; ++r, input += p->depth, output += p->channels) {
+            gemm_row_quad32(p, input, p->depth >> 2, output);
         }
     }
     for (; r < rows; ++r, input += p->depth, output += p->channels) {
