@@ -331,11 +331,10 @@ def validate_build(model_or_dir: Path, spec: str, seed: int = 0, target: str | N
         except EdgeqError as err:
             if not on_device or isinstance(err, ReferenceFailure):  # the model's fault: no device logs to keep
                 raise
-            log = build_dir / "logs" / "validate-transcript.log"
-            log.parent.mkdir(exist_ok=True)
-            transport.save_transcript(log)
+            from edgeq.transport.transcript import with_transcript
+
             kept = ""
             if build_dir != model_or_dir:
                 keep.append(build_dir)
                 kept = f"; the temporary build is kept in {build_dir} for its logs (delete it when done)"
-            raise EdgeqError(f"{err.message}\n(protocol transcript saved to {log}{kept})", err.hint) from None
+            raise with_transcript(err, transport, build_dir, "validate", kept) from None

@@ -80,10 +80,9 @@ def _mcu(build_dir: Path, opts: dict, as_json: bool) -> None:
                                progress=progress)
             per_op = profile_build(build_dir, transport) if opts["per_op"] else None
         except EdgeqError as err:
-            log = build_dir / "logs" / "bench-transcript.log"
-            log.parent.mkdir(exist_ok=True)
-            transport.save_transcript(log)
-            raise EdgeqError(f"{err.message}\n(protocol transcript saved to {log})", err.hint) from None
+            from edgeq.transport.transcript import with_transcript
+
+            raise with_transcript(err, transport, build_dir, "bench") from None
     if as_json:
         figures = result.to_dict()
         if per_op is not None:
