@@ -109,6 +109,12 @@ def conv_mve(ctx: OpContext) -> KernelCall | Declined | None:
     )
 
 
+def depthwise_scratch_bytes(geom: dict[str, int]) -> int:
+    """edgeq_depthwise_mve_s8_scratch_size: one output row's filter_h padded input rows."""
+    cols = (geom["output_w"] - 1) * geom["stride_w"] + (geom["filter_w"] - 1) * geom["dilation_w"] + 1
+    return round_up(geom["filter_h"] * cols * geom["input_c"], 16)
+
+
 @register_variant("DEPTHWISE_CONV_2D", "int8", first=True)
 def depthwise_mve(ctx: OpContext) -> KernelCall | Declined | None:
     if not isa_enabled("mve"):
@@ -135,9 +141,11 @@ def depthwise_mve(ctx: OpContext) -> KernelCall | Declined | None:
         statements=(
             struct("edgeq_conv_geom_t", "geom", geom),
             text,
-            f"edgeq_depthwise_mve_s8(&geom, &dw, {quant.input_zero_point}, {ctx.input_ptr(0)}, {ctx.output_ptr()});",
+            f"edgeq_depthwise_mve_s8(&geom, &dw, {quant.input_zero_point}, {ctx.input_ptr(0)}, {ctx.output_ptr()}, "
+            f"{ctx.scratch_ptr()});",
         ),
         kernels=("mve/edgeq_depthwise_mve_s8.c",),
         arrays=arrays,
+        scratch_bytes=depthwise_scratch_bytes(geom),
         declined=exact_notes(quant),
     )

@@ -56,9 +56,22 @@ void edgeq_conv2d_mve_s8(const edgeq_conv_geom_t *g, const edgeq_mve_gemm_s8_t *
 
 /* DEPTHWISE_CONV_2D with depth multiplier 1 (any kernel size, stride, dilation, padding, batch); here
  * p->weights is [filter_h * filter_w][p->depth], p->depth = channels rounded up to 4 (zero past channels),
- * bias/requant as above. No scratch; not in place. */
+ * bias/requant as above. Scratch: edgeq_depthwise_mve_s8_scratch_size(g) (one output row's padded input
+ * rows). Not in place. */
 void edgeq_depthwise_mve_s8(const edgeq_conv_geom_t *g, const edgeq_mve_gemm_s8_t *p, int32_t pad_value,
-                            const int8_t *input, int8_t *output);
+                            const int8_t *input, int8_t *output, void *scratch);
+
+/* Columns of a depthwise row buffer: those one output row reads, (output_w - 1) * stride_w + the dilated
+ * filter width. */
+static inline int32_t edgeq_depthwise_mve_cols(const edgeq_conv_geom_t *g)
+{
+    return (g->output_w - 1) * g->stride_w + (g->filter_w - 1) * g->dilation_w + 1;
+}
+
+static inline int32_t edgeq_depthwise_mve_s8_scratch_size(const edgeq_conv_geom_t *g)
+{
+    return (g->filter_h * edgeq_depthwise_mve_cols(g) * g->input_c + 15) & ~15;
+}
 
 static inline int32_t edgeq_conv2d_mve_s8_scratch_size(const edgeq_conv_geom_t *g)
 {
