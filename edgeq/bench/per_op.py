@@ -21,7 +21,7 @@ class OpProfile:
     units: int                     # instructions (QEMU) or cycles (a real core), per the timer
     macs: int
     kernel: str                    # file name of the kernel that ran ("(alias)" for ops without code)
-    family: str                    # "variant" | "dsp" | "portable" | "-" (kernel_family)
+    family: str                    # "variant" | "dsp" | "mve" | "portable" | "-" (kernel_family)
     declined: tuple[str, ...]      # why faster variants did not run it (or ran it with the exact fallback)
 
     @property
@@ -38,7 +38,7 @@ class OpProfile:
 def kernel_family(kernel_file: str) -> str:
     """The family of a compiled kernel file (`kernels/<dir>/<name>.c`, as the build manifest records it)."""
     directory = kernel_file.split("/")[1] if kernel_file.count("/") >= 2 else ""
-    return {"variants": "variant", "dsp": "dsp", "reference": "portable"}.get(directory, "-")
+    return {"variants": "variant", "dsp": "dsp", "reference": "portable", "mve": "mve"}.get(directory, "-")
 
 
 def per_op_rows(build_ops: Sequence[BuildOp], ticks: Sequence[OpTicks], units_per_tick: int,
