@@ -104,7 +104,7 @@ def conv_mve(ctx: OpContext) -> KernelCall | Declined | None:
         ),
         kernels=("mve/edgeq_conv2d_mve_s8.c", _ROW),
         arrays=arrays,
-        scratch_bytes=round_up(w2d.shape[1], 16),
+        scratch_bytes=2 * round_up(w2d.shape[1], 16),  # two windows (edgeq_conv2d_mve_s8_scratch_size)
         declined=exact_notes(quant),
     )
 

@@ -45,12 +45,14 @@ typedef struct {
  * p->channels bytes. No scratch; not in place. */
 void edgeq_gemm_mve_s8(const edgeq_mve_gemm_s8_t *p, int32_t rows, const int8_t *input, int8_t *output);
 
-/* One GEMM row (the building block of the kernels above and below): out[n], n < channels. */
-void edgeq_gemm_row_mve_s8(const edgeq_mve_gemm_s8_t *p, const int8_t *x, int8_t *out);
+/* One or two GEMM rows (the building block of the kernels above and below): out0[n] from row x0 and, when x1
+ * is not NULL, out1[n] from row x1, n < channels. */
+void edgeq_gemm_row_mve_s8(const edgeq_mve_gemm_s8_t *p, const int8_t *x0, const int8_t *x1, int8_t *out0,
+                           int8_t *out1);
 
 /* CONV_2D (any kernel size, stride, dilation, padding, batch) as im2col + GEMM: each output pixel's window
  * (filter_h * filter_w * input_c bytes, padding = pad_value, the input zero point) gathered into scratch,
- * then one GEMM row. Scratch: edgeq_conv2d_mve_s8_scratch_size(g). Not in place. */
+ * then GEMM rows two pixels at a time. Scratch: edgeq_conv2d_mve_s8_scratch_size(g). Not in place. */
 void edgeq_conv2d_mve_s8(const edgeq_conv_geom_t *g, const edgeq_mve_gemm_s8_t *p, int32_t pad_value,
                          const int8_t *input, int8_t *output, void *scratch);
 
@@ -75,7 +77,7 @@ static inline int32_t edgeq_depthwise_mve_s8_scratch_size(const edgeq_conv_geom_
 
 static inline int32_t edgeq_conv2d_mve_s8_scratch_size(const edgeq_conv_geom_t *g)
 {
-    return (g->filter_h * g->filter_w * g->input_c + 15) & ~15;
+    return 2 * ((g->filter_h * g->filter_w * g->input_c + 15) & ~15); /* two windows */
 }
 
 #ifdef __cplusplus

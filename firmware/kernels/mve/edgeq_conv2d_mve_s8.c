@@ -3,7 +3,7 @@
  * gathered into scratch one filter row at a time: with dilation_w 1 a filter row is one contiguous input run
  * of filter_w * input_c bytes, clipped at the image border (the clipped taps and rows outside the image hold
  * pad_value, the input zero point, which the folded bias makes contribute nothing), copied 16 bytes per
- * predicated vector move.
+ * predicated vector move. Windows are gathered two pixels at a time for the two-row GEMM.
  */
 #include "edgeq_mve_util.h"
 
@@ -44,17 +44,24 @@ static void gather_window(const edgeq_conv_geom_t *g, int8_t pad, const int8_t *
 void edgeq_conv2d_mve_s8(const edgeq_conv_geom_t *g, const edgeq_mve_gemm_s8_t *p, int32_t pad_value,
                          const int8_t *input, int8_t *output, void *scratch)
 {
-    int8_t *win = (int8_t *)scratch;
+    /* two windows, so each weight load serves two output pixels (edgeq_gemm_row_mve_s8) */
+    int8_t *win0 = (int8_t *)scratch;
+    int8_t *win1 = win0 + ((p->depth + 15) & ~15);
     const int32_t image_bytes = g->input_h * g->input_w * g->input_c;
-    int32_t b, oy, ox;
+    const int32_t pixels = g->output_h * g->output_w;
+    int32_t b, i;
     for (b = 0; b < g->batches; ++b) {
         const int8_t *image = input + b * image_bytes;
-        for (oy = 0; oy < g->output_h; ++oy) {
-            for (ox = 0; ox < g->output_w; ++ox) {
-                gather_window(g, (int8_t)pad_value, image, oy, ox, win);
-                edgeq_gemm_row_mve_s8(p, win, output);
-                output += g->output_c;
-            }
+        for (i = 0; i + 1 < pixels; i += 2) {
+            gather_window(g, (int8_t)pad_value, image, i / g->output_w, i % g->output_w, win0);
+            gather_window(g, (int8_t)pad_value, image, (i + 1) / g->output_w, (i + 1) % g->output_w, win1);
+            edgeq_gemm_row_mve_s8(p, win0, win1, output, output + g->output_c);
+            output += 2 * g->output_c;
+        }
+        if (i < pixels) {
+            gather_window(g, (int8_t)pad_value, image, i / g->output_w, i % g->output_w, win0);
+            edgeq_gemm_row_mve_s8(p, win0, 0, output, 0);
+            output += g->output_c;
         }
     }
 }

@@ -1,41 +1,99 @@
 /*
- * edgeq_gemm_row_mve_s8.c — one int8 GEMM row on Helium: out[n] = act(requant(bias[n] + x . w[n])).
- * Four output channels per input load: each 16-byte chunk of x feeds four VMLADAVA.S8 (16 MACs each) against
- * the block's four weight vectors; the last chunk's input load is tail-predicated (VCTP, zero lanes; the
- * weights past the depth are zero), so the row may end anywhere in memory. Layout: edgeq_kernels_mve.h.
+ * edgeq_gemm_row_mve_s8.c — one or two int8 GEMM rows on Helium: out[n] = act(requant(bias[n] + x . w[n])).
+ * Four output channels per input load: each 16-byte chunk of a row feeds four VMLADAVA.S8 (16 MACs each)
+ * against the block's four weight vectors, and with two rows each weight vector feeds both (8 dot products
+ * per 6 loads). Whole chunks load unpredicated; a depth that is not a multiple of 16 ends with one
+ * tail-predicated chunk (VCTP: zero lanes, no access past the row; the weights past the depth are zero).
+ * Layout: edgeq_kernels_mve.h.
  */
 #include "edgeq_mve_util.h"
 
-void edgeq_gemm_row_mve_s8(const edgeq_mve_gemm_s8_t *p, const int8_t *x, int8_t *out)
+static inline int32x4_t lanes(int32_t a0, int32_t a1, int32_t a2, int32_t a3)
 {
-    const int32_t chunks = (p->depth + 15) >> 4;
+    int32x4_t v = vdupq_n_s32(a0);
+    v = vsetq_lane_s32(a1, v, 1);
+    v = vsetq_lane_s32(a2, v, 2);
+    return vsetq_lane_s32(a3, v, 3);
+}
+
+static void requant_block(const edgeq_mve_gemm_s8_t *p, int32_t ch, int32x4_t acc, int8_t *out)
+{
+    const int32_t n = p->channels - ch;
+    acc = vaddq_s32(acc, vld1q_s32(p->bias + ch)); /* modulo 2^32, as TFLM's accumulator */
+    edgeq_mve_requant4(acc, p->requant + 3 * ch, p->exact_channels, p->act_min, p->act_max, out + ch, n < 4 ? n : 4);
+}
+
+void edgeq_gemm_row_mve_s8(const edgeq_mve_gemm_s8_t *p, const int8_t *x0, const int8_t *x1, int8_t *out0,
+                           int8_t *out1)
+{
+    const int32_t full = p->depth >> 4;
+    const int32_t rem = p->depth & 15;
+    const mve_pred16_t tail = vctp8q((uint32_t)rem);
     const int8_t *w = p->weights;
-    int32_t ch;
+    int32_t ch, c;
     for (ch = 0; ch < p->channels; ch += 4) {
         int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-        const int8_t *xp = x;
-        int32_t left = p->depth;
-        int32_t c;
-        int32x4_t acc;
-        for (c = 0; c < chunks; ++c) {
-            const int8x16_t xv = vldrbq_z_s8(xp, vctp8q((uint32_t)left));
-            a0 = vmladavaq_s8(a0, xv, vld1q_s8(w));
-            a1 = vmladavaq_s8(a1, xv, vld1q_s8(w + 16));
-            a2 = vmladavaq_s8(a2, xv, vld1q_s8(w + 32));
-            a3 = vmladavaq_s8(a3, xv, vld1q_s8(w + 48));
-            w += 64;
-            xp += 16;
-            left -= 16;
-        }
-        acc = vdupq_n_s32(a0);
-        acc = vsetq_lane_s32(a1, acc, 1);
-        acc = vsetq_lane_s32(a2, acc, 2);
-        acc = vsetq_lane_s32(a3, acc, 3);
-        acc = vaddq_s32(acc, vld1q_s32(p->bias + ch)); /* modulo 2^32, as TFLM's accumulator */
-        {
-            const int32_t n = p->channels - ch;
-            edgeq_mve_requant4(acc, p->requant + 3 * ch, p->exact_channels, p->act_min, p->act_max, out + ch,
-                               n < 4 ? n : 4);
+        const int8_t *xp = x0;
+        if (x1 == 0) {
+            for (c = 0; c < full; ++c) {
+                const int8x16_t xv = vld1q_s8(xp);
+                a0 = vmladavaq_s8(a0, xv, vld1q_s8(w));
+                a1 = vmladavaq_s8(a1, xv, vld1q_s8(w + 16));
+                a2 = vmladavaq_s8(a2, xv, vld1q_s8(w + 32));
+                a3 = vmladavaq_s8(a3, xv, vld1q_s8(w + 48));
+                w += 64;
+                xp += 16;
+            }
+            if (rem) {
+                const int8x16_t xv = vldrbq_z_s8(xp, tail);
+                a0 = vmladavaq_s8(a0, xv, vld1q_s8(w));
+                a1 = vmladavaq_s8(a1, xv, vld1q_s8(w + 16));
+                a2 = vmladavaq_s8(a2, xv, vld1q_s8(w + 32));
+                a3 = vmladavaq_s8(a3, xv, vld1q_s8(w + 48));
+                w += 64;
+            }
+            requant_block(p, ch, lanes(a0, a1, a2, a3), out0);
+        } else {
+            int32_t b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+            const int8_t *yp = x1;
+            for (c = 0; c < full; ++c) {
+                const int8x16_t xv = vld1q_s8(xp);
+                const int8x16_t yv = vld1q_s8(yp);
+                int8x16_t wv = vld1q_s8(w);
+                a0 = vmladavaq_s8(a0, xv, wv);
+                b0 = vmladavaq_s8(b0, yv, wv);
+                wv = vld1q_s8(w + 16);
+                a1 = vmladavaq_s8(a1, xv, wv);
+                b1 = vmladavaq_s8(b1, yv, wv);
+                wv = vld1q_s8(w + 32);
+                a2 = vmladavaq_s8(a2, xv, wv);
+                b2 = vmladavaq_s8(b2, yv, wv);
+                wv = vld1q_s8(w + 48);
+                a3 = vmladavaq_s8(a3, xv, wv);
+                b3 = vmladavaq_s8(b3, yv, wv);
+                w += 64;
+                xp += 16;
+                yp += 16;
+            }
+            if (rem) {
+                const int8x16_t xv = vldrbq_z_s8(xp, tail);
+                const int8x16_t yv = vldrbq_z_s8(yp, tail);
+                int8x16_t wv = vld1q_s8(w);
+                a0 = vmladavaq_s8(a0, xv, wv);
+                b0 = vmladavaq_s8(b0, yv, wv);
+                wv = vld1q_s8(w + 16);
+                a1 = vmladavaq_s8(a1, xv, wv);
+                b1 = vmladavaq_s8(b1, yv, wv);
+                wv = vld1q_s8(w + 32);
+                a2 = vmladavaq_s8(a2, xv, wv);
+                b2 = vmladavaq_s8(b2, yv, wv);
+                wv = vld1q_s8(w + 48);
+                a3 = vmladavaq_s8(a3, xv, wv);
+                b3 = vmladavaq_s8(b3, yv, wv);
+                w += 64;
+            }
+            requant_block(p, ch, lanes(a0, a1, a2, a3), out0);
+            requant_block(p, ch, lanes(b0, b1, b2, b3), out1);
         }
     }
 }
