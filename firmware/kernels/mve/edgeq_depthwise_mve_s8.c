@@ -15,22 +15,52 @@ static inline int32x4_t edgeq_mve_mla(int32x4_t acc, int32x4_t a, int32x4_t b)
     return vaddq_s32(acc, vmulq_s32(a, b));
 }
 
-/* Up to four horizontally adjacent output pixels (`count`), channels [c, c + 4), from the row buffer. */
-static void pixels(const edgeq_conv_geom_t *g, const edgeq_mve_gemm_s8_t *p, const int8_t *rows, int32_t row_bytes,
-                   int32_t c, int32_t count, int8_t *out)
+/* The requantized outputs of `count` pixels' accumulators (channels [c, c + n)), `ch` bytes apart. */
+static inline void store(const edgeq_mve_gemm_s8_t *p, int32_t c, int32_t n, int32_t ch, const int32x4_t *acc,
+                         int32_t count, int8_t *out)
+{
+    const int32x4_t bias = vld1q_s32(p->bias + c);
+    int32_t i;
+    for (i = 0; i < count; ++i) {
+        edgeq_mve_requant4(vaddq_s32(acc[i], bias), p->requant + 3 * c, p->exact_channels, p->act_min, p->act_max,
+                           out + i * ch, n);
+    }
+}
+
+/* Four horizontally adjacent output pixels, channels [c, c + 4) (`tail` masks channels past the last). */
+static void quad(const edgeq_conv_geom_t *g, const edgeq_mve_gemm_s8_t *p, const int8_t *rows, int32_t row_bytes,
+                 int32_t c, int8_t *out)
 {
     const int32_t ch = g->input_c;
     const int32_t step = g->stride_w * ch;
     const int32_t tap_step = g->dilation_w * ch;
-    const mve_pred16_t tail = vctp32q((uint32_t)(ch - c));
-    const int8_t *w = p->weights + c;
     const int32_t wstride = p->depth;
     const int32_t n = ch - c < 4 ? ch - c : 4;
-    int32x4_t a0 = vdupq_n_s32(0), a1 = a0, a2 = a0, a3 = a0, bias;
+    const int8_t *w = p->weights + c;
+    int32x4_t acc[4];
+    int32x4_t a0 = vdupq_n_s32(0), a1 = a0, a2 = a0, a3 = a0;
     int32_t ky, kx;
-    for (ky = 0; ky < g->filter_h; ++ky) {
-        const int8_t *x = rows + ky * row_bytes + c;
-        if (count == 4) {
+    if (n == 4) {
+        for (ky = 0; ky < g->filter_h; ++ky) {
+            const int8_t *x0 = rows + ky * row_bytes + c;
+            const int8_t *x1 = x0 + step, *x2 = x1 + step, *x3 = x2 + step;
+            for (kx = 0; kx < g->filter_w; ++kx) {
+                const int32x4_t wv = vldrbq_s32(w);
+                a0 = edgeq_mve_mla(a0, vldrbq_s32(x0), wv);
+                a1 = edgeq_mve_mla(a1, vldrbq_s32(x1), wv);
+                a2 = edgeq_mve_mla(a2, vldrbq_s32(x2), wv);
+                a3 = edgeq_mve_mla(a3, vldrbq_s32(x3), wv);
+                w += wstride;
+                x0 += tap_step;
+                x1 += tap_step;
+                x2 += tap_step;
+                x3 += tap_step;
+            }
+        }
+    } else {
+        const mve_pred16_t tail = vctp32q((uint32_t)n);
+        for (ky = 0; ky < g->filter_h; ++ky) {
+            const int8_t *x = rows + ky * row_bytes + c;
             for (kx = 0; kx < g->filter_w; ++kx) {
                 const int32x4_t wv = vldrbq_s32(w);
                 a0 = edgeq_mve_mla(a0, vldrbq_z_s32(x, tail), wv);
@@ -40,24 +70,35 @@ static void pixels(const edgeq_conv_geom_t *g, const edgeq_mve_gemm_s8_t *p, con
                 w += wstride;
                 x += tap_step;
             }
-        } else {
-            for (kx = 0; kx < g->filter_w; ++kx) {
-                a0 = edgeq_mve_mla(a0, vldrbq_z_s32(x, tail), vldrbq_s32(w));
-                w += wstride;
-                x += tap_step;
-            }
         }
     }
-    bias = vld1q_s32(p->bias + c);
-    edgeq_mve_requant4(vaddq_s32(a0, bias), p->requant + 3 * c, p->exact_channels, p->act_min, p->act_max, out, n);
-    if (count == 4) {
-        edgeq_mve_requant4(vaddq_s32(a1, bias), p->requant + 3 * c, p->exact_channels, p->act_min, p->act_max,
-                           out + ch, n);
-        edgeq_mve_requant4(vaddq_s32(a2, bias), p->requant + 3 * c, p->exact_channels, p->act_min, p->act_max,
-                           out + 2 * ch, n);
-        edgeq_mve_requant4(vaddq_s32(a3, bias), p->requant + 3 * c, p->exact_channels, p->act_min, p->act_max,
-                           out + 3 * ch, n);
+    acc[0] = a0;
+    acc[1] = a1;
+    acc[2] = a2;
+    acc[3] = a3;
+    store(p, c, n, ch, acc, 4, out);
+}
+
+/* One output pixel, channels [c, c + 4). */
+static void single(const edgeq_conv_geom_t *g, const edgeq_mve_gemm_s8_t *p, const int8_t *rows, int32_t row_bytes,
+                   int32_t c, int8_t *out)
+{
+    const int32_t ch = g->input_c;
+    const int32_t tap_step = g->dilation_w * ch;
+    const int32_t n = ch - c < 4 ? ch - c : 4;
+    const mve_pred16_t tail = vctp32q((uint32_t)n);
+    const int8_t *w = p->weights + c;
+    int32x4_t acc = vdupq_n_s32(0);
+    int32_t ky, kx;
+    for (ky = 0; ky < g->filter_h; ++ky) {
+        const int8_t *x = rows + ky * row_bytes + c;
+        for (kx = 0; kx < g->filter_w; ++kx) {
+            acc = edgeq_mve_mla(acc, vldrbq_z_s32(x, tail), vldrbq_s32(w));
+            w += p->depth;
+            x += tap_step;
+        }
     }
+    store(p, c, n, ch, &acc, 1, out);
 }
 
 /* The filter_h input rows output row oy reads (dilated), padded left/right, into rows[ky * row_bytes]. */
@@ -93,13 +134,14 @@ void edgeq_depthwise_mve_s8(const edgeq_conv_geom_t *g, const edgeq_mve_gemm_s8_
         for (oy = 0; oy < g->output_h; ++oy) {
             int8_t *out_row = output + (b * g->output_h + oy) * g->output_w * ch;
             load_rows(g, (int8_t)pad_value, image, oy, rows, row_bytes);
-            for (ox = 0; ox < g->output_w; ox += 4) {
-                const int32_t count = g->output_w - ox >= 4 ? 4 : 1;
+            for (ox = 0; ox + 4 <= g->output_w; ox += 4) {
                 for (c = 0; c < ch; c += 4) {
-                    pixels(g, p, rows + ox * g->stride_w * ch, row_bytes, c, count, out_row + ox * ch + c);
+                    quad(g, p, rows + ox * g->stride_w * ch, row_bytes, c, out_row + ox * ch + c);
                 }
-                if (count == 1) {
-                    ox -= 3; /* single pixels for the row's last output_w % 4 */
+            }
+            for (; ox < g->output_w; ++ox) { /* the row's last output_w % 4 pixels */
+                for (c = 0; c < ch; c += 4) {
+                    single(g, p, rows + ox * g->stride_w * ch, row_bytes, c, out_row + ox * ch + c);
                 }
             }
         }
