@@ -11,10 +11,10 @@ kernels (instructions: the bar for edgeq's portable kernels, goal <= 1). A model
 reported as refused with the reason.
 
 Kernels: by default what `edgeq build` chooses for the board (packed SIMD variants where the core has DSP,
-the portable kernels where it has not). `--reference-kernels` generates without the packed variants;
+the portable kernels where it has not; Helium (MVE) variants first on a Cortex-M55 board such as mps3-an547). `--reference-kernels` generates without the packed variants;
 `--packed-variants` forces them even on a core without DSP (their SIMD then runs as portable C emulation),
 to measure that choice. `--per-op` adds each operator's instructions, MACs, the kernel that ran, its family
-(portable / DSP / variant) and why faster variants declined.
+(portable / DSP / variant / MVE) and why faster variants declined.
 
     .venv/bin/python tools/bench_mcu.py ../shared/models/*.tflite --board mps2-an385 --per-op --json m3.json
 
