@@ -10,13 +10,14 @@ from pathlib import Path
 from types import MappingProxyType
 
 from edgeq.build.target import HOST, BuildTarget, PostLink
+from edgeq.data import FIRMWARE
 from edgeq.errors import EdgeqError
 from edgeq.targets.boards import Board
 from edgeq.targets.cores import CORES
 from edgeq.targets.registry import board_files, default_board, get_board
 from edgeq.toolchain.fit import activation_dtypes, check_linked, check_plan
 from edgeq.toolchain.flags import COMMON_CFLAGS, cpu_flags, link_flags
-from edgeq.toolchain.port import DEFAULT_STACK_BYTES, board_header, linker_script
+from edgeq.toolchain.port import DEFAULT_STACK_BYTES, board_header, linker_script, port_files
 from edgeq.toolchain.size import memory_report
 
 PROGRAM = "firmware.elf"
@@ -40,7 +41,7 @@ def board_build_target(board: Board, stack_bytes: int = DEFAULT_STACK_BYTES) -> 
         cc="arm-none-eabi-gcc",
         cflags=(*cpu_flags(board), *cflags),
         ldflags=link_flags(board, "linker.ld", "firmware.map"),
-        port_sources=("ports/cortex-m/startup.c", "ports/cortex-m/port.c", f"ports/{board.console.kind}/uart.c"),
+        port_sources=tuple(path.relative_to(FIRMWARE).as_posix() for path in port_files(board).sources),
         program=PROGRAM,
         post_link=(PostLink("firmware.bin", "$(OBJCOPY) -O binary $< $@"),
                    PostLink("firmware.hex", "$(OBJCOPY) -O ihex $< $@")),
