@@ -50,9 +50,10 @@ def _range(text: str | None) -> tuple[float, float] | None:
               help="Where cells run: local (a process pool, the default) or ray (an existing Ray cluster).")
 @click.option("--ray-address", default=None, metavar="HOST:PORT", help="The Ray cluster's head (implies --cluster ray).")
 @click.option("--workers", type=int, default=None, help="Local executor: processes (default: this machine's cores).")
+@click.option("--json", "as_json", is_flag=True, help="Print results.json on stdout (progress stays on stderr).")
 def command(models, cores, boards, adb, host, val_data, val_samples, calib, calib_count, input_range, train_data,
             epochs, modes, max_drop, runs, warmups, threads, delegate, out_dir, force, redo, no_report, cluster,
-            ray_address, workers) -> None:
+            ray_address, workers, as_json) -> None:
     """Convert each MODEL (Keras paths or globs) in every quantization mode, run each on every target and
     measure accuracy (on the device for boards and the emulator), latency, energy, flash, RAM and size;
     modes a target cannot run are listed with the reason. Reruns reuse work already done."""
@@ -96,6 +97,19 @@ def command(models, cores, boards, adb, host, val_data, val_samples, calib, cali
     finally:
         if display is not None:
             display.close()
+    if as_json:
+        import json
+
+        from edgeq import jsontext
+        from edgeq.sweep.run import RESULTS_FILE
+
+        if not no_report:
+            from edgeq.report import write_report
+
+            write_report(out_dir)
+        document = json.loads((Path(out_dir) / RESULTS_FILE).read_text(encoding="utf-8"))
+        click.echo(jsontext.dumps(document, indent=2))
+        return
     for result in grid.sweeps:
         if result.recommendation is not None:
             rec = result.recommendation
