@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Sequence
 
 from edgeq.errors import EdgeqError
 from edgeq.sweep.recommend import baseline_accuracy, pareto_front, size_bytes
@@ -51,6 +51,23 @@ def _sources(modes: list[ModeResult], attr: str) -> str:
     return "/".join(found) if found else "none"
 
 
+def label_offsets(points: Sequence[tuple[str, float, float]], near: float = 0.06) -> dict[str, tuple[int, int]]:
+    """Label offsets (typographic points) for (name, x, y) points: labels of points closer than `near` (a
+    fraction of each axis' span) to ones already labelled are stacked 10 points higher, so they never overlap."""
+    if not points:
+        return {}
+    xs, ys = [p[1] for p in points], [p[2] for p in points]
+    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
+    placed: list[tuple[float, float]] = []
+    offsets = {}
+    for name, x, y in sorted(points, key=lambda p: (p[1], p[2], p[0])):
+        nx, ny = (x - min(xs)) / span_x, (y - min(ys)) / span_y
+        crowd = sum(1 for px, py in placed if abs(px - nx) < near and abs(py - ny) < near)
+        placed.append((nx, ny))
+        offsets[name] = (5, 4 + 10 * crowd)
+    return offsets
+
+
 def _pareto_plot(result: SweepResult, fig_id: str, what: str, unit: str,
                  value: Callable[[ModeResult], float | None], source_attr: str | None,
                  fixed_source: str | None = None) -> Figure:
@@ -71,8 +88,9 @@ def _pareto_plot(result: SweepResult, fig_id: str, what: str, unit: str,
     if off:
         ax.scatter([p[1] for p in off], [p[2] for p in off], color=_OK, label="mode", zorder=3)
     ax.plot([p[1] for p in on], [p[2] for p in on], "o-", color=_FRONT, label="Pareto front", zorder=4)
+    offsets = label_offsets(points)
     for name, x, y in points:
-        ax.annotate(name, (x, y), textcoords="offset points", xytext=(5, 4), fontsize=8)
+        ax.annotate(name, (x, y), textcoords="offset points", xytext=offsets[name], fontsize=8)
     base = baseline_accuracy(result.float_accuracy, result.modes)
     if base is not None:
         ax.axhline(base * 100.0, color="grey", linestyle=":", linewidth=1,

@@ -200,3 +200,12 @@ def test_cli_json_prints_report_json(tmp_path):
     data = json.loads(res.output)
     assert data == json.loads((sweep / "report.json").read_text())
     assert data["recommendation"]["mode"] == "int8"
+
+
+def test_labels_of_nearby_points_do_not_overlap():
+    from edgeq.report.figures import label_offsets
+
+    offsets = label_offsets([("int8", 30.0, 97.0), ("qat", 30.1, 97.05), ("mixed", 30.0, 97.0), ("fp32", 90.0, 98.0)])
+    assert offsets["fp32"] == (5, 4)  # alone: the usual place
+    assert sorted(offsets[m][1] for m in ("int8", "qat", "mixed")) == [4, 14, 24]  # stacked, all different
+    assert label_offsets([]) == {}
