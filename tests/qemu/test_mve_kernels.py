@@ -34,7 +34,7 @@ ZOO_CASES = (
     "conv_3x3_s2_valid_relu6", "conv_3x3_dil2_same", "conv_1x1_nobias", "conv_3x3_per_tensor_relu",
     "hc_conv_c1_7x1_s2", "hc_conv_c2_2x3_dil_2x3_same", "hc_conv_c3_3x3_s3_same",
     "dw_3x3_m1_s1_same_relu", "dw_5x5_s2_same_relu6", "dw_3x3_dil2_same", "dw_3x3_m2_s2_valid",
-    "hc_dw_c5_1x5_same", "hc_dw_c7_5x1_s3", "hc_dw_c6_3x3_s3_valid",
+    "hc_dw_c5_1x5_same", "hc_dw_c7_5x1_s3", "hc_dw_c6_3x3_s3_valid", "hc_dw_m8_c1_5x4_s2_same",
     "fc_flatten", "fc_per_tensor_relu6", "conv_dw_pool_fc_softmax",
 )
 HOSTILE_CASES = ("hostile_conv_3x3", "hostile_conv_1x1", "hostile_depthwise_3x3", "hostile_fc", "hostile_fc_batch")

@@ -1,5 +1,6 @@
 """Helium (MVE) variants for Cortex-M55-class cores: int8 FULLY_CONNECTED and CONV_2D as GEMM rows of
-VMLADAVA.S8 dot products, DEPTHWISE_CONV_2D (depth multiplier 1) four channels per int32 vector
+VMLADAVA.S8 dot products, DEPTHWISE_CONV_2D (depth multiplier 1) four channels per int32 vector, and
+DEPTHWISE_CONV_2D with one input channel (any multiplier) as the im2col convolution
 (firmware/kernels/mve/, layouts in edgeq_kernels_mve.h).
 
 They apply only when the build says the core has MVE (`isa_enabled("mve")`, from `BuildTarget.isa_features`);
@@ -91,6 +92,11 @@ def conv_mve(ctx: OpContext) -> KernelCall | Declined | None:
     if (geom["filter_h"], geom["filter_w"], geom["stride_h"], geom["stride_w"]) == (1, 1, 1, 1) and \
             (geom["output_h"], geom["output_w"]) == (geom["input_h"], geom["input_w"]):
         return gemm_rows(ctx, w2d, geom["batches"] * geom["input_h"] * geom["input_w"], fc_rounding=False)
+    return im2col_call(ctx, geom, w2d)
+
+
+def im2col_call(ctx: OpContext, geom: dict[str, int], w2d: np.ndarray) -> KernelCall | Declined:
+    """edgeq_conv2d_mve_s8 for weights [output channels][filter_h * filter_w * input_c] (the window order)."""
     quant = packed_quant(ctx, w2d, fc_rounding=False)
     if isinstance(quant, Declined):
         return Declined("mve", quant.reason)
@@ -120,6 +126,10 @@ def depthwise_mve(ctx: OpContext) -> KernelCall | Declined | None:
     if not isa_enabled("mve"):
         return None
     geom = conv_ops._geometry(ctx, depthwise=True)
+    if geom["input_c"] == 1:
+        # One input channel: the depth multiplier m is m filters over a one-channel window, a convolution.
+        data = ctx.input(1).data.astype(np.int64)
+        return im2col_call(ctx, geom, data.reshape(-1, geom["output_c"]).T)
     if geom["depth_multiplier"] != 1:
         return Declined("mve", f"depth multiplier {geom['depth_multiplier']}")
     channels = geom["output_c"]

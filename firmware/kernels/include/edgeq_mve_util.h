@@ -13,6 +13,7 @@
 #include <arm_mve.h>
 #include <stdint.h>
 
+#include "edgeq_compiler.h"
 #include "edgeq_kernels_mve.h"
 #include "edgeq_requant.h"
 #include "edgeq_simd.h"
@@ -53,30 +54,51 @@ static inline int8_t edgeq_mve_requant_lane(int32_t acc, int32_t m, int32_t s, i
     return (int8_t)v;
 }
 
+/* The activation range as vectors, built once per kernel call (not per output block). */
+typedef struct {
+    int32x4_t lo, hi;
+} edgeq_mve_act_t;
+
+static inline edgeq_mve_act_t edgeq_mve_act(int32_t act_min, int32_t act_max)
+{
+    const edgeq_mve_act_t act = {vdupq_n_s32(act_min), vdupq_n_s32(act_max)};
+    return act;
+}
+
 /*
  * Stores the first `n` (1..4) of four accumulators (bias already added) requantized with the block's 12
  * words `rq`. Fast lanes: VQRDMULH(acc, m) equals SMMULR(2 * acc, m) for |acc| < 2^30 (no saturation), then
  * (x + offset - [x < 0]) >> r as in edgeq_requant_val: adding x's sign (VSHR #31 = -1 or 0) and shifting by
- * -s with VSHL (a negative count shifts right, truncating = arithmetic >>).
+ * -s with VSHL (a negative count shifts right, truncating = arithmetic >>). `exact` (the op has full-range
+ * lanes somewhere) makes the block check its shift words and take the per-lane scalar path if it holds one.
  */
-static inline void edgeq_mve_requant4(int32x4_t acc, const int32_t *rq, int32_t exact, int32_t lo, int32_t hi,
-                                      int8_t *out, int32_t n)
+static EDGEQ_NOINLINE void edgeq_mve_requant4_lanes(int32x4_t acc, const int32_t *rq, edgeq_mve_act_t act,
+                                                    int8_t *out, int32_t n)
+{
+    int32_t lane[4];
+    int32_t i;
+    const int32_t lo = vgetq_lane_s32(act.lo, 0), hi = vgetq_lane_s32(act.hi, 0);
+    vst1q_s32(lane, acc);
+    for (i = 0; i < n; ++i) {
+        out[i] = edgeq_mve_requant_lane(lane[i], rq[i], rq[4 + i], rq[8 + i], lo, hi);
+    }
+}
+
+EDGEQ_INLINE void edgeq_mve_requant4(int32x4_t acc, const int32_t *rq, int32_t exact, edgeq_mve_act_t act,
+                                     int8_t *out, int32_t n)
 {
     const int32x4_t shift = vld1q_s32(rq + 4);
+    int32x4_t x, v;
     if (exact && vmaxvq_s32(INT32_MIN, shift) > 0) {
-        int32_t lane[4];
-        int32_t i;
-        vst1q_s32(lane, acc);
-        for (i = 0; i < n; ++i) {
-            out[i] = edgeq_mve_requant_lane(lane[i], rq[i], rq[4 + i], rq[8 + i], lo, hi);
-        }
+        edgeq_mve_requant4_lanes(acc, rq, act, out, n); /* out of line: off the hot path */
         return;
     }
-    {
-        const int32x4_t x = vqrdmulhq_s32(acc, vld1q_s32(rq));
-        int32x4_t v = vaddq_s32(vaddq_s32(x, vld1q_s32(rq + 8)), vshrq_n_s32(x, 31));
-        v = vshlq_s32(v, shift);
-        v = vminq_s32(vmaxq_s32(v, vdupq_n_s32(lo)), vdupq_n_s32(hi));
+    x = vqrdmulhq_s32(acc, vld1q_s32(rq));
+    v = vaddq_s32(vaddq_s32(x, vld1q_s32(rq + 8)), vshrq_n_s32(x, 31));
+    v = vminq_s32(vmaxq_s32(vshlq_s32(v, shift), act.lo), act.hi);
+    if (n == 4) {
+        vstrbq_s32(out, v);
+    } else {
         vstrbq_p_s32(out, v, vctp32q((uint32_t)n));
     }
 }

@@ -16,20 +16,21 @@ static inline int32x4_t edgeq_mve_mla(int32x4_t acc, int32x4_t a, int32x4_t b)
 }
 
 /* The requantized outputs of `count` pixels' accumulators (channels [c, c + n)), `ch` bytes apart. */
-static inline void store(const edgeq_mve_gemm_s8_t *p, int32_t c, int32_t n, int32_t ch, const int32x4_t *acc,
-                         int32_t count, int8_t *out)
+static inline void store(const edgeq_mve_gemm_s8_t *p, edgeq_mve_act_t act, int32_t c, int32_t n, int32_t ch,
+                         const int32x4_t *acc, int32_t count, int8_t *out)
 {
     const int32x4_t bias = vld1q_s32(p->bias + c);
+    const int32_t *rq = p->requant + 3 * c;
+    const int32_t exact = p->exact_channels;
     int32_t i;
     for (i = 0; i < count; ++i) {
-        edgeq_mve_requant4(vaddq_s32(acc[i], bias), p->requant + 3 * c, p->exact_channels, p->act_min, p->act_max,
-                           out + i * ch, n);
+        edgeq_mve_requant4(vaddq_s32(acc[i], bias), rq, exact, act, out + i * ch, n);
     }
 }
 
 /* Four horizontally adjacent output pixels, channels [c, c + 4) (`tail` masks channels past the last). */
-static void quad(const edgeq_conv_geom_t *g, const edgeq_mve_gemm_s8_t *p, const int8_t *rows, int32_t row_bytes,
-                 int32_t c, int8_t *out)
+static void quad(const edgeq_conv_geom_t *g, const edgeq_mve_gemm_s8_t *p, edgeq_mve_act_t act, const int8_t *rows,
+                 int32_t row_bytes, int32_t c, int8_t *out)
 {
     const int32_t ch = g->input_c;
     const int32_t step = g->stride_w * ch;
@@ -76,12 +77,12 @@ static void quad(const edgeq_conv_geom_t *g, const edgeq_mve_gemm_s8_t *p, const
     acc[1] = a1;
     acc[2] = a2;
     acc[3] = a3;
-    store(p, c, n, ch, acc, 4, out);
+    store(p, act, c, n, ch, acc, 4, out);
 }
 
 /* One output pixel, channels [c, c + 4). */
-static void single(const edgeq_conv_geom_t *g, const edgeq_mve_gemm_s8_t *p, const int8_t *rows, int32_t row_bytes,
-                   int32_t c, int8_t *out)
+static void single(const edgeq_conv_geom_t *g, const edgeq_mve_gemm_s8_t *p, edgeq_mve_act_t act,
+                   const int8_t *rows, int32_t row_bytes, int32_t c, int8_t *out)
 {
     const int32_t ch = g->input_c;
     const int32_t tap_step = g->dilation_w * ch;
@@ -98,7 +99,7 @@ static void single(const edgeq_conv_geom_t *g, const edgeq_mve_gemm_s8_t *p, con
             x += tap_step;
         }
     }
-    store(p, c, n, ch, &acc, 1, out);
+    store(p, act, c, n, ch, &acc, 1, out);
 }
 
 /* The filter_h input rows output row oy reads (dilated), padded left/right, into rows[ky * row_bytes]. */
@@ -128,6 +129,7 @@ void edgeq_depthwise_mve_s8(const edgeq_conv_geom_t *g, const edgeq_mve_gemm_s8_
     const int32_t ch = g->input_c;
     const int32_t row_bytes = edgeq_depthwise_mve_cols(g) * ch;
     int8_t *rows = (int8_t *)scratch;
+    const edgeq_mve_act_t act = edgeq_mve_act(p->act_min, p->act_max);
     int32_t b, oy, ox, c;
     for (b = 0; b < g->batches; ++b) {
         const int8_t *image = input + b * g->input_h * g->input_w * ch;
@@ -136,12 +138,12 @@ void edgeq_depthwise_mve_s8(const edgeq_conv_geom_t *g, const edgeq_mve_gemm_s8_
             load_rows(g, (int8_t)pad_value, image, oy, rows, row_bytes);
             for (ox = 0; ox + 4 <= g->output_w; ox += 4) {
                 for (c = 0; c < ch; c += 4) {
-                    quad(g, p, rows + ox * g->stride_w * ch, row_bytes, c, out_row + ox * ch + c);
+                    quad(g, p, act, rows + ox * g->stride_w * ch, row_bytes, c, out_row + ox * ch + c);
                 }
             }
             for (; ox < g->output_w; ++ox) { /* the row's last output_w % 4 pixels */
                 for (c = 0; c < ch; c += 4) {
-                    single(g, p, rows + ox * g->stride_w * ch, row_bytes, c, out_row + ox * ch + c);
+                    single(g, p, act, rows + ox * g->stride_w * ch, row_bytes, c, out_row + ox * ch + c);
                 }
             }
         }

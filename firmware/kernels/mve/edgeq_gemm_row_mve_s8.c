@@ -16,11 +16,12 @@ static inline int32x4_t lanes(int32_t a0, int32_t a1, int32_t a2, int32_t a3)
     return vsetq_lane_s32(a3, v, 3);
 }
 
-static void requant_block(const edgeq_mve_gemm_s8_t *p, int32_t ch, int32x4_t acc, int8_t *out)
+/* Output channels [ch, ch + 4) of one row from its four dot products. */
+static inline void requant_block(const int32_t *bias, const int32_t *rq, int32_t exact, edgeq_mve_act_t act,
+                                 int32_t n, int32x4_t acc, int8_t *out)
 {
-    const int32_t n = p->channels - ch;
-    acc = vaddq_s32(acc, vld1q_s32(p->bias + ch)); /* modulo 2^32, as TFLM's accumulator */
-    edgeq_mve_requant4(acc, p->requant + 3 * ch, p->exact_channels, p->act_min, p->act_max, out + ch, n < 4 ? n : 4);
+    acc = vaddq_s32(acc, vld1q_s32(bias)); /* modulo 2^32, as TFLM's accumulator */
+    edgeq_mve_requant4(acc, rq, exact, act, out, n < 4 ? n : 4);
 }
 
 void edgeq_gemm_row_mve_s8(const edgeq_mve_gemm_s8_t *p, const int8_t *x0, const int8_t *x1, int8_t *out0,
@@ -30,8 +31,11 @@ void edgeq_gemm_row_mve_s8(const edgeq_mve_gemm_s8_t *p, const int8_t *x0, const
     const int32_t rem = p->depth & 15;
     const mve_pred16_t tail = vctp8q((uint32_t)rem);
     const int8_t *w = p->weights;
+    const int32_t channels = p->channels, exact = p->exact_channels;
+    const int32_t *bias = p->bias, *rq = p->requant;
+    const edgeq_mve_act_t act = edgeq_mve_act(p->act_min, p->act_max);
     int32_t ch, c;
-    for (ch = 0; ch < p->channels; ch += 4) {
+    for (ch = 0; ch < channels; ch += 4, bias += 4, rq += 12) {
         int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
         const int8_t *xp = x0;
         if (x1 == 0) {
@@ -52,7 +56,7 @@ void edgeq_gemm_row_mve_s8(const edgeq_mve_gemm_s8_t *p, const int8_t *x0, const
                 a3 = vmladavaq_s8(a3, xv, vld1q_s8(w + 48));
                 w += 64;
             }
-            requant_block(p, ch, lanes(a0, a1, a2, a3), out0);
+            requant_block(bias, rq, exact, act, channels - ch, lanes(a0, a1, a2, a3), out0 + ch);
         } else {
             int32_t b0 = 0, b1 = 0, b2 = 0, b3 = 0;
             const int8_t *yp = x1;
@@ -92,8 +96,8 @@ void edgeq_gemm_row_mve_s8(const edgeq_mve_gemm_s8_t *p, const int8_t *x0, const
                 b3 = vmladavaq_s8(b3, yv, wv);
                 w += 64;
             }
-            requant_block(p, ch, lanes(a0, a1, a2, a3), out0);
-            requant_block(p, ch, lanes(b0, b1, b2, b3), out1);
+            requant_block(bias, rq, exact, act, channels - ch, lanes(a0, a1, a2, a3), out0 + ch);
+            requant_block(bias, rq, exact, act, channels - ch, lanes(b0, b1, b2, b3), out1 + ch);
         }
     }
 }
