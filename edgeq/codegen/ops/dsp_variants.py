@@ -98,11 +98,7 @@ def packed_quant(ctx: OpContext, weights_2d: np.ndarray, fc_rounding: bool) -> P
     out_scale, out_zp = scalar_quant(ctx, ctx.output())
     channels = weights_2d.shape[0]
     scales = channel_scales(ctx, w_scales, channels)
-    if fc_rounding and len(w_scales) == 1:
-        # TFLM's FULLY_CONNECTED multiplies input and weight scales in float32 (see fully_connected.py).
-        reals = [float(np.float32(in_scale) * np.float32(w_scales[0])) / out_scale] * channels
-    else:
-        reals = [in_scale * s / out_scale for s in scales]
+    reals = [in_scale * s / out_scale for s in scales]  # in double, per channel or per tensor (fully_connected.py)
     bias = folded_bias(ctx, weights_2d.sum(axis=1), in_zp)
     bias_values = bias.values.astype(np.int64) if bias is not None else np.zeros(channels, dtype=np.int64)
     bounds = np.abs(bias_values) + 128 * np.abs(weights_2d).sum(axis=1)

@@ -76,10 +76,7 @@ def fully_connected_s16(ctx: OpContext) -> KernelCall | Declined:
     w_scales = symmetric_weights(ctx, weights)
     in_scale = _symmetric_s16(ctx, ctx.input(0), "input")
     out_scale = _symmetric_s16(ctx, ctx.output(), "output")
-    if len(w_scales) > 1:
-        reals = [in_scale * s / out_scale for s in channel_scales(ctx, w_scales, geom["output_c"])]
-    else:  # TFLM's FULLY_CONNECTED multiplies in and weight scales in float32 (int16.py)
-        reals = [float(f32(in_scale) * f32(w_scales[0])) / out_scale] * geom["output_c"]
+    reals = [in_scale * s / out_scale for s in channel_scales(ctx, w_scales, geom["output_c"])]  # double (fully_connected.py)
     packed = _packed(ctx, weights.data.astype(np.int64).reshape(geom["output_c"], geom["depth"]), reals)
     if isinstance(packed, Declined):
         return packed

@@ -1,8 +1,8 @@
 """FULLY_CONNECTED: int8 (per-tensor or per-channel weights) and float32.
 
-Requantization follows TFLite Micro's Prepare: per-tensor weights multiply input and weight scales in
-float32 before dividing by the output scale in double (GetQuantizedConvolutionMultipler); per-channel
-weights do the whole product in double. The input zero point is folded into the bias.
+Requantization follows TFLite Micro's Prepare (GetQuantizedConvolutionMultipler): input scale × weight
+scale / output scale in double, per channel or per tensor alike. The input zero point is folded into the
+bias.
 """
 from __future__ import annotations
 
@@ -38,11 +38,9 @@ def emit_s8(ctx: OpContext) -> KernelCall:
     w_scales = symmetric_weights(ctx, weights)
     in_scale, in_zp = scalar_quant(ctx, ctx.input(0))
     out_scale, out_zp = scalar_quant(ctx, ctx.output())
-    if len(w_scales) > 1:
-        reals = [in_scale * s / out_scale for s in channel_scales(ctx, w_scales, geom["output_c"])]
-    else:
-        product = float(np.float32(in_scale) * np.float32(w_scales[0]))
-        reals = [product / out_scale] * geom["output_c"]
+    # GetQuantizedConvolutionMultipler: double(input scale) * double(weight scale) / double(output scale),
+    # per channel or per tensor alike (a float32 product differs by one LSB on ad01's last layer).
+    reals = [in_scale * s / out_scale for s in channel_scales(ctx, w_scales, geom["output_c"])]
     multiplier, shift = requant_arrays(ctx, reals)
     weight_array = ctx.weights(1)
     bias = folded_bias(ctx, weights.data.astype(np.int64).sum(axis=1), in_zp)

@@ -109,10 +109,7 @@ def emit_fc_s16(ctx: OpContext) -> KernelCall:
     w_scales = symmetric_weights(ctx, weights)
     in_scale = _symmetric_s16(ctx, ctx.input(0), "input")
     out_scale = _symmetric_s16(ctx, ctx.output(), "output")
-    if len(w_scales) > 1:
-        reals = [in_scale * s / out_scale for s in channel_scales(ctx, w_scales, geom["output_c"])]
-    else:
-        reals = [float(f32(in_scale) * f32(w_scales[0])) / out_scale] * geom["output_c"]
+    reals = [in_scale * s / out_scale for s in channel_scales(ctx, w_scales, geom["output_c"])]  # double (fully_connected.py)
     return _weighted(ctx, "edgeq_fully_connected_s16", "edgeq_fc_geom_t", geom, reals, geom["output_c"],
                      geom["batches"] * geom["output_c"])
 
