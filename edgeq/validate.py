@@ -317,7 +317,7 @@ def validate_build(model_or_dir: Path, spec: str, seed: int = 0, target: str | N
                              f"rebuild with `edgeq build MODEL --target {target}` or validate it on its target")
         model_path = build.model
         if on_device:
-            from edgeq.bench.mcu import open_board_transport
+            from edgeq.targets.device import open_board_transport
 
             transport, _ = open_board_transport(build_dir, emulate=emulate, port=port, board_id=board)
             stack.enter_context(transport)

@@ -21,11 +21,10 @@ from typing import Callable
 
 import numpy as np
 
-from edgeq.build.manifest import Build, read_build
 from edgeq.errors import EdgeqError
 from edgeq.reference.batch import random_array
 from edgeq.targets.boards import Board
-from edgeq.targets.choice import one_target
+from edgeq.targets.device import board_of_build, open_board_transport  # noqa: F401  (re-exported)
 from edgeq.targets.timing import timing_for
 from edgeq.transport.base import Transport
 
@@ -60,48 +59,6 @@ class McuBenchResult:
         d["per_run"] = list(self.per_run)
         d["per_run_latency_ms"] = list(self.per_run_latency_ms)
         return d
-
-
-def board_of_build(build_dir: Path) -> tuple[Board, Build]:
-    """The build in `build_dir` and the board it was built for; EdgeqError for a host build."""
-    from edgeq.targets import get_board
-
-    build = read_build(build_dir)
-    board_id = build.target_facts.get("board")
-    if not board_id:
-        raise EdgeqError(f"{build_dir} was built for {build.target!r}, not for a board",
-                         "build with `edgeq build MODEL --target cortex-m4` (or --board ID) first")
-    return get_board(str(board_id)), build
-
-
-def open_board_transport(build_dir: Path, *, emulate: bool = False, port: str | None = None,
-                         board_id: str | None = None) -> tuple[Transport, Board]:
-    """The build's firmware behind a Transport: QEMU (`emulate`), a serial `port`, or a lab-file board."""
-    from edgeq.targets.lab import lab_board
-    from edgeq.transport.qemu import QemuTransport
-    from edgeq.transport.serial import SerialTransport
-
-    build_dir = Path(build_dir)
-    board, build = board_of_build(build_dir)
-    one_target({"--emulate": emulate, "--port DEV": port, "--board ID": board_id},
-               "--emulate runs it in QEMU; --port/--board use a flashed board")
-    if emulate:
-        if not board.emulated:
-            raise EdgeqError(f"{build_dir} is built for {board.id}, which QEMU does not emulate",
-                             "rebuild with --target CORE (its emulated default board), or use --port DEV")
-        # edgeq's firmware prints `m-init-done` once its UART works: wait for it, as an STM32 USART drops
-        # what arrives before it is enabled
-        return QemuTransport(board, build.program, build_dir / "logs",
-                             boot_output_timeout=10.0), board
-    if board_id:
-        if board_id != board.id:
-            raise EdgeqError(f"--board {board_id} but {build_dir} is built for {board.id}",
-                             f"rebuild with `edgeq build MODEL --board {board_id}`")
-        entry = lab_board(board_id)
-        if not entry.port:
-            raise EdgeqError(f"the lab file entry for {board_id} has no port", "add port = \"/dev/ttyACM0\"")
-        port = entry.port
-    return SerialTransport(port, board.console.baud, what=f"{board.id} on {port}"), board
 
 
 def _median_int(values: list[int]) -> int:

@@ -62,7 +62,8 @@ def _print(result) -> None:
 
 
 def _mcu(build_dir: Path, opts: dict, as_json: bool) -> None:
-    from edgeq.bench.mcu import bench_mcu, open_board_transport
+    from edgeq.bench.mcu import bench_mcu
+    from edgeq.targets.device import open_board_transport
     from edgeq.bench.per_op import profile_build
 
     if not build_dir.is_dir():

@@ -17,7 +17,7 @@ import click
 def command(build_dir: Path, probe: str | None, gdb_remote: str | None, probe_id: str | None,
             as_json: bool) -> None:
     """Flash BUILD_DIR's firmware.elf with verify and reset."""
-    from edgeq.bench.mcu import board_of_build
+    from edgeq.targets.device import board_of_build
     from edgeq.flash import flash
     from edgeq.targets.lab import load_lab
 

@@ -50,7 +50,8 @@ def _failed(base: ModeResult, stage: str, err: EdgeqError, log: Path) -> ModeRes
 
 def measure(base: ModeResult, graph, tflite: Path, x: np.ndarray, y: np.ndarray, target: Target, work: Path,
             runs: int, warmups: int, progress: Callable[[str], None], log_dir: Path) -> ModeResult:
-    from edgeq.bench.mcu import bench_mcu, open_board_transport
+    from edgeq.bench.mcu import bench_mcu
+    from edgeq.targets.device import open_board_transport
     from edgeq.build import build_project
     from edgeq.reference.isolated import run_reference
     from edgeq.transport.client import DutClient
