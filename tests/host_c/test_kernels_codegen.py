@@ -82,10 +82,10 @@ def test_hybrid_model_is_refused_before_any_emitter_runs(shared_models, monkeypa
 
 def test_unsupported_operator_error_names_it_and_the_supported_set(shared_models, monkeypatch):
     graph = parse(shared_models / "ad01_int8.tflite")
-    bad = dataclasses.replace(graph.ops[3], opcode="BATCH_MATMUL")
+    bad = dataclasses.replace(graph.ops[3], opcode="EMBEDDING_LOOKUP")
     graph = dataclasses.replace(graph, ops=graph.ops[:3] + (bad,) + graph.ops[4:])
     monkeypatch.setattr(codegen_model, "lookup", lambda *_: pytest.fail("emitter ran before the support check"))
     with pytest.raises(EdgeqError) as info:
         generate_model(graph)
-    assert "operator 3 (BATCH_MATMUL)" in info.value.message
+    assert "operator 3 (EMBEDDING_LOOKUP)" in info.value.message
     assert "FULLY_CONNECTED" in info.value.hint and "CONV_2D" in info.value.hint
