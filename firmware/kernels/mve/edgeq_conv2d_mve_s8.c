@@ -13,7 +13,19 @@ static void gather_window(const edgeq_conv_geom_t *g, int8_t pad, const int8_t *
     const int32_t c = g->input_c;
     const int32_t row_bytes = g->filter_w * c;
     const int32_t x0 = ox * g->stride_w - g->pad_left;
+    const int32_t y0 = oy * g->stride_h - g->pad_top;
     int32_t ky;
+    if (g->dilation_w == 1 && row_bytes <= 16 && x0 >= 0 && x0 + g->filter_w <= g->input_w && y0 >= 0 &&
+        y0 + (g->filter_h - 1) * g->dilation_h < g->input_h) {
+        /* inside the image, filter rows of at most 16 bytes (first layers): one predicated move per row */
+        const mve_pred16_t run = vctp8q((uint32_t)row_bytes);
+        const int32_t src_step = g->dilation_h * g->input_w * c;
+        const int8_t *src = image + (y0 * g->input_w + x0) * c;
+        for (ky = 0; ky < g->filter_h; ++ky, win += row_bytes, src += src_step) {
+            vstrbq_p_s8(win, vldrbq_z_s8(src, run), run);
+        }
+        return;
+    }
     for (ky = 0; ky < g->filter_h; ++ky, win += row_bytes) {
         const int32_t iy = oy * g->stride_h - g->pad_top + ky * g->dilation_h;
         if (iy < 0 || iy >= g->input_h) {
