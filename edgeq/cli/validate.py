@@ -31,6 +31,8 @@ def command(model_or_dir: str, target: str | None, emulate: bool, port: str | No
     one_target({"--emulate": emulate, "--port DEV": port, "--board ID": board},
                "e.g. --emulate to run in QEMU; none of them runs a host build here", required=False)
     on_device = bool(emulate or port or board)
+    if not Path(model_or_dir).exists():
+        raise EdgeqError(f"{model_or_dir} does not exist", "give a .tflite file or an `edgeq build` directory")
     if target is None:
         if not on_device:
             target = "host"
