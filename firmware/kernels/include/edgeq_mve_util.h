@@ -84,23 +84,48 @@ static EDGEQ_NOINLINE void edgeq_mve_requant4_lanes(int32x4_t acc, const int32_t
     }
 }
 
-EDGEQ_INLINE void edgeq_mve_requant4(int32x4_t acc, const int32_t *rq, int32_t exact, edgeq_mve_act_t act,
-                                     int8_t *out, int32_t n)
+/* One block's requantization words loaded once for several accumulators (e.g. four pixels, two rows). */
+typedef struct {
+    int32x4_t multiplier, shift, offset;
+    int32_t full_range; /* some lane holds TFLM's full-range form: per-lane scalar path */
+    const int32_t *rq;
+} edgeq_mve_rq4_t;
+
+EDGEQ_INLINE edgeq_mve_rq4_t edgeq_mve_rq4(const int32_t *rq, int32_t exact)
 {
-    const int32x4_t shift = vld1q_s32(rq + 4);
+    edgeq_mve_rq4_t q;
+    q.multiplier = vld1q_s32(rq);
+    q.shift = vld1q_s32(rq + 4);
+    q.offset = vld1q_s32(rq + 8);
+    q.full_range = exact && vmaxvq_s32(INT32_MIN, q.shift) > 0;
+    q.rq = rq;
+    return q;
+}
+
+EDGEQ_INLINE void edgeq_mve_requant4q(int32x4_t acc, const edgeq_mve_rq4_t *q, edgeq_mve_act_t act, int8_t *out,
+                                      int32_t n)
+{
     int32x4_t x, v;
-    if (exact && vmaxvq_s32(INT32_MIN, shift) > 0) {
-        edgeq_mve_requant4_lanes(acc, rq, act, out, n); /* out of line: off the hot path */
+    if (q->full_range) {
+        edgeq_mve_requant4_lanes(acc, q->rq, act, out, n); /* out of line: off the hot path */
         return;
     }
-    x = vqrdmulhq_s32(acc, vld1q_s32(rq));
-    v = vaddq_s32(vaddq_s32(x, vld1q_s32(rq + 8)), vshrq_n_s32(x, 31));
-    v = vminq_s32(vmaxq_s32(vshlq_s32(v, shift), act.lo), act.hi);
+    x = vqrdmulhq_s32(acc, q->multiplier);
+    v = vaddq_s32(vaddq_s32(x, q->offset), vshrq_n_s32(x, 31));
+    v = vminq_s32(vmaxq_s32(vshlq_s32(v, q->shift), act.lo), act.hi);
     if (n == 4) {
         vstrbq_s32(out, v);
     } else {
         vstrbq_p_s32(out, v, vctp32q((uint32_t)n));
     }
+}
+
+/* edgeq_mve_requant4q for a single accumulator. */
+EDGEQ_INLINE void edgeq_mve_requant4(int32x4_t acc, const int32_t *rq, int32_t exact, edgeq_mve_act_t act,
+                                     int8_t *out, int32_t n)
+{
+    const edgeq_mve_rq4_t q = edgeq_mve_rq4(rq, exact);
+    edgeq_mve_requant4q(acc, &q, act, out, n);
 }
 
 #endif /* EDGEQ_MVE_UTIL_H */

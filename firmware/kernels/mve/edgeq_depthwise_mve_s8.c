@@ -20,11 +20,10 @@ static inline void store(const edgeq_mve_gemm_s8_t *p, edgeq_mve_act_t act, int3
                          const int32x4_t *acc, int32_t count, int8_t *out)
 {
     const int32x4_t bias = vld1q_s32(p->bias + c);
-    const int32_t *rq = p->requant + 3 * c;
-    const int32_t exact = p->exact_channels;
+    const edgeq_mve_rq4_t q = edgeq_mve_rq4(p->requant + 3 * c, p->exact_channels);
     int32_t i;
     for (i = 0; i < count; ++i) {
-        edgeq_mve_requant4(vaddq_s32(acc[i], bias), rq, exact, act, out + i * ch, n);
+        edgeq_mve_requant4q(vaddq_s32(acc[i], bias), &q, act, out + i * ch, n);
     }
 }
 

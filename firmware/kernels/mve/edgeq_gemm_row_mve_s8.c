@@ -17,11 +17,11 @@ static inline int32x4_t lanes(int32_t a0, int32_t a1, int32_t a2, int32_t a3)
 }
 
 /* Output channels [ch, ch + 4) of one row from its four dot products. */
-static inline void requant_block(const int32_t *bias, const int32_t *rq, int32_t exact, edgeq_mve_act_t act,
-                                 int32_t n, int32x4_t acc, int8_t *out)
+static inline void requant_block(const int32_t *bias, const edgeq_mve_rq4_t *q, edgeq_mve_act_t act, int32_t n,
+                                 int32x4_t acc, int8_t *out)
 {
     acc = vaddq_s32(acc, vld1q_s32(bias)); /* modulo 2^32, as TFLM's accumulator */
-    edgeq_mve_requant4(acc, rq, exact, act, out, n < 4 ? n : 4);
+    edgeq_mve_requant4q(acc, q, act, out, n < 4 ? n : 4);
 }
 
 void edgeq_gemm_row_mve_s8(const edgeq_mve_gemm_s8_t *p, const int8_t *x0, const int8_t *x1, int8_t *out0,
@@ -56,7 +56,8 @@ void edgeq_gemm_row_mve_s8(const edgeq_mve_gemm_s8_t *p, const int8_t *x0, const
                 a3 = vmladavaq_s8(a3, xv, vld1q_s8(w + 48));
                 w += 64;
             }
-            requant_block(bias, rq, exact, act, channels - ch, lanes(a0, a1, a2, a3), out0 + ch);
+            const edgeq_mve_rq4_t q = edgeq_mve_rq4(rq, exact);
+            requant_block(bias, &q, act, channels - ch, lanes(a0, a1, a2, a3), out0 + ch);
         } else {
             int32_t b0 = 0, b1 = 0, b2 = 0, b3 = 0;
             const int8_t *yp = x1;
@@ -96,8 +97,9 @@ void edgeq_gemm_row_mve_s8(const edgeq_mve_gemm_s8_t *p, const int8_t *x0, const
                 b3 = vmladavaq_s8(b3, yv, wv);
                 w += 64;
             }
-            requant_block(bias, rq, exact, act, channels - ch, lanes(a0, a1, a2, a3), out0 + ch);
-            requant_block(bias, rq, exact, act, channels - ch, lanes(b0, b1, b2, b3), out1 + ch);
+            const edgeq_mve_rq4_t q = edgeq_mve_rq4(rq, exact);
+            requant_block(bias, &q, act, channels - ch, lanes(a0, a1, a2, a3), out0 + ch);
+            requant_block(bias, &q, act, channels - ch, lanes(b0, b1, b2, b3), out1 + ch);
         }
     }
 }
