@@ -15,73 +15,21 @@ from __future__ import annotations
 import shlex
 import threading
 import time
-import tomllib
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 
 from edgeq.bench import battery, benchmark_model
 from edgeq.bench.results import InferenceBench
-from edgeq.data import PHONES_DIR
 from edgeq.errors import EdgeqError
+from edgeq.targets.phones import DEVICE_TMP, GENERIC, Phone, load_phone
 from edgeq.transport.adb import Adb, connect
 
-DEVICE_TMP = "/data/local/tmp"
-DEFAULT_BINARY_ON_DEVICE = f"{DEVICE_TMP}/benchmark_model"
-POWER_SUPPLY = "/sys/class/power_supply/battery"
 DELEGATE_FLAGS = {
     "cpu": ["--use_xnnpack=false"],
     "xnnpack": ["--use_xnnpack=true"],
     "gpu": ["--use_gpu=true"],
     "nnapi": ["--use_nnapi=true"],
 }
-
-
-@dataclass(frozen=True)
-class Phone:
-    """A phone description (schema in devices/phones/README.md)."""
-
-    id: str
-    name: str
-    benchmark_binary: Path | None
-    benchmark_binary_on_device: str
-    current_now: str
-    voltage_now: str
-    current_unit: str  # "auto" | "uA" | "mA"
-
-
-GENERIC = Phone("generic", "any Android phone", None, DEFAULT_BINARY_ON_DEVICE,
-                f"{POWER_SUPPLY}/current_now", f"{POWER_SUPPLY}/voltage_now", "auto")
-
-
-def load_phone(phone_id: str, directory: Path = PHONES_DIR) -> Phone:
-    path = directory / f"{phone_id}.toml"
-    if not path.is_file():
-        known = ", ".join(sorted(p.stem for p in directory.glob("*.toml"))) or "none"
-        raise EdgeqError(f"no phone description {phone_id!r} (known: {known})",
-                         f"add {path} (schema in devices/phones/README.md) or leave out --phone")
-    try:
-        data = tomllib.loads(path.read_text())
-    except tomllib.TOMLDecodeError as exc:
-        raise EdgeqError(f"{path} is not valid TOML: {exc}", "fix the file") from exc
-    bench, batt = data.get("benchmark", {}), data.get("battery", {})
-    if not isinstance(bench, dict) or not isinstance(batt, dict):
-        raise EdgeqError(f"{path}: [benchmark] and [battery] must be tables", "see devices/phones/README.md")
-    unit = batt.get("current_unit", "auto")
-    if unit not in ("auto", "uA", "mA") or "name" not in data:
-        raise EdgeqError(f"{path}: needs `name`, and [battery] current_unit must be auto, uA or mA",
-                         "see devices/phones/README.md")
-    for key, value in (("name", data["name"]), *((f"benchmark.{k}", v) for k, v in bench.items()),
-                       *((f"battery.{k}", v) for k, v in batt.items())):
-        if not isinstance(value, str) or not value:
-            raise EdgeqError(f"{path}: `{key}` must be a non-empty string, got {value!r}",
-                             "see devices/phones/README.md")
-    binary = bench.get("binary")
-    # a relative binary path means next to the phone's TOML file, wherever edgeq is run from
-    binary_path = None if binary is None else (path.parent / Path(binary).expanduser())
-    return Phone(phone_id, data["name"], binary_path,
-                 bench.get("binary_on_device", GENERIC.benchmark_binary_on_device),
-                 batt.get("current_now", GENERIC.current_now), batt.get("voltage_now", GENERIC.voltage_now), unit)
 
 
 class _Sampler:

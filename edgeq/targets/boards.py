@@ -9,10 +9,10 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from edgeq.errors import EdgeqError
 from edgeq.targets.cores import CORES, allowed_fpus
+from edgeq.targets.schema import TomlReader
 
 CONSOLE_KINDS = ("cmsdk-uart", "stm32-usart", "nrf-uarte")
 CYCLE_COUNTERS = ("dwt", "systick-icount")
@@ -121,83 +121,6 @@ class Board:
         return self.emulator is not None
 
 
-class _Reader:
-    """Typed access to one TOML table; every error names the file and the dotted key."""
-
-    def __init__(self, path: Path, table: dict[str, Any], prefix: str = ""):
-        self.path = path
-        self.table = table
-        self.prefix = prefix
-        self.used: set[str] = set()
-
-    def _key(self, key: str) -> str:
-        return f"{self.prefix}{key}"
-
-    def error(self, key: str, problem: str, hint: str = "") -> EdgeqError:
-        return EdgeqError(
-            f"{self.path}: key '{self._key(key)}' {problem}",
-            hint or "see devices/README.md for the board schema",
-        )
-
-    def _get(self, key: str, kinds: tuple[type, ...], kind_name: str, required: bool) -> Any:
-        self.used.add(key)
-        if key not in self.table:
-            if required:
-                raise self.error(key, "is missing")
-            return None
-        value = self.table[key]
-        if isinstance(value, bool) and bool not in kinds:
-            raise self.error(key, f"must be {kind_name}, got {value!r}")
-        if not isinstance(value, kinds):
-            raise self.error(key, f"must be {kind_name}, got {type(value).__name__} {value!r}")
-        return value
-
-    def str(self, key: str, required: bool = True, choices: tuple[str, ...] | None = None) -> Any:
-        value = self._get(key, (str,), "a string", required)
-        if value is not None and choices is not None and value not in choices:
-            raise self.error(key, f"is {value!r}; expected one of: {', '.join(choices)}")
-        if value is not None and not value.strip():
-            raise self.error(key, "is empty")
-        return value
-
-    def int(self, key: str, required: bool = True, minimum: int = 0) -> Any:
-        value = self._get(key, (int,), "an integer", required)
-        if value is not None and value < minimum:
-            raise self.error(key, f"is {value}; must be >= {minimum}")
-        return value
-
-    def u32(self, key: str, required: bool = False) -> Any:
-        value = self._get(key, (int,), "an integer", required)
-        if value is not None and not 0 <= value <= 0xFFFFFFFF:
-            raise self.error(key, f"is {value:#x}; must fit in 32 bits")
-        return value
-
-    def float(self, key: str, required: bool = True) -> Any:
-        value = self._get(key, (int, float), "a number", required)
-        if value is not None and value <= 0:
-            raise self.error(key, f"is {value}; must be > 0")
-        return None if value is None else float(value)
-
-    def bool(self, key: str) -> bool:
-        value = self._get(key, (bool,), "true or false", False)
-        return bool(value)
-
-    def table_(self, key: str, required: bool = True) -> "_Reader | None":
-        value = self._get(key, (dict,), "a table", required)
-        return None if value is None else _Reader(self.path, value, f"{self._key(key)}.")
-
-    def str_list(self, key: str) -> tuple[str, ...]:
-        value = self._get(key, (list,), "a list of strings", False) or []
-        if not all(isinstance(v, str) for v in value):
-            raise self.error(key, "must be a list of strings")
-        return tuple(value)
-
-    def done(self) -> None:
-        unknown = sorted(set(self.table) - self.used)
-        if unknown:
-            raise self.error(unknown[0], "is not part of the schema", "check the spelling against devices/README.md")
-
-
 def load_board(path: Path) -> Board:
     path = Path(path)
     try:
@@ -206,7 +129,7 @@ def load_board(path: Path) -> Board:
         raise EdgeqError(f"board file {path} does not exist", "run `edgeq targets` to list known boards") from None
     except tomllib.TOMLDecodeError as err:
         raise EdgeqError(f"{path}: not valid TOML: {err}", "fix the syntax; see devices/README.md") from None
-    top = _Reader(path, data)
+    top = TomlReader(path, data)
 
     board_id = top.str("id")
     if board_id != path.stem:
@@ -302,7 +225,7 @@ def load_board(path: Path) -> Board:
     for index, item in enumerate(raw_init):
         if not isinstance(item, dict):
             raise top.error(f"init[{index}]", "must be a table")
-        step = _Reader(path, item, f"init[{index}].")
+        step = TomlReader(path, item, f"init[{index}].")
         parsed = InitStep(
             what=step.str("what"),
             reg=step.u32("reg", required=True),

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from edgeq.bench.phone import load_phone, run_on_phone
+from edgeq.bench.phone import run_on_phone
+from edgeq.targets.phones import load_phone
 from edgeq.cli.bench import command
 from edgeq.errors import EdgeqError
 
@@ -148,14 +150,25 @@ def test_cli_json(phone, monkeypatch):
 
 
 @pytest.mark.parametrize("text, words", [
-    ('name = "P"\n[benchmark]\nbinary = 5\n', "`benchmark.binary` must be a non-empty string"),
-    ('name = 1\n', "`name` must be a non-empty string"),
-    ('name = "P"\nbattery = 3\n', "must be tables"),
+    ('name = "P"\n[benchmark]\nbinary = 5\n', "key 'benchmark.binary' must be a string"),
+    ('name = 1\n', "key 'name' must be a string"),
+    ('name = "P"\nbattery = 3\n', "key 'battery' must be a table"),
+    ('name = "P"\n[battery]\ncurrent_unit = "A"\n', "key 'battery.current_unit' is 'A'; expected one of: auto, uA, mA"),
+    ('name = "P"\n[battery]\nvoltage = "/sys/x"\n', "key 'battery.voltage' is not part of the schema"),
+    ('abi = "arm64-v8a"\n', "key 'name' is missing"),
 ])
-def test_phone_toml_wrong_types_are_clear(tmp_path, text, words):
+def test_phone_toml_is_read_as_strictly_as_a_board(tmp_path, text, words):
     (tmp_path / "p.toml").write_text(text)
-    with pytest.raises(EdgeqError, match=words.replace("`", ".").replace(".", r"\W?")):
+    with pytest.raises(EdgeqError, match=re.escape(words)) as info:
         load_phone("p", tmp_path)
+    assert "devices/phones/README.md" in info.value.hint
+
+
+def test_the_bundled_phones_load():
+    from edgeq.data import PHONES_DIR
+
+    for path in sorted(PHONES_DIR.glob("*.toml")):
+        assert load_phone(path.stem).name
 
 
 def test_phone_relative_binary_is_next_to_its_toml(tmp_path, monkeypatch):
