@@ -42,7 +42,7 @@ def depthwise_packed(ctx: OpContext) -> KernelCall | Declined:
     taps_c = ctx.input(1).data.astype(np.int64).reshape(-1, channels)  # [taps][C]
     if geom["input_c"] == 1:
         return im2col_call(ctx, geom, np.ascontiguousarray(taps_c.T))
-    quant = packed_quant(ctx, np.ascontiguousarray(taps_c.T), fc_rounding=False)
+    quant = packed_quant(ctx, np.ascontiguousarray(taps_c.T))
     if isinstance(quant, Declined):
         return quant
     text, arrays = packed_struct(ctx, channels, 0, _pack_depthwise(taps_c), quant)

@@ -88,7 +88,7 @@ def _wrap_int32(values: np.ndarray) -> np.ndarray:
     return ((values.astype(np.int64) + (1 << 31)) % (1 << 32)) - (1 << 31)
 
 
-def packed_quant(ctx: OpContext, weights_2d: np.ndarray, fc_rounding: bool) -> PackedQuant | Declined:
+def packed_quant(ctx: OpContext, weights_2d: np.ndarray) -> PackedQuant | Declined:
     """Bias, requantization and activation fields for int8 weights [channels][taps] (int64 values)."""
     weights = ctx.input(1)
     if weights.dtype not in PACKABLE_WEIGHTS:
@@ -159,10 +159,9 @@ def same_shape(ctx: OpContext) -> bool:
     return tuple(ctx.input(0).shape) == tuple(ctx.output().shape)
 
 
-def pointwise(ctx: OpContext, w2d: np.ndarray, rows: int, depth: int, fc_rounding: bool,
-              inplace: bool) -> KernelCall | Declined:
+def pointwise(ctx: OpContext, w2d: np.ndarray, rows: int, depth: int, inplace: bool) -> KernelCall | Declined:
     """The GEMM variants for `rows` input rows of `depth` bytes against weights [channels][depth]."""
-    quant = packed_quant(ctx, w2d, fc_rounding)
+    quant = packed_quant(ctx, w2d)
     if isinstance(quant, Declined):
         return quant
     channels = w2d.shape[0]
@@ -200,7 +199,7 @@ def pointwise(ctx: OpContext, w2d: np.ndarray, rows: int, depth: int, fc_roundin
 def fully_connected_packed(ctx: OpContext) -> KernelCall | Declined:
     geom = fc_ops._geometry(ctx)
     w2d = ctx.input(1).data.astype(np.int64).reshape(geom["output_c"], geom["depth"])
-    return pointwise(ctx, w2d, geom["batches"], geom["depth"], fc_rounding=True, inplace=False)
+    return pointwise(ctx, w2d, geom["batches"], geom["depth"], inplace=False)
 
 
 @register_variant("CONV_2D", "int8")
@@ -215,4 +214,4 @@ def conv_pointwise(ctx: OpContext) -> KernelCall | Declined | None:
     data = ctx.input(1).data.astype(np.int64)
     w2d = data.reshape(data.shape[0], -1)
     rows = geom["batches"] * geom["input_h"] * geom["input_w"]
-    return pointwise(ctx, w2d, rows, geom["input_c"], fc_rounding=False, inplace=same_shape(ctx))
+    return pointwise(ctx, w2d, rows, geom["input_c"], inplace=same_shape(ctx))

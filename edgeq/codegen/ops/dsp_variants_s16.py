@@ -22,7 +22,6 @@ from edgeq.codegen.ops.common import channel_scales, requant_arrays, struct, sym
 from edgeq.codegen.ops.conv import _geometry as conv_geometry
 from edgeq.codegen.ops.fully_connected import _geometry as fc_geometry
 from edgeq.codegen.ops.int16 import _act_range_s16, _bias_s64, _symmetric_s16
-from edgeq.codegen.quantize import f32
 
 _GEMM = "variants/edgeq_gemm_s16.c"
 

@@ -39,7 +39,7 @@ def im2col_scratch_bytes(geom: dict[str, int]) -> int:
 
 def im2col_call(ctx: OpContext, geom: dict[str, int], w2d: np.ndarray) -> KernelCall | Declined:
     """The im2col GEMM for weights [output channels][filter_h * filter_w * input_c] (the window order)."""
-    quant = packed_quant(ctx, w2d, fc_rounding=False)
+    quant = packed_quant(ctx, w2d)
     if isinstance(quant, Declined):
         return quant
     words = round4(w2d.shape[1]) // 4

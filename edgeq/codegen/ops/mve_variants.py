@@ -59,8 +59,8 @@ def gemm_struct(ctx: OpContext, w2d: np.ndarray, quant: PackedQuant) -> tuple[st
     return text, arrays
 
 
-def gemm_rows(ctx: OpContext, w2d: np.ndarray, rows: int, fc_rounding: bool) -> KernelCall | Declined:
-    quant = packed_quant(ctx, w2d, fc_rounding)
+def gemm_rows(ctx: OpContext, w2d: np.ndarray, rows: int) -> KernelCall | Declined:
+    quant = packed_quant(ctx, w2d)
     if isinstance(quant, Declined):
         return Declined("mve", quant.reason)
     text, arrays = gemm_struct(ctx, w2d, quant)
@@ -78,7 +78,7 @@ def fully_connected_mve(ctx: OpContext) -> KernelCall | Declined | None:
         return None
     geom = fc_ops._geometry(ctx)
     w2d = ctx.input(1).data.astype(np.int64).reshape(geom["output_c"], geom["depth"])
-    return gemm_rows(ctx, w2d, geom["batches"], fc_rounding=True)
+    return gemm_rows(ctx, w2d, geom["batches"])
 
 
 @register_variant("CONV_2D", "int8", first=True)
@@ -91,13 +91,13 @@ def conv_mve(ctx: OpContext) -> KernelCall | Declined | None:
     w2d = data.reshape(data.shape[0], -1)
     if (geom["filter_h"], geom["filter_w"], geom["stride_h"], geom["stride_w"]) == (1, 1, 1, 1) and \
             (geom["output_h"], geom["output_w"]) == (geom["input_h"], geom["input_w"]):
-        return gemm_rows(ctx, w2d, geom["batches"] * geom["input_h"] * geom["input_w"], fc_rounding=False)
+        return gemm_rows(ctx, w2d, geom["batches"] * geom["input_h"] * geom["input_w"])
     return im2col_call(ctx, geom, w2d)
 
 
 def im2col_call(ctx: OpContext, geom: dict[str, int], w2d: np.ndarray) -> KernelCall | Declined:
     """edgeq_conv2d_mve_s8 for weights [output channels][filter_h * filter_w * input_c] (the window order)."""
-    quant = packed_quant(ctx, w2d, fc_rounding=False)
+    quant = packed_quant(ctx, w2d)
     if isinstance(quant, Declined):
         return Declined("mve", quant.reason)
     text, arrays = gemm_struct(ctx, w2d, quant)
@@ -134,7 +134,7 @@ def depthwise_mve(ctx: OpContext) -> KernelCall | Declined | None:
         return Declined("mve", f"depth multiplier {geom['depth_multiplier']}")
     channels = geom["output_c"]
     taps = ctx.input(1).data.astype(np.int64).reshape(-1, channels)  # [filter_h * filter_w][channels]
-    quant = packed_quant(ctx, taps.T, fc_rounding=False)
+    quant = packed_quant(ctx, taps.T)
     if isinstance(quant, Declined):
         return Declined("mve", quant.reason)
     stride = round_up(channels, 4)
