@@ -71,7 +71,8 @@ def build_target_for(board_id: str, kernels: str):
 
 
 def bench_one(model: Path, target, work: Path, runs: int, per_op: bool) -> dict:
-    from edgeq.bench.mcu import bench_mcu, open_board_transport
+    from edgeq.bench.mcu import bench_mcu
+    from edgeq.targets.device import open_board_transport
     from edgeq.bench.per_op import profile_build
     from edgeq.build.project import build_project
     from edgeq.ir import parse

@@ -24,7 +24,7 @@ import numpy as np
 from edgeq.errors import EdgeqError
 from edgeq.reference.batch import random_array
 from edgeq.targets.boards import Board
-from edgeq.targets.device import board_of_build, open_board_transport  # noqa: F401  (re-exported)
+from edgeq.targets.device import board_of_build
 from edgeq.targets.timing import timing_for
 from edgeq.transport.base import Transport
 

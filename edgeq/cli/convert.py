@@ -45,8 +45,6 @@ def command(model, output, mode, io_type, calib, calib_count, input_range, train
     The conversion runs in a child process; the output is written atomically and carries its provenance
     (mode, calibration source, sample count, versions) as TFLite metadata `edgeq_provenance`.
     """
-    import json
-
     from edgeq.convert.api import convert
     from edgeq.convert.modes import check_mode
 

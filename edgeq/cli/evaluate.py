@@ -19,8 +19,6 @@ def command(keras_model, tflite_model, data, layer_samples, limit, as_json):
     Top-1 for classifiers, MSE/MAE for regressors and autoencoders, agreement between the two, SQNR (dB) of
     every op output (float TFLite vs quantized, LiteRT reference kernels) and model size.
     """
-    import json
-
     from edgeq.convert.api import evaluate
     from edgeq.convert.evaluate import format_report
 

@@ -26,9 +26,9 @@ import os
 import queue
 import signal
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Sequence
 
 from edgeq.errors import EdgeqError
 

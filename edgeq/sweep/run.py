@@ -18,7 +18,6 @@ The float baseline is the Keras model's own top-1 on the same samples (`edgeq.ev
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import json
 import os
 import shutil
@@ -35,9 +34,8 @@ from edgeq.data import BOARDS_DIR, FIRMWARE, TEMPLATES
 from edgeq.errors import EdgeqError
 from edgeq.sweep import accuracy
 from edgeq.sweep.cache import SweepCache, entry_key, file_sha256, source_fingerprint
-from edgeq.sweep.plan import ALL_MODES, device_issue, plan_modes
-from edgeq.sweep.recommend import recommend
-from edgeq.sweep.record import LayerCost, ModeResult, SweepResult, Target, to_dict
+from edgeq.sweep.plan import ALL_MODES, device_issue
+from edgeq.sweep.record import LayerCost, ModeResult, SweepResult, Target
 from edgeq.umask import as_created
 
 RESULTS_FILE = "results.json"

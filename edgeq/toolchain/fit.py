@@ -60,8 +60,8 @@ def _hint(kind: str, dtypes: frozenset[str] = frozenset()) -> str:
     if kind == "RAM":
         return (f"try a board with more RAM (`edgeq targets` lists RAM per board), a smaller model or input"
                 f"{_smaller_dtype(dtypes)}; the arena is planned already (see `edgeq plan MODEL`)")
-    return (f"try a board with more flash (`edgeq targets`), fewer or smaller weights (int8 or int4 weights, "
-            f"pruning), or a smaller model")
+    return ("try a board with more flash (`edgeq targets`), fewer or smaller weights (int8 or int4 weights, "
+            "pruning), or a smaller model")
 
 
 def check_plan(board: Board, arena_bytes: int, weights_bytes: int, input_bytes: int,

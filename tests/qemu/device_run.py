@@ -10,7 +10,7 @@ import numpy as np
 
 def run_on_emulated_board(model: Path, inputs: Sequence[np.ndarray], out_dir: Path,
                           target: str = "cortex-m4") -> list[np.ndarray]:
-    from edgeq.bench.mcu import open_board_transport
+    from edgeq.targets.device import open_board_transport
     from edgeq.build.project import build_project
     from edgeq.ir import parse
     from edgeq.transport.client import DutClient

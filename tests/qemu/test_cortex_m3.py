@@ -22,7 +22,7 @@ SAMPLES = 2
 
 
 def _equals_tflm_on_m3(model: Path, out_dir: Path, seed: int) -> None:
-    from edgeq.bench.mcu import open_board_transport
+    from edgeq.targets.device import open_board_transport
     from edgeq.build.project import build_project
     from edgeq.ir import parse
     from edgeq.reference.tflm import run_tflm

@@ -48,7 +48,7 @@ def _inputs(graph, count: int, seed: int) -> np.ndarray:
 @pytest.mark.tools("qemu-system-arm", "arm-none-eabi-gcc", "gcc")
 @pytest.mark.parametrize("model", MODELS)
 def test_dsp_firmware_equals_reference_kernels_and_tflm(shared_models, dsp_builds, model):
-    from edgeq.bench.mcu import open_board_transport
+    from edgeq.targets.device import open_board_transport
     from edgeq.host import compile_host
     from edgeq.ir import parse
     from edgeq.transport.client import DutClient

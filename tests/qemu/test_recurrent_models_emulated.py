@@ -43,7 +43,7 @@ def _tflm_stream(model: bytes, samples: np.ndarray) -> list[bytes]:
 
 
 def _device(build_dir):
-    from edgeq.bench.mcu import open_board_transport
+    from edgeq.targets.device import open_board_transport
     from edgeq.transport.client import DutClient
 
     transport, _ = open_board_transport(build_dir, emulate=True)

@@ -35,7 +35,7 @@ def zoo_cases(request) -> dict:
 @pytest.mark.tools("qemu-system-arm", "arm-none-eabi-gcc")
 @pytest.mark.parametrize("case_id", CASE_IDS)
 def test_firmware_equals_tflm_on_movement_case(zoo_cases, tmp_path, case_id):
-    from edgeq.bench.mcu import open_board_transport
+    from edgeq.targets.device import open_board_transport
     from edgeq.build.project import build_project
     from edgeq.ir import parse
     from edgeq.reference.tflm import run_tflm

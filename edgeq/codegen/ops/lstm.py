@@ -154,7 +154,7 @@ def _cell_tanh(cell_scale: float) -> tuple[int, int]:
 
 def _emit_integer(ctx: OpContext, int16: bool) -> KernelCall:
     geom = _geometry(ctx)
-    x, hidden, cell, out = ctx.input(_INPUT), ctx.input(_HIDDEN), ctx.input(_CELL), ctx.output()
+    hidden, cell, out = ctx.input(_HIDDEN), ctx.input(_CELL), ctx.output()
     activation = "int16" if int16 else "int8"
     if hidden.dtype != activation or out.dtype != activation or cell.dtype != "int16":
         raise ctx.fail(f"{activation} LSTM needs {activation} hidden state and output and an int16 cell state "
