@@ -212,7 +212,9 @@ def search(
     full_int8 = ptq.convert(model, "int8", calib, io)
     int8_acc = accuracy(full_int8, x_val, y_val)
     progress(f"mixed: float accuracy {float_acc:.2f}%, full int8 {int8_acc:.2f}% (drop {float_acc - int8_acc:.2f}, allowed {max_drop:g})")
-    if float_acc - int8_acc <= max_drop:
+    # The converter's int8 keeps an operator float where it cannot quantize it (an unrolled LSTM's gates can
+    # be such a case): that model is the answer only when it is integer throughout, or floats are allowed.
+    if float_acc - int8_acc <= max_drop and (allow_float or not float_ops(full_int8)):
         return full_int8, MixedReport(float_acc, int8_acc, int8_acc, max_drop, (), (), (), True)
     progress("mixed: measuring per-layer quantization error (QuantizationDebugger)")
     ranking = rank_layers(model, calib)

@@ -31,8 +31,12 @@ MODES = "fp32,int8,fp16"
 SAMPLES = 20
 # What both executors must agree on exactly (wall-clock figures and `cached`/`elapsed_s` aside).
 DETERMINISTIC = ("status", "stage", "accuracy", "accuracy_source", "host_accuracy", "reference_accuracy",
-                 "exact_match_rate", "top1_agreement", "samples", "model_bytes", "instructions_per_inference",
+                 "exact_match_rate", "top1_agreement", "samples", "model_bytes",
                  "flash_bytes", "ram_bytes", "arena_bytes", "code_bytes", "weights_bytes")
+# Instruction counts come from SysTick ticks (40 instructions each on mps2 under -icount): where the
+# inference starts within a tick depends on when the host's UART bytes arrived, so two runs of the same
+# firmware may differ by one tick (local vs Ray measured 1,742,080 vs 1,742,120).
+INSTRUCTIONS_PER_TICK = 40
 BUSY = {"qemu-system-arm", "make", "arm-none-eabi-gcc", "cc1", "as", "collect2", "ld"}
 EDGEQ = str(Path(sys.executable).parent / "edgeq")
 
@@ -207,8 +211,14 @@ def test_grid_on_a_ray_cluster_matches_local_and_survives_a_dead_worker(digits, 
         for cell, want in ({} if code_changed else expected).items():
             for key in DETERMINISTIC:
                 assert got[cell][key] == want[key], (cell, key)
-            assert [(layer["macs"], layer["ticks"]) for layer in got[cell]["layers"]] == \
-                [(layer["macs"], layer["ticks"]) for layer in want["layers"]], cell
+            if want["instructions_per_inference"] is None:
+                assert got[cell]["instructions_per_inference"] is None, cell
+            else:
+                assert abs(got[cell]["instructions_per_inference"] - want["instructions_per_inference"]) \
+                    <= INSTRUCTIONS_PER_TICK, cell
+            assert [layer["macs"] for layer in got[cell]["layers"]] == [layer["macs"] for layer in want["layers"]]
+            assert all(abs(a["ticks"] - b["ticks"]) <= 1 for a, b in zip(got[cell]["layers"], want["layers"])
+                       if a["ticks"] is not None and b["ticks"] is not None), cell
     finally:
         for proc in started:
             owned.update([proc.pid, *_descendants(proc.pid)])

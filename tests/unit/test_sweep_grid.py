@@ -164,7 +164,18 @@ def _sleepy(marks: str, _previous):
         Path(marks, "cleaned").write_text("")
 
 
-def test_ctrl_c_stops_the_local_pool_and_running_steps_clean_up(tmp_path):
+@pytest.fixture
+def python_sigint():
+    """Ctrl-C as Python delivers it, even when pytest inherited SIGINT ignored (a job started with `&`
+    ignores it, and then `_thread.interrupt_main` does nothing)."""
+    import signal
+
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def test_ctrl_c_stops_the_local_pool_and_running_steps_clean_up(tmp_path, python_sigint):
     import _thread
     import threading
 
