@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from device_run import run_on_emulated_board
 from zoo.build import build_zoo
 
 SAMPLES = 4
@@ -36,11 +37,8 @@ def zoo_math(request) -> dict:
 @pytest.mark.tools("qemu-system-arm", "arm-none-eabi-gcc")
 @pytest.mark.parametrize("case_id", CASE_IDS)
 def test_m4_firmware_equals_tflm_on_math_case(zoo_math, tmp_path, case_id):
-    from edgeq.targets.device import open_board_transport
-    from edgeq.build.project import build_project
     from edgeq.ir import parse
     from edgeq.reference.tflm import run_tflm
-    from edgeq.transport.client import DutClient
 
     case = zoo_math[case_id]
     assert case.path is not None, f"conversion failed:\n{case.error}"
@@ -54,17 +52,8 @@ def test_m4_firmware_equals_tflm_on_math_case(zoo_math, tmp_path, case_id):
                                    dtype=tensor.dtype))
     expected = [np.asarray(o).reshape(SAMPLES, -1) for o in run_tflm(case.path, inputs).outputs]
 
-    build_project(Path(case.path), "cortex-m4", tmp_path / "fw")
-    transport, _ = open_board_transport(tmp_path / "fw", emulate=True)
-    try:
-        client = DutClient(transport, timeout=60.0)
-        client.sync()
-        # The DUT stages all model inputs back to back, in input order.
-        got = [client.run(b"".join(x[i].tobytes() for x in inputs)).raw for i in range(SAMPLES)]
-    finally:
-        transport.close()
-    for i, outputs in enumerate(got):
-        assert len(outputs) == len(expected)
-        for k, (raw, want) in enumerate(zip(outputs, expected)):
-            mismatched = int(np.count_nonzero(np.frombuffer(raw, dtype=want.dtype) != want[i]))
-            assert mismatched == 0, f"sample {i} output {k}: {mismatched} of {want[i].size} differ from TFLM"
+    got = run_on_emulated_board(Path(case.path), inputs, tmp_path / "fw")
+    assert len(got) == len(expected)
+    for k, (outputs, want) in enumerate(zip(got, expected)):
+        mismatched = int(np.count_nonzero(outputs != want))
+        assert mismatched == 0, f"output {k}: {mismatched} of {want.size} elements differ from TFLM"
