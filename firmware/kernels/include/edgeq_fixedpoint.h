@@ -121,4 +121,18 @@ static inline int32_t edgeq_fp_tanh_q4(int32_t a)
     return a < 0 ? -t : t;
 }
 
+/* Leading zero bits of x (32 for 0): gemmlowp's CountLeadingZeros, portable. */
+static inline int32_t edgeq_count_leading_zeros_u32(uint32_t x)
+{
+    int32_t n = 0;
+    if (x == 0u) {
+        return 32;
+    }
+    while (!(x & 0x80000000u)) {
+        x <<= 1;
+        ++n;
+    }
+    return n;
+}
+
 #endif /* EDGEQ_FIXEDPOINT_H */

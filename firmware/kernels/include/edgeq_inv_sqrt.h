@@ -13,19 +13,6 @@
 #include "edgeq_fixedpoint.h"
 #include "edgeq_requant.h"
 
-static inline int32_t edgeq_count_leading_zeros_u32(uint32_t x)
-{
-    int32_t n = 0;
-    if (x == 0u) {
-        return 32;
-    }
-    while (!(x & 0x80000000u)) {
-        x <<= 1;
-        ++n;
-    }
-    return n;
-}
-
 /* *multiplier * 2^(*shift - 31) ≈ 1 / sqrt(x): TFLM's result with reverse_shift = -1 (shift <= 0 here
  * means a right shift, as MultiplyByQuantizedMultiplier reads it). */
 static inline void edgeq_inv_sqrt_multiplier(int32_t x, int32_t *multiplier, int32_t *shift)

@@ -5,6 +5,7 @@
  */
 #include "edgeq_kernels.h"
 #include "edgeq_requant.h"
+#include "edgeq_fixedpoint.h" /* edgeq_count_leading_zeros_u32 */
 
 /* TFLM's LUTLookup for int16: interpolate between anchor 256 + (v >> 7) and the next one. */
 static int16_t lut_lookup(int32_t value, const int16_t *lut)
@@ -14,19 +15,6 @@ static int16_t lut_lookup(int32_t value, const int16_t *lut)
     const int32_t base = lut[index];
     const int32_t slope = (int16_t)(lut[index + 1] - lut[index]);
     return (int16_t)(base + ((slope * offset + 64) >> 7));
-}
-
-static int32_t count_leading_zeros(uint32_t x)
-{
-    int32_t n = 0;
-    if (x == 0) {
-        return 32;
-    }
-    while (!(x & 0x80000000u)) {
-        x <<= 1;
-        ++n;
-    }
-    return n;
 }
 
 void edgeq_softmax_s16(int32_t outer, int32_t depth, const edgeq_softmax_params_s16_t *p, const int16_t *input,
@@ -50,7 +38,7 @@ void edgeq_softmax_s16(int32_t outer, int32_t depth, const edgeq_softmax_params_
             out[c] = lut_lookup(edgeq_clamp_s32(scaled + 32767, -32768, 32767), p->exp_lut);
             sum_of_exps += out[c];
         }
-        headroom_plus_one = count_leading_zeros((uint32_t)sum_of_exps);
+        headroom_plus_one = edgeq_count_leading_zeros_u32((uint32_t)sum_of_exps);
         shifted_sum = (int32_t)((((int64_t)sum_of_exps << (headroom_plus_one - 1)) + (1 << 13)) >> 14);
         /* The LUT computes 1/(1 + x): x = sum - 1, recentred from [0, 65535] to [-32768, 32767]. */
         reciprocal = lut_lookup(edgeq_clamp_s32(shifted_sum - ((1 << 15) + (1 << 16)), -32768, 32767),
