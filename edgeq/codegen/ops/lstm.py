@@ -21,6 +21,7 @@ Kernels: firmware/kernels/include/edgeq_kernels_recurrent.h. The state tensors p
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -89,15 +90,45 @@ def _wrap32(values: np.ndarray) -> np.ndarray:
     return (values.astype(np.int64) - INT32_MIN) % (1 << 32) + INT32_MIN
 
 
-def _gate_q(ctx: OpContext, gate: int, int16: bool) -> tuple[dict, tuple[ConstArray, ...]]:
+@dataclass(frozen=True)
+class GateTerms:
+    """One int8 gate's FCs as TFLM's Prepare fixes them: weights [units][depth] (int64 values), the biases with
+    the zero points folded in (int32 values as int64, wrapped modulo 2^32; recurrent None when h's zero point
+    is 0) and the (multiplier, shift) of each FC's rescale to Q3.12."""
+
+    input_weights: np.ndarray
+    recurrent_weights: np.ndarray
+    input_bias: np.ndarray
+    recurrent_bias: np.ndarray | None
+    input_rescale: tuple[int, int]
+    recurrent_rescale: tuple[int, int]
+
+
+def gate_terms_s8(ctx: OpContext, gate: int) -> GateTerms:
     w_in, w_rec, bias_index = _INPUT_WEIGHTS[gate], _RECURRENT_WEIGHTS[gate], _BIASES[gate]
     in_scale, in_zp = scalar_quant(ctx, ctx.input(_INPUT))
     h_scale, h_zp = scalar_quant(ctx, ctx.input(_HIDDEN))
-    in_m, in_s = _fc_multiplier(in_scale, _weight_scale(ctx, w_in))
-    rec_m, rec_s = _fc_multiplier(h_scale, _weight_scale(ctx, w_rec))
     bias = ctx.input(bias_index)
+    if bias is not None and bias.dtype != "int32":
+        raise ctx.fail(f"{bias.dtype} gate bias with int8 activations (int32 expected)")
+    input_weights = ctx.input(w_in).data.astype(np.int64).reshape(ctx.input(w_in).shape)
+    recurrent_weights = ctx.input(w_rec).data.astype(np.int64).reshape(ctx.input(w_rec).shape)
+    raw = bias.data.astype(np.int64) if bias is not None else np.zeros(input_weights.shape[0], np.int64)
+    return GateTerms(input_weights, recurrent_weights, _wrap32(raw - in_zp * input_weights.sum(axis=1)),
+                     _wrap32(-h_zp * recurrent_weights.sum(axis=1)) if h_zp else None,
+                     _fc_multiplier(in_scale, _weight_scale(ctx, w_in)),
+                     _fc_multiplier(h_scale, _weight_scale(ctx, w_rec)))
+
+
+def _gate_q(ctx: OpContext, gate: int, int16: bool) -> tuple[dict, tuple[ConstArray, ...]]:
+    w_in, w_rec, bias_index = _INPUT_WEIGHTS[gate], _RECURRENT_WEIGHTS[gate], _BIASES[gate]
     arrays = [ctx.weights(w_in), ctx.weights(w_rec)]
     if int16:
+        in_scale, in_zp = scalar_quant(ctx, ctx.input(_INPUT))
+        h_scale, h_zp = scalar_quant(ctx, ctx.input(_HIDDEN))
+        (in_m, in_s), (rec_m, rec_s) = (_fc_multiplier(in_scale, _weight_scale(ctx, w_in)),
+                                        _fc_multiplier(h_scale, _weight_scale(ctx, w_rec)))
+        bias = ctx.input(bias_index)
         if in_zp or h_zp:
             raise ctx.fail("int16 LSTM activations must have zero point 0")
         if bias is not None and bias.dtype != "int64":
@@ -105,14 +136,11 @@ def _gate_q(ctx: OpContext, gate: int, int16: bool) -> tuple[dict, tuple[ConstAr
         input_bias = ctx.const_array(f"g{gate}_input_bias", "int64_t", bias.data) if bias is not None else None
         recurrent_bias = None
     else:
-        if bias is not None and bias.dtype != "int32":
-            raise ctx.fail(f"{bias.dtype} gate bias with int8 activations (int32 expected)")
-        raw = bias.data.astype(np.int64) if bias is not None else np.zeros(ctx.input(w_in).shape[0], np.int64)
-        input_bias = ctx.const_array(f"g{gate}_input_bias", "int32_t",
-                                     _wrap32(raw - in_zp * ctx.input(w_in).data.astype(np.int64).sum(axis=1)))
-        recurrent_sum = ctx.input(w_rec).data.astype(np.int64).sum(axis=1)
-        recurrent_bias = (ctx.const_array(f"g{gate}_recurrent_bias", "int32_t", _wrap32(-h_zp * recurrent_sum))
-                          if h_zp else None)
+        terms = gate_terms_s8(ctx, gate)
+        (in_m, in_s), (rec_m, rec_s) = terms.input_rescale, terms.recurrent_rescale
+        input_bias = ctx.const_array(f"g{gate}_input_bias", "int32_t", terms.input_bias)
+        recurrent_bias = (ctx.const_array(f"g{gate}_recurrent_bias", "int32_t", terms.recurrent_bias)
+                          if terms.recurrent_bias is not None else None)
     arrays += [a for a in (input_bias, recurrent_bias) if a is not None]
     fields = {"input_weights": arrays[0].name, "recurrent_weights": arrays[1].name,
               "input_bias": input_bias.name if input_bias is not None else "NULL",
@@ -152,8 +180,8 @@ def _cell_tanh(cell_scale: float) -> tuple[int, int]:
     return 3 << left_shift, 0  # multiplier 0 means "3 << left_shift, no shift" in TFLM's int16 Tanh
 
 
-def _emit_integer(ctx: OpContext, int16: bool) -> KernelCall:
-    geom = _geometry(ctx)
+def cell_fields(ctx: OpContext, int16: bool) -> dict:
+    """The edgeq_lstm_cell_q_t initializer's fields (checking the state and output types)."""
     hidden, cell, out = ctx.input(_HIDDEN), ctx.input(_CELL), ctx.output()
     activation = "int16" if int16 else "int8"
     if hidden.dtype != activation or out.dtype != activation or cell.dtype != "int16":
@@ -161,22 +189,26 @@ def _emit_integer(ctx: OpContext, int16: bool) -> KernelCall:
                        f"(got {hidden.dtype}, {out.dtype}, {cell.dtype})")
     cell_scale, cell_zp = scalar_quant(ctx, cell)
     h_scale, h_zp = scalar_quant(ctx, hidden)
-    out_scale, out_zp = scalar_quant(ctx, out)
     if cell_zp:
         raise ctx.fail("the int16 cell state must have zero point 0")
+    clip = float(ctx.option("cell_clip", 0.0) or 0.0)
+    tanh_multiplier, tanh_shift = _cell_tanh(cell_scale)
+    return {"forget_cell": _fields(_mul_q(_GATE_OUT_SCALE, cell_scale, cell_scale)),
+            "input_cell": _fields(_mul_q(_GATE_OUT_SCALE, _GATE_OUT_SCALE, cell_scale)),
+            "output_hidden": _fields(_mul_q(_GATE_OUT_SCALE, _GATE_OUT_SCALE, h_scale, h_zp)),
+            "cell_tanh_multiplier": tanh_multiplier, "cell_tanh_left_shift": tanh_shift,
+            "cell_clip": int(min(max(clip / cell_scale, -32768.0), 32767.0)) if clip > 0 else -1}
+
+
+def _emit_integer(ctx: OpContext, int16: bool) -> KernelCall:
+    geom = _geometry(ctx)
+    cell = cell_fields(ctx, int16)
     gates, arrays = [], []
     for gate in range(4):
         fields, gate_arrays = _gate_q(ctx, gate, int16)
         gates.append(_fields(fields))
         arrays += gate_arrays
-    clip = float(ctx.option("cell_clip", 0.0) or 0.0)
-    cell_clip = int(min(max(clip / cell_scale, -32768.0), 32767.0)) if clip > 0 else -1
-    tanh_multiplier, tanh_shift = _cell_tanh(cell_scale)
-    q = {"gates": "{" + ", ".join(gates) + "}",
-         "forget_cell": _fields(_mul_q(_GATE_OUT_SCALE, cell_scale, cell_scale)),
-         "input_cell": _fields(_mul_q(_GATE_OUT_SCALE, _GATE_OUT_SCALE, cell_scale)),
-         "output_hidden": _fields(_mul_q(_GATE_OUT_SCALE, _GATE_OUT_SCALE, h_scale, h_zp)),
-         "cell_tanh_multiplier": tanh_multiplier, "cell_tanh_left_shift": tanh_shift, "cell_clip": cell_clip}
+    q = {"gates": "{" + ", ".join(gates) + "}", "cell": _fields(cell)}
     rows = geom["batches"] if geom["time_major"] else 1
     name = "edgeq_lstm_s16" if int16 else "edgeq_lstm_s8"
     return KernelCall(

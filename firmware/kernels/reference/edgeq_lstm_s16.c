@@ -47,11 +47,11 @@ static void step(const edgeq_lstm_geom_t *geom, const edgeq_lstm_q_t *q, int32_t
     gate(&q->gates[1], rows, geom->input_size, geom->state_size, x, hidden, 0, forget_gate, tmp);
     gate(&q->gates[0], rows, geom->input_size, geom->state_size, x, hidden, 0, input_gate, tmp);
     gate(&q->gates[2], rows, geom->input_size, geom->state_size, x, hidden, 1, cell_gate, tmp);
-    edgeq_lstm_update_cell(n, q, forget_gate, input_gate, cell_gate, cell);
+    edgeq_lstm_update_cell(n, &q->cell, forget_gate, input_gate, cell_gate, cell);
     /* output gate into input_gate's buffer, tanh(cell) into forget_gate's, as TFLM reuses them */
     gate(&q->gates[3], rows, geom->input_size, geom->state_size, x, hidden, 0, input_gate, tmp);
-    edgeq_tanh_s16(q->cell_tanh_multiplier, q->cell_tanh_left_shift, n, cell, forget_gate);
-    edgeq_lstm_mul_s16(n, &q->output_hidden, forget_gate, input_gate, hidden);
+    edgeq_tanh_s16(q->cell.cell_tanh_multiplier, q->cell.cell_tanh_left_shift, n, cell, forget_gate);
+    edgeq_lstm_mul_s16(n, &q->cell.output_hidden, forget_gate, input_gate, hidden);
     memcpy(out, hidden, (size_t)n * sizeof(int16_t));
 }
 
