@@ -1,5 +1,5 @@
 """int16x8 convolution whose channel sums can leave int32 (a channel of full-scale weights over a 576-tap
-window): the variant is still chosen, switches to its 64-bit accumulation (`acc32 = 0`), and equals
+window): the variant is still chosen, switches the saturated channel's block of four to 64-bit accumulation (a `wide` array), and equals
 TFLite Micro on the host with full-scale inputs; tests/qemu/test_hostile_quant_m4.py runs it on the
 emulated Cortex-M4 (SMLALD)."""
 from __future__ import annotations
@@ -33,7 +33,7 @@ def test_deep_int16_conv_takes_the_64_bit_path(saturated_model):
     generated = generate_model(parse(saturated_model))
     (op,) = [op for op in generated.ops if op.opcode == "CONV_2D"]
     assert op.kernels == ("variants/edgeq_gemm_s16.c",)
-    assert ".acc32 = 0" in generated.files["model.c"]
+    assert ".wide = NULL" not in generated.files["model.c"]
 
 
 @pytest.mark.tools("gcc")

@@ -9,15 +9,23 @@
  * Parameters (edgeq_packed_s16_t):
  *   channels      output channels N
  *   depth         GEMM depth K (input elements per row)
- *   weights       int8, 4-byte aligned: output channels in pairs (N rounded up to 2, a missing channel
- *                 zero); for each pair, for each quad of depths k = 4q..4q+3 (K rounded up to 4, missing
- *                 depths zero), the word of the pair's first channel then of its second, each holding
+ *   weights       int8, 4-byte aligned: output channels in blocks of four (N rounded up to 4, missing
+ *                 channels zero); for each block, for each quad of depths k = 4q..4q+3 (K rounded up to 4,
+ *                 missing depths zero), one word per channel of the block, each holding
  *                 [w(k), w(k+2), w(k+1), w(k+3)] so that SXTB16 gives (w(k), w(k+1)) and SXTB16 ROR 8
  *                 gives (w(k+2), w(k+3)), the order of two int16 input words.
- *   bias          int64 per output channel, or NULL
- *   reduced, total_shift   per output channel, TFLM's int64 MultiplyByQuantizedMultiplier (edgeq_requant_s16.h)
- *                 with its per-call preparation done by the generator: the multiplier reduced to 15 bits
- *                 and the shift 15 - shift in [8, 46]; out = (acc * reduced + 2^(total_shift-1)) >> total_shift
+ *   wide          per block of four channels: 0 when 32768 * sum|w| < 2^31 for each of its channels (the
+ *                 sum of int16 x int8 products is exact in 32 bits: SMLAD), 1 otherwise (SMLALD into 64
+ *                 bits, TFLM's accumulator); NULL when every block is narrow
+ *   offset, multiplier, post_shift   per output channel, TFLM's int64 MultiplyByQuantizedMultiplier
+ *                 (edgeq_requant_s16.h) of acc = sum + bias, prepared by the generator: with the
+ *                 multiplier reduced to 15 bits r and the total shift t = 15 - shift (in [8, 46]),
+ *                 P = acc * r + 2^(t-1) = sum * r + offset, and the result the low word of P >> t. For
+ *                 t >= 32: multiplier r, offset bias * r + 2^(t-1), post_shift t - 32 >= 0, the result
+ *                 (P >> 32) >> post_shift. For t < 32 when r * 2^(32-t) < 2^31: everything scaled by
+ *                 2^(32-t), post_shift 0, the result P' >> 32. Otherwise post_shift = -t and the result is
+ *                 the 64-bit P shifted by t. All of it modulo 2^64, as TFLM's int64 arithmetic where it
+ *                 does not overflow (edgeq_requant_prepared_s16).
  *
  * Scratch (4-byte aligned, sized by the generator; kernels never allocate):
  *   edgeq_conv2d_im2col_s16: edgeq_conv2d_im2col_s16_scratch(g) bytes (two zero-padded int16 windows).
@@ -37,12 +45,42 @@ typedef struct {
     int32_t channels;
     int32_t depth;
     int32_t act_min, act_max;
-    int32_t acc32;  /* nonzero: 32768 * sum|w| < 2^31 for every channel, 32-bit partial sums are exact */
     const int8_t *weights;
-    const int64_t *bias;
-    const int32_t *reduced;
-    const int32_t *total_shift;
+    const uint8_t *wide;
+    const int64_t *offset;
+    const int32_t *multiplier;
+    const int32_t *post_shift;
 } edgeq_packed_s16_t;
+
+/* Channel ch's int16 output for the accumulator sum (int64; the int32 sum of a narrow block widened). */
+static inline int16_t edgeq_requant_prepared_s16(const edgeq_packed_s16_t *p, int32_t ch, int64_t sum)
+{
+    const uint64_t v = (uint64_t)sum * (uint64_t)(int64_t)p->multiplier[ch] + (uint64_t)p->offset[ch];
+    const int32_t post = p->post_shift[ch];
+    const uint32_t hi = (uint32_t)(v >> 32);
+    int32_t r;
+    if (post >= 0) {
+        r = (int32_t)hi >> post;
+    } else {
+        r = (int32_t)(((uint32_t)v >> -post) | (hi << (32 + post)));
+    }
+    return (int16_t)(r < p->act_min ? p->act_min : (r > p->act_max ? p->act_max : r));
+}
+
+/* The same for a 32-bit sum (one SMLAL on Cortex-M). */
+static inline int16_t edgeq_requant_prepared32_s16(const edgeq_packed_s16_t *p, int32_t ch, int32_t sum)
+{
+    const uint64_t v = (uint64_t)((int64_t)sum * p->multiplier[ch]) + (uint64_t)p->offset[ch];
+    const int32_t post = p->post_shift[ch];
+    const uint32_t hi = (uint32_t)(v >> 32);
+    int32_t r;
+    if (post >= 0) {
+        r = (int32_t)hi >> post;
+    } else {
+        r = (int32_t)(((uint32_t)v >> -post) | (hi << (32 + post)));
+    }
+    return (int16_t)(r < p->act_min ? p->act_min : (r > p->act_max ? p->act_max : r));
+}
 
 /* FULLY_CONNECTED and 1x1 stride-1 CONV_2D: `rows` input rows of `depth` int16 (any alignment), output
  * rows of `channels` int16. No scratch. Not in place. */
@@ -56,8 +94,8 @@ void edgeq_conv2d_im2col_s16(const edgeq_conv_geom_t *g, const edgeq_packed_s16_
 /* DEPTHWISE_CONV_2D with depth multiplier 1 (any channels, kernel, stride, dilation, padding): channel
  * pairs read as one word of two int16 and multiplied by SMLABB/SMLATT with weights stored as int16 pairs
  * (`weights16`: for each pair of channels, for each tap, the pair's two weights; channels rounded up to
- * 2). The generator guarantees taps * 128 * 32768 < 2^31, so the 32-bit partial sums are exact and the
- * int64 bias is added after. No scratch. Not in place. Uses p->channels, act range, bias and requant. */
+ * 2). The generator guarantees taps * 128 * 32768 < 2^31, so the 32-bit partial sums are exact (the
+ * int64 bias is in the offset). No scratch. Not in place. Uses p->channels, act range and requant. */
 void edgeq_depthwise_s16(const edgeq_conv_geom_t *g, const edgeq_packed_s16_t *p, const int16_t *weights16,
                          const int16_t *input, int16_t *output);
 

@@ -6,14 +6,7 @@
  * past the pixel).
  */
 #include "edgeq_kernels_packed_s16.h"
-#include "edgeq_requant_s16.h"
 #include "edgeq_simd.h"
-
-static inline int16_t requant_s16(const edgeq_packed_s16_t *p, int32_t ch, int32_t acc)
-{
-    const int64_t total = (int64_t)acc + (p->bias != 0 ? p->bias[ch] : 0);
-    return edgeq_clamp_to_s16(edgeq_requantize_s64_reduced(total, p->reduced[ch], p->total_shift[ch]), p->act_min, p->act_max);
-}
 
 /* First and one-past-last filter index whose tap lands inside [0, size) from origin o. */
 static inline void valid_taps(int32_t o, int32_t dilation, int32_t taps, int32_t size, int32_t *first, int32_t *end)
@@ -58,8 +51,8 @@ void edgeq_depthwise_s16(const edgeq_conv_geom_t *g, const edgeq_packed_s16_t *p
                             a1 = edgeq_smlatt(xv, *wt, a1);
                         }
                     }
-                    output[2 * q] = requant_s16(p, 2 * q, a0);
-                    output[2 * q + 1] = requant_s16(p, 2 * q + 1, a1);
+                    output[2 * q] = edgeq_requant_prepared32_s16(p, 2 * q, a0);
+                    output[2 * q + 1] = edgeq_requant_prepared32_s16(p, 2 * q + 1, a1);
                 }
                 if (c & 1) {
                     const int16_t *w = weights16 + 2 * pairs * taps;
@@ -70,7 +63,7 @@ void edgeq_depthwise_s16(const edgeq_conv_geom_t *g, const edgeq_packed_s16_t *p
                             a += (int32_t)image[y * row + x * c + c - 1] * w[2 * (fy * g->filter_w + fx)];
                         }
                     }
-                    output[c - 1] = requant_s16(p, c - 1, a);
+                    output[c - 1] = edgeq_requant_prepared32_s16(p, c - 1, a);
                 }
             }
         }
