@@ -13,25 +13,28 @@ def command(model: str, as_json: bool) -> None:
     """Plan MODEL's activation arena as `edgeq build` does and compare with the no-reuse baseline.
 
     For a model the microcontroller runtime runs, the arena is the build's: activations placed greedily,
-    element-wise operators in place, plus the kernels' scratch buffers. Otherwise activations only."""
+    element-wise operators in place, outputs of row-streaming kernels over their inputs, plus the kernels'
+    scratch buffers. Otherwise activations only."""
     from edgeq.ir import parse
     from edgeq.ir.support import mcu_support
     from edgeq.plan import linear_plan, plan_memory, render_chart
     from edgeq.plan.greedy import lower_bound
+    from edgeq.plan.overlap import explain
 
     graph = parse(model)
     activations_only = plan_memory(graph)
     baseline = linear_plan(graph)
     if mcu_support(graph):
-        plan, scratch, inplace = activations_only, {}, frozenset()
+        plan, scratch, inplace, overlaps = activations_only, {}, frozenset(), {}
         origin = "activations only: the microcontroller runtime does not run this model (`edgeq inspect` says why)"
     else:
         from edgeq.codegen.model import arena_plan
 
         planned = arena_plan(graph)
         plan, scratch, inplace = planned.plan, planned.scratch_bytes, planned.inplace_ops
+        overlaps = planned.output_overlaps
         origin = "the figure `edgeq build` uses"
-    bound = lower_bound(graph, scratch, inplace)
+    bound = lower_bound(graph, scratch, inplace, overlaps)
     if as_json:
         data = plan.to_dict()
         data.update(linear_bytes=baseline.arena_bytes, lower_bound_bytes=bound,
@@ -45,5 +48,11 @@ def command(model: str, as_json: bool) -> None:
         click.echo(f"  kernel scratch {sum(scratch.values()):,} bytes in {len(scratch)} operator(s); "
                    f"{len(inplace)} operator(s) in place; activations alone, nothing in place: "
                    f"{activations_only.arena_bytes:,} bytes")
+    if plan.overlaps:
+        click.echo(f"  {len(plan.overlaps)} operator(s) write their output over their input (row-streaming "
+                   "kernels):")
+        for line in explain(plan.overlaps, {p.buffer.key: p.offset for p in plan.placements},
+                            {p.buffer.key: p.buffer.size for p in plan.placements}, [op.opcode for op in graph.ops]):
+            click.echo(line)
     click.echo(f"  linear baseline (no reuse) {baseline.arena_bytes:,}; lower bound {bound:,} "
-               "(the most bytes alive at one operator, with the same scratch and in-place operators)")
+               "(the most bytes alive at one operator, with the same scratch, in-place and overlapping operators)")

@@ -4,7 +4,8 @@ Steps:
 1. `require_mcu_support` rejects unsupported operators/dtypes (nothing generated yet).
 2. `arena_plan`: every emitter runs once without a plan to report its scratch bytes (and to raise on a
    variant it cannot run; a kernel that would write other than its output tensor's bytes is refused here),
-   then the memory planner places tensors and scratch (a given plan replaces that one). `edgeq plan` shows
+   then the memory planner places tensors and scratch, an output over its input where the kernel declares
+   how (`KernelCall.output_below_input`; a given plan replaces that one). `edgeq plan` shows
    this same plan.
 3. Emitters run again with the plan; their const arrays are merged by name (a weight tensor read by two
    operators is emitted once) and rendered with the templates. Iteration follows operator and tensor
@@ -62,6 +63,9 @@ class ArenaPlan:
     plan: object  # edgeq.plan.MemoryPlan
     scratch_bytes: Mapping[int, int]  # operator index -> its kernel's scratch buffer
     inplace_ops: frozenset[int]  # operators whose output shares their input's bytes
+    # operator -> bytes its output must start below its input 0 to overlap it (the plan's `overlaps` are
+    # the ones granted)
+    output_overlaps: Mapping[int, int]
 
 
 def arena_plan(graph: Graph) -> ArenaPlan:
@@ -72,7 +76,10 @@ def arena_plan(graph: Graph) -> ArenaPlan:
     sized = {op.index: _emit(graph, op, None) for op in graph.ops if op.opcode not in ALIAS_OPS}
     scratch = {index: call.scratch_bytes for index, call in sized.items() if call.scratch_bytes > 0}
     inplace = _inplace_ops(graph) | {index for index, call in sized.items() if call.inplace}
-    return ArenaPlan(plan_memory(graph, scratch, inplace_ops=inplace), scratch, frozenset(inplace))
+    overlaps = {index: call.output_below_input for index, call in sized.items()
+                if call.output_below_input is not None}
+    plan = plan_memory(graph, scratch, inplace_ops=inplace, output_overlaps=overlaps)
+    return ArenaPlan(plan, scratch, frozenset(inplace), MappingProxyType(overlaps))
 
 
 def generate_model(graph: Graph, plan=None, name: str | None = None) -> GeneratedModel:

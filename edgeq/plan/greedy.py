@@ -9,8 +9,11 @@ Step by step:
 4. For each buffer, look at the already placed buffers whose lifetimes intersect its own, sorted by
    offset. Walk the gaps between them from offset 0 upward and take the first gap large enough; if none,
    place it just above the highest of them.
+   An operator's output and input may share bytes where its kernel allows (`edgeq.plan.overlap`): the
+   output then may start at least `gap` bytes below the input (or the input that far above the output),
+   so those offsets are candidates too.
 5. The arena size is the highest end offset. Buffers with disjoint lifetimes may share bytes, buffers
-   alive together never do (`find_overlaps` verifies this for every plan in tests).
+   alive together never do except as a granted overlap (`find_overlaps` verifies this for every plan).
 Placing big buffers first leaves the small ones to fill holes, which is why it rarely beats the
 lower bound (the largest sum of sizes alive at one operator) by much.
 """
@@ -21,6 +24,7 @@ from typing import AbstractSet, Mapping
 from edgeq.ir.graph import Graph
 from edgeq.plan.lifetimes import Buffer, buffers_for
 from edgeq.plan.model import MemoryPlan, Placement, check_plan
+from edgeq.plan.overlap import Overlap, grant_overlaps, overlap_between, union_bytes
 
 ALIGNMENT = 16
 
@@ -29,27 +33,43 @@ def _aligned(size: int, alignment: int) -> int:
     return (size + alignment - 1) // alignment * alignment
 
 
-def _place(buffer: Buffer, placed: list[Placement], alignment: int) -> int:
+def _place(buffer: Buffer, placed: list[Placement], alignment: int, overlaps: tuple[Overlap, ...] = ()) -> int:
+    """The lowest aligned offset where `buffer` clashes with no placed buffer alive with it: 0, an aligned
+    end of one of them, or the edge a granted overlap allows."""
     size = _aligned(buffer.size, alignment)
-    live = sorted((p for p in placed if p.buffer.lives_with(buffer)), key=lambda p: p.offset)
-    candidate = 0
-    for p in live:
-        if candidate + size <= p.offset:
-            return candidate
-        candidate = max(candidate, _aligned(p.end, alignment))
-    return candidate
+    blocked = []  # open intervals of forbidden offsets
+    candidates = {0}
+    for p in placed:
+        if not p.buffer.lives_with(buffer):
+            continue
+        low, high = p.offset - size, p.end
+        allowed = overlap_between(overlaps, p.buffer.key, buffer.key)
+        if allowed is not None and allowed.input == p.buffer.key:  # buffer is the output: start gap below p
+            low = max(low, p.offset - allowed.gap)
+            candidates.add((p.offset - allowed.gap) // alignment * alignment)
+        elif allowed is not None:  # buffer is the input: start gap above the output p
+            high = min(high, p.offset + allowed.gap)
+            candidates.add(_aligned(p.offset + allowed.gap, alignment))
+        blocked.append((low, high))
+        candidates.add(_aligned(p.end, alignment))
+    return min(c for c in candidates if c >= 0 and all(not low < c < high for low, high in blocked))
 
 
 def plan_memory(graph: Graph, scratch_bytes: Mapping[int, int] | None = None,
-                inplace_ops: AbstractSet[int] = frozenset(), alignment: int = ALIGNMENT) -> MemoryPlan:
+                inplace_ops: AbstractSet[int] = frozenset(), alignment: int = ALIGNMENT,
+                output_overlaps: Mapping[int, int] | None = None) -> MemoryPlan:
+    """`output_overlaps`: operator index -> the gap its kernel needs to write its output over its input 0
+    (`KernelCall.output_below_input`); granted under `edgeq.plan.overlap`'s contract."""
     buffers = buffers_for(graph, scratch_bytes, inplace_ops)
+    overlaps = grant_overlaps(graph, buffers, output_overlaps or {})
     order = sorted(buffers, key=lambda b: (-_aligned(b.size, alignment), b.first_op, b.key))
     placed: list[Placement] = []
     for buffer in order:
-        placed.append(Placement(buffer, _place(buffer, placed, alignment)))
+        placed.append(Placement(buffer, _place(buffer, placed, alignment, overlaps)))
     placed.sort(key=lambda p: (p.offset, p.buffer.key))
     arena = max((_aligned(p.end, alignment) for p in placed), default=0)
-    plan = MemoryPlan(placements=tuple(placed), arena_bytes=arena, alignment=alignment, algorithm="greedy")
+    plan = MemoryPlan(placements=tuple(placed), arena_bytes=arena, alignment=alignment, algorithm="greedy",
+                      overlaps=overlaps)
     check_plan(plan)
     return plan
 
@@ -66,8 +86,19 @@ def linear_plan(graph: Graph, scratch_bytes: Mapping[int, int] | None = None,
 
 
 def lower_bound(graph: Graph, scratch_bytes: Mapping[int, int] | None = None,
-                inplace_ops: AbstractSet[int] = frozenset()) -> int:
-    """The most bytes alive at any one operator: no plan can be smaller than this."""
+                inplace_ops: AbstractSet[int] = frozenset(), output_overlaps: Mapping[int, int] | None = None) -> int:
+    """The most bytes alive at any one operator (an overlapping output and input counted as the fewest
+    bytes they can take together): no plan can be smaller than this."""
     buffers = buffers_for(graph, scratch_bytes, inplace_ops)
-    return max((sum(b.size for b in buffers if b.first_op <= i <= b.last_op) for i in range(len(graph.ops))),
-               default=0)
+    by_key = {b.key: b for b in buffers}
+    overlaps = grant_overlaps(graph, buffers, output_overlaps or {})
+
+    def alive(i: int) -> int:
+        total = sum(b.size for b in buffers if b.first_op <= i <= b.last_op)
+        for o in overlaps:
+            if o.op == i:
+                source, target = by_key[o.input], by_key[o.output]
+                total -= source.size + target.size - union_bytes(o, source.size, target.size)
+        return total
+
+    return max((alive(i) for i in range(len(graph.ops))), default=0)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from edgeq.errors import EdgeqError
 from edgeq.plan.lifetimes import Buffer
+from edgeq.plan.overlap import Overlap, overlap_between
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class MemoryPlan:
     arena_bytes: int
     alignment: int
     algorithm: str  # "greedy" | "linear"
+    overlaps: tuple[Overlap, ...] = ()  # output-over-input sharing the plan may use (edgeq.plan.overlap)
 
     def offset_of(self, tensor: int) -> int:
         """Arena offset of a non-constant tensor (aliased tensors share their root's offset)."""
@@ -47,16 +49,23 @@ class MemoryPlan:
                  "offset": p.offset, "first_op": p.buffer.first_op, "last_op": p.buffer.last_op}
                 for p in self.placements
             ],
+            "overlaps": [o.to_dict() for o in self.overlaps],
         }
 
 
 def find_overlaps(plan: MemoryPlan) -> list[tuple[str, str]]:
-    """Pairs of buffers that are alive together and share bytes (a correct plan has none)."""
+    """Pairs of buffers that are alive together and share bytes (a correct plan has none), except an
+    operator's output over its input placed as a granted `Overlap` allows."""
     clashes = []
     placed = list(plan.placements)
     for i, a in enumerate(placed):
         for b in placed[i + 1:]:
             if a.buffer.lives_with(b.buffer) and a.offset < b.end and b.offset < a.end:
+                allowed = overlap_between(plan.overlaps, a.buffer.key, b.buffer.key)
+                if allowed is not None:
+                    source, target = (a, b) if allowed.input == a.buffer.key else (b, a)
+                    if allowed.permits(source.offset, target.offset):
+                        continue
                 clashes.append((a.buffer.key, b.buffer.key))
     return clashes
 

@@ -104,6 +104,9 @@ class KernelCall:
     arrays: tuple[ConstArray, ...] = ()
     scratch_bytes: int = 0
     inplace: bool = False  # the kernel may run with output == input 0 (same size); see "Variants"
+    # The kernel stays exact when its output overlaps input 0 starting at least this many bytes below it
+    # (from the geometry and the kernel's read/write order; None: never). See edgeq.plan.overlap.
+    output_below_input: int | None = None
     declined: tuple[str, ...] = ()  # one line per faster variant that declined (Declined.describe) or fell back
     # Bytes the kernel writes through output 0, from its own loop bounds and element type (None: the bounds
     # are the output tensor's shape). The generator refuses the op unless it equals the tensor's size, so

@@ -29,6 +29,27 @@ def ring_rows(geom: dict[str, int]) -> int:
     return (geom["filter_h"] - 1) * geom["dilation_h"] + 1
 
 
+def ring_output_gap(geom: dict[str, int]) -> int:
+    """Bytes the output of a convolution loading its input through edgeq_ring_load_s8 must start below the
+    input to overlap it (edgeq.plan.overlap; negative: it may start that far above). Output row oy of batch
+    b is written after the ring has loaded input rows up to oy * stride_h - pad_top + ring_rows - 1, and
+    no input row is read again once loaded, so the row's write end (b * output_h + oy + 1) output rows must
+    not pass the first input byte still to load, (b * input_h + rows loaded) input rows in, wherever one
+    is left."""
+    in_row = geom["input_w"] * geom["input_c"]
+    out_row = geom["output_w"] * geom["output_c"]
+    batches, in_h, out_h = geom["batches"], geom["input_h"], geom["output_h"]
+    gap = None
+    for b in range(batches):
+        for oy in range(out_h):
+            loaded = max(0, min(oy * geom["stride_h"] - geom["pad_top"] + ring_rows(geom), in_h))
+            if b == batches - 1 and loaded == in_h:
+                break  # nothing left to read
+            need = (b * out_h + oy + 1) * out_row - (b * in_h + loaded) * in_row
+            gap = need if gap is None else max(gap, need)
+    return -batches * in_h * in_row if gap is None else gap  # (None: every input row is loaded before any write)
+
+
 def im2col_scratch_bytes(geom: dict[str, int]) -> int:
     """edgeq_conv2d_im2col_s8_scratch_size: the ring, the gathered window (+ 4 bytes for word copies past
     its end), 4 (or 1) expanded rows."""
@@ -55,6 +76,7 @@ def im2col_call(ctx: OpContext, geom: dict[str, int], w2d: np.ndarray) -> Kernel
         arrays=arrays,
         scratch_bytes=im2col_scratch_bytes(geom),
         inplace=same_shape(ctx),
+        output_below_input=ring_output_gap(geom),
         declined=exact_notes(quant),
     )
 
