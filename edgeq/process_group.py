@@ -5,14 +5,51 @@ the direct child leaves the grandchildren running (and writing into directories 
 So every long-running child starts a new session (its pid is its group id) and, on any exception in the
 parent — an error, Ctrl-C, or SIGTERM/SIGHUP turned into `KeyboardInterrupt` by `edgeq.cli.main` — its whole
 group gets SIGTERM, then SIGKILL, and is reaped before the exception goes on.
+
+A parent killed with SIGKILL (a Ray worker lost with its node, the OOM killer) runs no cleanup at all, so on
+Linux each child also asks the kernel for SIGKILL when its parent dies (`PR_SET_PDEATHSIG`, set between fork
+and exec by `group_options`). The kernel ties this to the *thread* that started the child: start a child from
+the thread that waits for it (as every caller in edgeq does), never from a short-lived helper thread. The
+request is not inherited, so a child's own children (the compilers `make` runs) end on their own.
 """
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import subprocess
+import sys
 import time
-from typing import Sequence
+from typing import Any, Callable, Sequence
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _linux_prctl() -> Callable[..., int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+_PRCTL = _linux_prctl()  # resolved once here: the child, between fork and exec, only calls it
+
+
+def group_options() -> dict[str, Any]:
+    """`subprocess.Popen` keyword arguments for a child that never outlives this process: a session (and so
+    a process group) of its own, and on Linux SIGKILL from the kernel when the starting thread dies."""
+    if _PRCTL is None:
+        return {"start_new_session": True}
+    parent = os.getpid()
+
+    def die_with_parent() -> None:
+        _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before the request was made: the kernel will not tell
+            os._exit(1)
+
+    return {"start_new_session": True, "preexec_fn": die_with_parent}
 
 
 def kill_group(proc: subprocess.Popen, grace_s: float = 1.0) -> None:
@@ -47,7 +84,7 @@ def run_in_group(cmd: Sequence[str], *, timeout: float | None = None, **popen_kw
     """`subprocess.run(cmd, capture_output=True, text=True)` in a new process group, ended as a group on
     timeout or any exception (raises `subprocess.TimeoutExpired` on timeout, like `subprocess.run`)."""
     proc = subprocess.Popen(list(cmd), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True, **popen_kwargs)
+                            text=True, **group_options(), **popen_kwargs)
     try:
         out, err = proc.communicate(timeout=timeout)
     except BaseException:

@@ -24,7 +24,7 @@ from typing import Callable
 
 from edgeq.convert.modes import ConvertRequest
 from edgeq.errors import EdgeqError
-from edgeq.process_group import kill_group
+from edgeq.process_group import group_options, kill_group
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def run(req: ConvertRequest, job_dir: Path, progress: Callable[[str], None]) -> 
             stderr=log_file,
             env=env,
             text=True,
-            start_new_session=True,  # a Ctrl-C in the terminal reaches us; we stop the child ourselves
+            **group_options(),  # a Ctrl-C in the terminal reaches us; we stop the child ourselves
         )
         try:
             for line in proc.stdout:

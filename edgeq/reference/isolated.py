@@ -22,7 +22,7 @@ from typing import Sequence
 import numpy as np
 
 from edgeq.errors import EdgeqError
-from edgeq.process_group import kill_group
+from edgeq.process_group import group_options, kill_group
 from edgeq.reference.batch import ReferenceResult, TensorInfo, freeze
 
 RUNTIME_NAMES = {"tflm": "TFLite Micro", "litert-ref": "LiteRT (reference kernels)"}
@@ -68,7 +68,7 @@ def run_isolated(model: str | Path | bytes, inputs: Sequence[np.ndarray],
         with open(log, "wb") as log_file:
             proc = subprocess.Popen([sys.executable, "-m", "edgeq.reference.child", str(job)],
                                     stdin=subprocess.DEVNULL, stdout=log_file, stderr=log_file,
-                                    start_new_session=True)
+                                    **group_options())
             try:
                 rc = proc.wait(timeout=TIMEOUT_S)
             except subprocess.TimeoutExpired:

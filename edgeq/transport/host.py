@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO, Sequence
 
 from edgeq.errors import EdgeqError
+from edgeq.process_group import group_options
 from edgeq.transport.base import Transport
 
 _EOF = b""
@@ -35,7 +36,7 @@ class HostTransport(Transport):
             raise EdgeqError(f"host program not found: {self.binary}", "build it with `edgeq build MODEL --target host`")
         self._proc = subprocess.Popen(
             [str(self.binary), *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            env=env, start_new_session=True)
+            env=env, **group_options())
         self._stdin: IO[bytes] = self._proc.stdin  # type: ignore[assignment]  # PIPE was requested
         os.set_blocking(self._stdin.fileno(), False)  # writes wait in select(), with a timeout
         self._lines: queue.Queue[bytes] = queue.Queue()

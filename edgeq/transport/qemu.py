@@ -31,7 +31,7 @@ import weakref
 from pathlib import Path
 
 from edgeq.errors import EdgeqError
-from edgeq.process_group import kill_group as _kill_group
+from edgeq.process_group import group_options, kill_group as _kill_group
 from edgeq.targets.boards import Board
 from edgeq.transport.serial import SerialTransport
 
@@ -109,7 +109,7 @@ class QemuProcess:
         self.uart_log = log_dir / f"uart-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{next(_counter)}.log"
         self.command = qemu_command(board, elf, self.uart_log, gdb_port, halted)
         self._proc = subprocess.Popen(self.command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                      stderr=subprocess.PIPE, start_new_session=True)
+                                      stderr=subprocess.PIPE, **group_options())
         self._finalizer = weakref.finalize(self, _kill_group, self._proc)
         atexit.register(self._finalizer)
         self._output: list[str] = []
