@@ -135,6 +135,37 @@ void edgeq_svdf_s8_s16(const edgeq_svdf_geom_t *geom, const edgeq_svdf_q_t *q, c
                        const int8_t *weights_feature, const int16_t *weights_time, const int32_t *bias,
                        int16_t *state, int8_t *output);
 
+/* Fast integer SVDF (edgeq/codegen/ops/svdf_variants.py), bit-exact with the two kernels above, in two calls:
+ * the feature FC writes each filter's newest state value, already clamped (int8: by a packed GEMM with output
+ * zero point 0, edgeq_kernels_packed.h; int16: edgeq_svdf_feature_s16), to `newest` [batches][filters]; the
+ * state kernel then shifts the state by one element as TFLM does, appends newest + state_zero_point (narrowed
+ * as TFLM does) and reduces each unit's rank consecutive rows with the time weights as one dot product, all
+ * once. The state keeps TFLM's layout and content. `units` holds 4 int32 per unit, folded at generation time:
+ * bias[u] - state_zero_point * (sum of the unit's time weights) modulo 2^32, then the unit's requantization
+ * triple to int8 with the output zero point (edgeq_svdf_requant.h: the 64-bit fast form (m, r, 2^(r-1) +
+ * zp * 2^r) where the generator proved it exact, else (m, EDGEQ_RQ_EXACT + shift, zp) and `exact_units` set). */
+typedef struct {
+    int32_t state_zero_point;
+    int32_t exact_units;
+    const int32_t *units;
+} edgeq_svdf_state_q_t;
+
+void edgeq_svdf_state_s8(const edgeq_svdf_geom_t *geom, const edgeq_svdf_state_q_t *q, const int8_t *newest,
+                         const int8_t *weights_time, int8_t *state, int8_t *output);
+void edgeq_svdf_state_s16(const edgeq_svdf_geom_t *geom, const edgeq_svdf_state_q_t *q, const int16_t *newest,
+                          const int16_t *weights_time, int16_t *state, int8_t *output);
+
+/* The int16-state feature FC: newest[b][f] = clamp(requant(bias[f] + dot(weights_feature[f], input[b])), int16)
+ * with bias[f] = -input_zero_point * sum(weights_feature[f]) and one triple per filter (output zero point 0;
+ * exact form where the fast one is not proven, `exact_filters` set). Four filters share each input load. */
+typedef struct {
+    int32_t exact_filters;
+    const int32_t *bias, *requant;
+} edgeq_svdf_feature_q_t;
+
+void edgeq_svdf_feature_s16(const edgeq_svdf_geom_t *geom, const edgeq_svdf_feature_q_t *q, const int8_t *input,
+                            const int8_t *weights_feature, int16_t *newest);
+
 /* float32: the fused activation is applied as the bounds [act_min, act_max]. */
 void edgeq_svdf_f32(const edgeq_svdf_geom_t *geom, float act_min, float act_max, const float *input,
                     const float *weights_feature, const float *weights_time, const float *bias, float *state,
