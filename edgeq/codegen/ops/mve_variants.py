@@ -116,9 +116,10 @@ def im2col_call(ctx: OpContext, geom: dict[str, int], w2d: np.ndarray) -> Kernel
 
 
 def depthwise_scratch_bytes(geom: dict[str, int]) -> int:
-    """edgeq_depthwise_mve_s8_scratch_size: one output row's filter_h padded input rows."""
+    """edgeq_depthwise_mve_s8_scratch_size: filter_h slots of one input row each, in channel-block-major order
+    (the columns one output row reads, channels rounded up to 4), then one int32 tag per slot."""
     cols = (geom["output_w"] - 1) * geom["stride_w"] + (geom["filter_w"] - 1) * geom["dilation_w"] + 1
-    return round_up(geom["filter_h"] * cols * geom["input_c"], 16)
+    return round_up(geom["filter_h"] * (cols * round_up(geom["input_c"], 4) + 4), 16)
 
 
 @register_variant("DEPTHWISE_CONV_2D", "int8", first=True)
@@ -137,16 +138,17 @@ def depthwise_mve(ctx: OpContext) -> KernelCall | Declined | None:
     quant = packed_quant(ctx, taps.T)
     if isinstance(quant, Declined):
         return Declined("mve", quant.reason)
-    stride = round_up(channels, 4)
-    padded = np.zeros((taps.shape[0], stride), dtype=np.int64)
+    padded = np.zeros((taps.shape[0], round_up(channels, 4)), dtype=np.int64)
     padded[:, :channels] = taps
-    arrays = (ctx.const_array("mve_w", "int8_t", padded.reshape(-1)),
-              ctx.const_array("mve_bias", "int32_t", quant.bias),
-              ctx.const_array("mve_requant", "int32_t", mve_requant(quant)))
+    blocks = padded.reshape(taps.shape[0], -1, 4).transpose(1, 0, 2)  # [channel block][tap][4]
+    # per block of 4 channels: its 12 requantization words, then its 4 biases (one pointer for the kernel)
+    words = np.concatenate([mve_requant(quant).reshape(-1, 12), quant.bias.reshape(-1, 4)], axis=1)
+    arrays = (ctx.const_array("mve_w", "int8_t", np.ascontiguousarray(blocks).reshape(-1)),
+              ctx.const_array("mve_requant", "int32_t", words.reshape(-1)))
     text = struct("edgeq_mve_gemm_s8_t", "dw", {
-        "channels": channels, "depth": stride, "act_min": quant.act_min, "act_max": quant.act_max,
+        "channels": channels, "depth": taps.shape[0], "act_min": quant.act_min, "act_max": quant.act_max,
         "exact_channels": int(bool(quant.exact_channels)),
-        "weights": arrays[0].name, "bias": arrays[1].name, "requant": arrays[2].name})
+        "weights": arrays[0].name, "bias": "0", "requant": arrays[1].name})
     return KernelCall(
         statements=(
             struct("edgeq_conv_geom_t", "geom", geom),

@@ -57,9 +57,11 @@ void edgeq_conv2d_mve_s8(const edgeq_conv_geom_t *g, const edgeq_mve_gemm_s8_t *
                          const int8_t *input, int8_t *output, void *scratch);
 
 /* DEPTHWISE_CONV_2D with depth multiplier 1 (any kernel size, stride, dilation, padding, batch); here
- * p->weights is [filter_h * filter_w][p->depth], p->depth = channels rounded up to 4 (zero past channels),
- * bias/requant as above. Scratch: edgeq_depthwise_mve_s8_scratch_size(g) (one output row's padded input
- * rows). Not in place. */
+ * p->weights is [channel block of 4][filter_h * filter_w][4] (channels rounded up to 4, zero past
+ * `channels`), p->depth = filter_h * filter_w, p->requant 16 words per block (its 12 requantization words as
+ * above, then its 4 biases), p->bias unused (NULL). Scratch:
+ * edgeq_depthwise_mve_s8_scratch_size(g) (a ring of filter_h channel-block-major input rows and their tags).
+ * Not in place. */
 void edgeq_depthwise_mve_s8(const edgeq_conv_geom_t *g, const edgeq_mve_gemm_s8_t *p, int32_t pad_value,
                             const int8_t *input, int8_t *output, void *scratch);
 
@@ -72,7 +74,8 @@ static inline int32_t edgeq_depthwise_mve_cols(const edgeq_conv_geom_t *g)
 
 static inline int32_t edgeq_depthwise_mve_s8_scratch_size(const edgeq_conv_geom_t *g)
 {
-    return (g->filter_h * edgeq_depthwise_mve_cols(g) * g->input_c + 15) & ~15;
+    const int32_t slot_bytes = edgeq_depthwise_mve_cols(g) * ((g->input_c + 3) & ~3);
+    return (g->filter_h * (slot_bytes + 4) + 15) & ~15; /* filter_h slots, then one int32 tag per slot */
 }
 
 static inline int32_t edgeq_conv2d_mve_s8_scratch_size(const edgeq_conv_geom_t *g)
