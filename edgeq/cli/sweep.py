@@ -54,9 +54,20 @@ def _range(text: str | None) -> tuple[float, float] | None:
 def command(models, cores, boards, adb, host, val_data, val_samples, calib, calib_count, input_range, train_data,
             epochs, modes, max_drop, runs, warmups, threads, delegate, out_dir, force, redo, no_report, cluster,
             ray_address, workers, as_json) -> None:
-    """Convert each MODEL (Keras paths or globs) in every quantization mode, run each on every target and
-    measure accuracy (on the device for boards and the emulator), latency, energy, flash, RAM and size;
-    modes a target cannot run are listed with the reason. Reruns reuse work already done."""
+    """Convert each MODEL (Keras models or .tflite files, paths or globs) in every quantization mode, run each
+    on every target and measure accuracy (on the device for boards and the emulator), latency, energy, flash,
+    RAM and size; modes a target cannot run are listed with the reason. Reruns reuse work already done.
+
+    \b
+    A .tflite is already converted: it is measured as the one mode its file is
+    (fp32, fp16, dynamic, int8, int16x8, int4 or mixed, read from the file; qat
+    when edgeq converted it), with no float baseline or per-layer error. Its
+    other --modes are refused with the reason; if --modes leaves its mode out,
+    every cell is refused and the hint names the mode to add.
+
+    \b
+    Several models or targets: results.json holds the grid (edgeq.grid/1) and
+    each (model, target) logs to DIR/logs/MODEL@TARGET/MODE-*.txt."""
     import sys
 
     from edgeq.errors import EdgeqError

@@ -14,16 +14,20 @@ Any change gives a new key; stale entries are simply not found again.
 An entry is built in a temporary sibling directory and renamed into place only when complete, with an
 `entry.json` naming the files it must contain; an entry whose JSON is unreadable or whose files are gone is
 treated as absent (and redone), so an interrupted sweep never leaves something that looks finished.
+`lock(key)` lets cells running at once in several processes do a shared entry (a conversion every target
+needs) once: the others wait for it, then find it sealed.
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import functools
 import hashlib
 import json
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 from edgeq.umask import as_created
 
@@ -77,6 +81,16 @@ class SweepCache:
         if not isinstance(record, dict) or not all((entry / name).exists() for name in files):
             return None
         return record
+
+    @contextlib.contextmanager
+    def lock(self, key: str) -> Iterator[None]:
+        """Hold `key` exclusively across processes (a file lock under .locks/, released when the holder exits
+        or dies); load the entry again inside: whoever held it before may have sealed it."""
+        locks = self.root / ".locks"
+        locks.mkdir(parents=True, exist_ok=True)
+        with open(locks / f"{key}.lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
 
     def work_dir(self, key: str) -> Path:
         """A fresh temporary directory to build an entry in; hand it to `store` or `discard`."""

@@ -1,15 +1,22 @@
 """`edgeq sweep` over a grid: several models × several targets × the modes, each cell a chain of steps.
 
+Models are Keras models or .tflite files, mixed freely. A .tflite is already converted: its one cell is the
+mode its file is (`edgeq.sweep.tflite_model`), measured without a convert step; the other asked modes are
+refused with the reason, per cell.
+
 Pure parts: `expand_models` (paths or globs), `grid_requests` (one `SweepRequest` per model × target, model
-major), `step_needs` (what a target's bench step needs from a cluster node), `results_document` (what
-results.json holds at any moment). `run_grid` drives an executor (`edgeq.sweep.executors`):
-  1. per model, a `prepare` chain (fp32 reference conversion, float accuracy);
-  2. per cell (model, target, mode), a chain convert → measure; cells the plan refuses fail without a task;
+major), `model_labels` (names unique in the grid), `step_needs` (what a target's bench step needs from a
+cluster node), `results_document` (what results.json holds at any moment). `run_grid` drives an executor
+(`edgeq.sweep.executors`):
+  1. per model, a `prepare` chain (Keras: fp32 reference conversion, float accuracy; .tflite: its own mode);
+  2. per cell (model, target, mode), a chain convert → measure (.tflite: measure); cells the plan refuses fail
+     without a task; a grid's logs go to OUT/logs/<model label>@<target id>/<mode>-*.txt;
   3. as each cell finishes, results.json is rewritten atomically with every finished cell, so nothing
      finished is lost to a crash, a hang or Ctrl-C; each (model, target) gets its recommendation once all
      its modes are in.
-One model on one target writes results.json as a `SweepResult` (schema edgeq.sweep/1), exactly as a
-single sweep always did; a larger grid writes `edgeq.grid/1`: {"sweeps": [SweepResult...], "pending": [...]}.
+One model on one target writes results.json as a `SweepResult` (schema edgeq.sweep/1) and its logs as
+OUT/logs/<mode>-*.txt, exactly as a single sweep always did; a larger grid writes `edgeq.grid/1`:
+{"sweeps": [SweepResult...], "pending": [...]}.
 """
 from __future__ import annotations
 
@@ -23,9 +30,10 @@ from typing import Callable, Sequence
 
 from edgeq.errors import EdgeqError
 from edgeq.sweep.executors import Chain, Events, LocalExecutor, Outcome, Step
-from edgeq.sweep.plan import plan_modes
+from edgeq.sweep.plan import ModeDecision, plan_modes
 from edgeq.sweep.recommend import recommend
 from edgeq.sweep.record import LayerCost, ModeResult, SweepResult, Target, to_dict
+from edgeq.sweep.tflite_model import is_tflite, plan_tflite_modes
 
 GRID_SCHEMA = "edgeq.grid/1"
 Progress = Callable[[str], None]
@@ -47,7 +55,7 @@ def expand_models(patterns: Sequence[str]) -> tuple[Path, ...]:
             if Path(match) not in models:
                 models.append(Path(match))
     if not models:
-        raise EdgeqError("no model given", "pass one or more Keras models (paths or globs)")
+        raise EdgeqError("no model given", "pass one or more Keras or .tflite models (paths or globs)")
     return tuple(models)
 
 
@@ -56,6 +64,25 @@ def grid_requests(template, models: Sequence[Path], targets: Sequence[Target]) -
     if not targets:
         raise EdgeqError("no target given", "e.g. --target cortex-m4, --board ID, --host (each repeatable)")
     return tuple(dataclasses.replace(template, model=m, target=t) for m in models for t in targets)
+
+
+def model_labels(models: Sequence[Path]) -> dict[Path, str]:
+    """Each model's file name, or — where names repeat — its last path parts joined by '_', as few as make
+    every label unique (a/model.keras, b/model.keras → a_model.keras, b_model.keras)."""
+    for depth in range(1, max(len(m.parts) for m in models) + 1):
+        labels = {m: "_".join(m.parts[-depth:]).lstrip("/") for m in models}
+        if len(set(labels.values())) == len(labels):
+            return labels
+    return {m: f"{i}_{m.name}" for i, m in enumerate(models, 1)}  # paths differing only in where '/' falls
+
+
+def plan_cells(req, prepared: dict | None) -> tuple[ModeDecision, ...]:
+    """The request's modes, each runnable or refused with the reason. A .tflite's modes are known once its
+    `prepare` step has read the file; when that failed, every cell fails with its error."""
+    if is_tflite(req.model):
+        own = (prepared or {}).get("own_mode")
+        return plan_tflite_modes(req.modes, own, req.model.name) if own else tuple(ModeDecision(m, True) for m in req.modes)
+    return plan_modes(req.modes, has_calib=req.calib is not None, has_train=req.train_data is not None)
 
 
 def step_needs(target: Target) -> str:
@@ -131,8 +158,12 @@ def run_grid(requests: Sequence, executor=None, progress: Progress = print, disp
     executor = executor or LocalExecutor(lock_dir=out / "cache" / ".locks")
     events = display.events(progress) if display is not None else Events(line=progress)
     single = len(requests) == 1
-    first = requests[0]
     models = list(dict.fromkeys(req.model for req in requests))
+    if not single:  # several (model, target) pairs: one log directory each
+        labels = model_labels(models)
+        requests = [dataclasses.replace(req, log_dir=out / "logs" / f"{labels[req.model]}@{req.target.id}")
+                    for req in requests]
+    first = requests[0]
     targets = list(dict.fromkeys(req.target for req in requests))
     if single:
         progress(f"sweep of {first.model.name} on {first.target.id}: modes {', '.join(first.modes)}")
@@ -171,10 +202,10 @@ def run_grid(requests: Sequence, executor=None, progress: Progress = print, disp
     cells: list[Chain] = []
     where: dict[str, tuple[_Slot, str, str]] = {}
     for s, req in enumerate(requests):
-        decisions = plan_modes(req.modes, has_calib=req.calib is not None, has_train=req.train_data is not None)
+        outcome = prepared[req.model]
+        decisions = plan_cells(req, outcome.value if outcome.ok else None)
         slot = _Slot(req, decisions)
         slots.append(slot)
-        outcome = prepared[req.model]
         if outcome.ok:
             slot.prepared = outcome.value
         for i, decision in enumerate(decisions, 1):
@@ -190,8 +221,9 @@ def run_grid(requests: Sequence, executor=None, progress: Progress = print, disp
             else:
                 cell_id = f"cell:{s}:{decision.mode}"
                 where[cell_id] = (slot, decision.mode, tag)
+                convert = () if is_tflite(req.model) else (Step("convert", steps.convert, (req, decision.mode)),)
                 cells.append(Chain(cell_id, (
-                    Step("convert", steps.convert, (req, decision.mode)),
+                    *convert,
                     Step("measure", steps.measure, (req, decision.mode, tag), needs=step_needs(req.target)),
                 ), board_label(req.target)))
 

@@ -1,5 +1,7 @@
 """`run_sweep`: every quantization mode of one Keras model, converted, checked, built, run and measured on
-one target, with each failure recorded and the sweep carried on.
+one target, with each failure recorded and the sweep carried on. A .tflite model is already converted: it is
+measured as the mode its file is, with no conversion, no float Keras baseline and no per-layer SQNR
+(`edgeq.sweep.tflite_model`).
 
 Per mode (each step's outcome is cached, see `edgeq.sweep.cache`):
   1. plan     — refuse modes whose inputs are missing (QAT without training data), with the option to add;
@@ -36,6 +38,7 @@ from edgeq.sweep import accuracy
 from edgeq.sweep.cache import SweepCache, entry_key, file_sha256, source_fingerprint
 from edgeq.sweep.plan import ALL_MODES, device_issue
 from edgeq.sweep.record import LayerCost, ModeResult, SweepResult, Target
+from edgeq.sweep.tflite_model import is_tflite
 from edgeq.umask import as_created
 
 RESULTS_FILE = "results.json"
@@ -68,6 +71,7 @@ class SweepRequest:
     benchmark_binary: Path | None = None
     force: bool = False  # write into a directory that is not an earlier sweep's
     redo: bool = False  # discard the cache: convert, build and measure every mode again
+    log_dir: Path | None = None  # a mode's failure logs and UART transcript (None: OUT/logs)
 
 
 _PACKAGE = Path(str(resources.files("edgeq")))
@@ -130,6 +134,7 @@ class _Sweep:
         self.version = edgeq_version()
         self.convert_code, self.measure_code = code_fingerprints()
         self.model_sha = file_sha256(req.model)
+        self.tflite = is_tflite(req.model)
         self.convert_settings = {
             "calib": file_sha256(req.calib) if req.calib and req.calib != "synthetic" and Path(req.calib).is_file()
             else req.calib,
@@ -154,11 +159,17 @@ class _Sweep:
     # conversion (cached across targets) ------------------------------------------------------------------
     def convert(self, mode: str) -> tuple[str, dict]:
         """(key, record): record has `size_bytes` and `provenance`, or `error`/`hint` when it failed."""
+        if self.tflite:
+            return self._adopt(mode)
         key = entry_key(f"convert-{mode}", {"model": self.model_sha, "mode": mode, "edgeq": self.version,
                                             "code": self.convert_code, "settings": self.convert_settings})
         record = self.cache.load(key)
         if record is not None:
             return key, record
+        with self.cache.lock(key):  # the model's other cells (targets) wait for this one conversion
+            return key, self.cache.load(key) or self._convert(mode, key)
+
+    def _convert(self, mode: str, key: str) -> dict:
         import edgeq
 
         req = self.req
@@ -177,6 +188,18 @@ class _Sweep:
             record, files = {"error": err.message, "hint": err.hint}, ()
         # A conversion is a deterministic function of the key, so its failure is cached too (--redo redoes it).
         self.cache.store(key, work, record, files)
+        return record
+
+    def _adopt(self, mode: str) -> tuple[str, dict]:
+        """A .tflite model is its own conversion (the planner lets only its own mode through): its bytes become
+        the cache entry the measurement reads, keyed by the file's content alone."""
+        key = entry_key(f"convert-{mode}", {"model": self.model_sha, "mode": mode, "given": "tflite"})
+        record = self.cache.load(key)
+        if record is None:
+            work = self.cache.work_dir(key)
+            shutil.copyfile(self.req.model, work / MODEL_FILE)
+            record = {"size_bytes": (work / MODEL_FILE).stat().st_size, "provenance": None}
+            self.cache.store(key, work, record, (MODEL_FILE,))
         return key, record
 
     def reference(self) -> bytes:
@@ -251,8 +274,9 @@ class _Sweep:
         self.progress(f"{tag} {mode}: host accuracy and per-layer error (LiteRT reference kernels)")
         host_acc = accuracy.top1(runtime.predict(model_bytes, self.x), self.y)
         n = min(self.req.layer_samples, len(self.x))
-        sqnr = {layer.op_index: layer.sqnr_db
-                for layer in ev.layer_sqnr(self.ref_ops, runtime.op_outputs(model_bytes, self.x[:n]))}
+        sqnr = {} if self.ref_ops is None else {  # a .tflite model has no float model to compare with
+            layer.op_index: layer.sqnr_db
+            for layer in ev.layer_sqnr(self.ref_ops, runtime.op_outputs(model_bytes, self.x[:n]))}
         layers = tuple(LayerCost(op.index, op.opcode, _finite(sqnr.get(op.index)), int(op_macs(graph, op)), None)
                        for op in graph.ops)
         base = dataclasses.replace(base, host_accuracy=host_acc, layers=layers, layer_cost_unit="MACs",
@@ -267,7 +291,7 @@ class _Sweep:
 
         return device.measure(base, graph, tflite, self.x, self.y, target, work, self.req.runs,
                               self.req.warmups, lambda line: self.progress(f"{tag} {mode}: {line}"),
-                              self.out / "logs")
+                              self.req.log_dir or self.out / "logs")
 
     def _on_host_or_phone(self, base: ModeResult, tflite: Path, tag: str) -> ModeResult:
         req = self.req
@@ -325,7 +349,8 @@ def run_sweep(req: SweepRequest, progress: Progress = print, executor=None) -> S
 def check_request(req: SweepRequest) -> None:
     """The request's inputs exist and make sense (before anything is written)."""
     if not req.model.exists():
-        raise EdgeqError(f"Keras model not found: {req.model}", "pass a .keras, .h5 or SavedModel path")
+        kind = ".tflite model" if is_tflite(req.model) else "Keras model"
+        raise EdgeqError(f"{kind} not found: {req.model}", "pass a Keras model (.keras, .h5, SavedModel) or a .tflite")
     if not req.val_data.is_file():
         raise EdgeqError(f"--val-data not found: {req.val_data}", "pass an .npz file with arrays x (inputs) and y (labels)")
     for label, path in (("--train-data", req.train_data),
@@ -336,9 +361,13 @@ def check_request(req: SweepRequest) -> None:
         raise EdgeqError(f"--val-samples must be at least 1, got {req.val_limit}", "e.g. --val-samples 200")
 
 
-def _prepare(sweep: _Sweep) -> float:
-    """The fp32 reference conversion, the validation data, the float outputs per layer; the float accuracy."""
+def _prepare(sweep: _Sweep) -> float | None:
+    """The fp32 reference conversion, the validation data, the float outputs per layer; the float accuracy.
+    A .tflite model: only the validation data (shaped by the model's own input)."""
     req = sweep.req
+    if sweep.tflite:
+        sweep.load_validation(req.model.read_bytes())
+        return None
     sweep.progress("fp32 reference conversion")
     ref_bytes = sweep.reference()
     sweep.load_validation(ref_bytes)
