@@ -2,8 +2,8 @@
  * edgeq_kernels_packed_s16.h — int16x8 kernel variants (int16 activations, int8 weights, int64 bias) the
  * code generator picks at generation time (edgeq/codegen/ops/dsp_variants_s16.py), with the int8 weights
  * re-laid out for SIMD: on Cortex-M with DSP one LDR + two SXTB16 give four weights as int16 pairs and two
- * SMLALD multiply them with four int16 inputs into a 64-bit accumulator, exactly as TFLM's int64
- * reference accumulator (no bound on depth or weights is needed). Portable C elsewhere (edgeq_simd.h).
+ * SMLAD (32-bit sums, in blocks of channels whose weights bound them below 2^31) or SMLALD (64-bit, TFLM's
+ * int64 accumulator, elsewhere) multiply them with four int16 inputs. Portable C elsewhere (edgeq_simd.h).
  * Results are bit-exact with the reference kernels in edgeq_kernels_s16.h.
  *
  * Parameters (edgeq_packed_s16_t):

@@ -1,0 +1,38 @@
+"""int16x8 FULLY_CONNECTED under hostile quantization on the emulated Cortex-M4 (SMLAD in 32-bit blocks,
+SMLALD in the 64-bit block, the requantization paths of edgeq_kernels_packed_s16.h): bit-exact with
+TFLite Micro (models: tests/zoo/hostile_s16.py over tests/zoo/cases_hostile_s16.py; the host test
+tests/host_c/test_hostile_fc_s16.py checks the kernel choice on all of them)."""
+from __future__ import annotations
+
+import os
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from device_run import run_on_emulated_board
+from zoo.build import build_zoo
+from zoo.hostile_s16 import hostile_fc_s16, hostile_s16_inputs
+
+# A wide block next to a narrow one (single row with a depth tail; row pairs), and a depth below one quad.
+CASE_IDS = ["hostile_fc_s16_wide-int16x8", "hostile_fc_s16_wide_rows-int16x8", "hostile_fc_s16_k3_n5-int16x8"]
+SAMPLES = 6
+
+
+@pytest.mark.tools("qemu-system-arm", "arm-none-eabi-gcc")
+@pytest.mark.parametrize("case_id", CASE_IDS)
+def test_hostile_int16_fc_on_cortex_m4_equals_tflm(request, tmp_path, case_id):
+    from edgeq.ir import parse
+    from edgeq.reference.tflm import run_tflm
+
+    cache = os.environ.get("EDGEQ_ZOO_CACHE") or request.config.rootpath / ".pytest_cache" / "edgeq_zoo"
+    (case,) = [c for c in build_zoo(Path(cache)) if c.id == case_id]
+    assert case.path is not None, case.error
+    model = tmp_path / f"{case_id}.tflite"
+    model.write_bytes(hostile_fc_s16(case.path.read_bytes()))
+    inputs = hostile_s16_inputs(parse(model.read_bytes()), SAMPLES, zlib.crc32(case_id.encode()))
+    (expected,) = run_tflm(model, inputs).outputs
+    (got,) = run_on_emulated_board(model, inputs, tmp_path / "fw")
+    mismatched = int(np.count_nonzero(got != expected.reshape(SAMPLES, -1)))
+    assert mismatched == 0, f"{mismatched} of {expected.size} elements differ from TFLM"

@@ -1,0 +1,18 @@
+"""int16x8 FULLY_CONNECTED layers for the hostile int16 tests (tests/zoo/hostile_s16.py rewrites them:
+a channel of full-scale weights, real multipliers at and around the kernels' requantization bounds, int64
+biases far outside int32): 1, 4, 5, 6 and 7 output channels (every fill of the kernels' last block of four),
+odd in-features and in-features below one quad, single rows and batches of rows."""
+from __future__ import annotations
+
+from zoo.cases import L, _case
+
+_S16 = ("int16x8",)
+
+CASES = (
+    # 601 in-features: full-scale weights push 32768 * sum|w| past 2^31 (block 0 wide, block 1 narrow).
+    _case("hostile_fc_s16_wide", [[601]], [L("Dense", units=7)], ("FULLY_CONNECTED",), variants=_S16),
+    _case("hostile_fc_s16_wide_rows", [[5, 600]], [L("Dense", units=6)], ("FULLY_CONNECTED",), variants=_S16),
+    _case("hostile_fc_s16_k3_n5", [[3]], [L("Dense", units=5)], ("FULLY_CONNECTED",), variants=_S16),
+    _case("hostile_fc_s16_k9_n1", [[9]], [L("Dense", units=1)], ("FULLY_CONNECTED",), variants=_S16),
+    _case("hostile_fc_s16_k16_n4_rows", [[3, 16]], [L("Dense", units=4)], ("FULLY_CONNECTED",), variants=_S16),
+)
