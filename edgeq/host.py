@@ -16,10 +16,11 @@ from typing import Sequence
 
 import numpy as np
 
-from edgeq.build import BuildResult, build_project
+from edgeq.build import Build, build_project
 from edgeq.reference.batch import TensorInfo, as_batches
+from edgeq.targets.host_target import HostTarget
+from edgeq.transport.base import Transport
 from edgeq.transport.client import DutClient
-from edgeq.transport.host import HostTransport
 from edgeq.validate import run_on_device, tensor_infos
 
 SANITIZE_CFLAGS = "-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
@@ -28,13 +29,13 @@ SANITIZE_CFLAGS = "-fsanitize=address,undefined -fno-sanitize-recover=all -fno-o
 class HostModel:
     """A running host build of one model. Close it (or use `with`) to stop the program and delete the build."""
 
-    def __init__(self, build: BuildResult, inputs_info: tuple[TensorInfo, ...],
+    def __init__(self, build: Build, inputs_info: tuple[TensorInfo, ...],
                  outputs_info: tuple[TensorInfo, ...], workdir: Path, timeout: float, stateful: bool = False) -> None:
         self.build = build
         self.inputs_info = inputs_info
         self.outputs_info = outputs_info
         self.stateful = stateful  # recurrent state: predict() resets it before every sample
-        self._transport = HostTransport(build.program)
+        self._transport = HostTarget().open(build)
         # Runs on close() or, for a model never closed, when it is collected or at interpreter exit (atexit,
         # while the transport's reader threads can still be joined; a __del__ at shutdown could not).
         self._cleanup = weakref.finalize(self, _stop, self._transport, workdir)
@@ -64,7 +65,7 @@ class HostModel:
 
 
 
-def _stop(transport: HostTransport, workdir: Path) -> None:
+def _stop(transport: Transport, workdir: Path) -> None:
     transport.close()
     shutil.rmtree(workdir, ignore_errors=True)
 

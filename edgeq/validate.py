@@ -292,40 +292,30 @@ def validate_build(model_or_dir: Path, spec: str, seed: int = 0, target: str | N
     (`--target host`), in QEMU (`emulate`) or on a flashed board (`port` / lab-file `board`).
     `target=None` accepts whatever a build directory was built for."""
     from edgeq.build import build_project, read_build
-    from edgeq.targets.build import resolve_target
-    from edgeq.transport.host import HostTransport
+    from edgeq.targets.resolver import resolve, resolve_run
 
     model_or_dir = Path(model_or_dir).absolute()  # `edgeq validate .` runs ./firmware, not a PATH lookup
     on_device = bool(emulate or port or board)
     keep: list[Path] = []  # a temporary build kept for the user to read its logs after a device failure
     with contextlib.ExitStack() as stack:
         if model_or_dir.is_dir():
-            build_dir = model_or_dir
+            build = read_build(model_or_dir)
         elif model_or_dir.is_file():
             if target is None:
                 raise EdgeqError("a .tflite needs --target to be built", "pass --target CORE (e.g. cortex-m4)")
             tmp = Path(tempfile.mkdtemp(prefix="edgeq-validate-"))
             # registered first, so it runs last: after the transport has closed and flushed its logs
             stack.callback(lambda: None if keep else shutil.rmtree(tmp, ignore_errors=True))
-            build_dir = build_project(model_or_dir, target, tmp / "build").out_dir
+            build = build_project(model_or_dir, target, tmp / "build")
         else:
             raise EdgeqError(f"not found: {model_or_dir}", "pass a .tflite model or an `edgeq build` directory")
-        build = read_build(build_dir)
-        expected = resolve_target(target).name if target is not None else build.target
+        build_dir = build.out_dir
+        expected = resolve(target).name if target is not None else build.target
         if build.target != expected:
             raise EdgeqError(f"{build_dir} was built for target {build.target!r}, not {target!r}",
                              f"rebuild with `edgeq build MODEL --target {target}` or validate it on its target")
         model_path = build.model
-        if on_device:
-            from edgeq.targets.device import open_board_transport
-
-            transport, _ = open_board_transport(build_dir, emulate=emulate, port=port, board_id=board)
-            stack.enter_context(transport)
-        elif expected == "host":
-            transport = stack.enter_context(HostTransport(build.program))
-        else:
-            raise EdgeqError(f"{build_dir} is built for {expected!r}: say where it runs",
-                             "add --emulate (QEMU), --port DEV or --board ID")
+        transport = stack.enter_context(resolve_run(build, emulate=emulate, port=port, board=board).open(build))
         try:
             return validate_with_transport(transport, model_path, spec, seed, progress=progress)
         except EdgeqError as err:

@@ -55,14 +55,14 @@ REFERENCE_GOAL = 1.0  # portable kernels: never more instructions than TFLM's re
 
 def build_target_for(board_id: str, kernels: str):
     """The board's build target, with the packed variants as the build chooses or forced off/on."""
-    from edgeq.targets.build import resolve_target
     from edgeq.targets import get_board
+    from edgeq.targets.resolver import resolve
 
     board = get_board(board_id)
     if not board.emulated:
         raise EdgeqError(f"board {board_id} has no [emulator]: this benchmark runs in QEMU",
                          "pick an emulated board (`edgeq targets`), e.g. mps2-an386 or mps2-an385")
-    target = resolve_target(board_id)
+    target = resolve(board_id).recipe()
     if kernels == "portable":
         return dataclasses.replace(target, packed_variants=False)
     if kernels == "variants":
@@ -72,8 +72,8 @@ def build_target_for(board_id: str, kernels: str):
 
 def bench_one(model: Path, target, work: Path, runs: int, per_op: bool) -> dict:
     from edgeq.bench.mcu import bench_mcu
-    from edgeq.targets.device import open_board_transport
     from edgeq.bench.per_op import profile_build
+    from edgeq.targets.resolver import resolve_run
     from edgeq.build.project import build_project
     from edgeq.ir import parse
     from edgeq.ir.macs import total_macs
@@ -81,10 +81,11 @@ def bench_one(model: Path, target, work: Path, runs: int, per_op: bool) -> dict:
     out = work / model.stem
     build = build_project(model, target, out, force=True)
     graph = parse(model.read_bytes())
-    transport, board = open_board_transport(out, emulate=True)
+    device = resolve_run(build, emulate=True)
+    transport = device.open(build)
     try:
-        result = bench_mcu(out, transport, board, runs=runs, warmups=1)
-        ops = [row.to_dict() for row in profile_build(out, transport)] if per_op else []
+        result = bench_mcu(build, transport, device, runs=runs, warmups=1)
+        ops = [row.to_dict() for row in profile_build(build, transport)] if per_op else []
     finally:
         transport.close()
     macs = total_macs(graph)

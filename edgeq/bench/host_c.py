@@ -16,7 +16,7 @@ import numpy as np
 from edgeq.build.manifest import read_build
 from edgeq.errors import EdgeqError
 from edgeq.reference.batch import random_array
-from edgeq.targets.timing import timing_for
+from edgeq.targets.host_target import HostTarget
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,6 @@ class HostBuildBench:
 def bench_host_build(build_dir: Path, runs: int = 50, warmups: int = 5, seed: int = 0, timeout: float = 60.0,
                      progress: Callable[[int, int], None] | None = None) -> HostBuildBench:
     from edgeq.transport.client import DutClient
-    from edgeq.transport.host import HostTransport
 
     if runs < 1 or warmups < 0:
         raise EdgeqError("runs must be >= 1 and warm-ups >= 0", "e.g. --runs 50 --warmups 5")
@@ -47,11 +46,12 @@ def bench_host_build(build_dir: Path, runs: int = 50, warmups: int = 5, seed: in
     if not build.is_host:
         raise EdgeqError(f"{build_dir} is built for {build.target!r}, not the host",
                          "bench it with --emulate, --port DEV or --board ID, or build with --target host")
-    with HostTransport(build.program) as transport:
+    target = HostTarget()
+    with target.open(build) as transport:
         client = DutClient(transport, timeout=timeout)
         client.sync()
         info = client.info()
-        timing = timing_for(info.timer.source, None)  # refuses a microcontroller counter (it needs a board)
+        timing = target.timing(info.timer.source)  # refuses a microcontroller counter (it needs a board)
         client.load(random_array(np.random.default_rng(seed), (info.input_bytes,), "uint8").tobytes())
         total = warmups + runs
         for i in range(warmups):

@@ -6,26 +6,25 @@ Steps of `bench_mcu`:
   3. warm-ups: `infer 1 0` W times, results ignored;
   4. N timed runs: `infer 1 0` then `edgeq ticks` each, so every run has its own count; median and
      per-run figures are reported;
-  5. latency: cycles / clock (real core, `dwt`, measured) or instructions × the board's documented
-     cycles-per-instruction / clock (QEMU, `systick-icount`, ESTIMATED: QEMU has no timing model);
-  6. energy: a power monitor from the lab file (measured) or the board's power model (estimated);
-  7. memory from the linked ELF (text, data, bss, stacks) and the build manifest (arena, weights).
+  5. latency: the target's `timing` (`edgeq.targets.timing`): cycles / clock on a real core (measured) or
+     instructions × the board's documented cycles-per-instruction / clock in QEMU (ESTIMATED: QEMU has no
+     timing model);
+  6. energy: the power monitor the lab file puts on the board (measured) or the board's power model (estimated);
+  7. memory from the `Build`: the linked ELF's figures its fit check recorded, and the plan (arena, weights).
 """
 from __future__ import annotations
 
 import statistics
 import time
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
+from edgeq.build.manifest import Build
 from edgeq.errors import EdgeqError
 from edgeq.reference.batch import random_array
-from edgeq.targets.boards import Board
-from edgeq.targets.device import board_of_build
-from edgeq.targets.timing import timing_for
+from edgeq.targets.board_target import BoardTarget
 from edgeq.transport.base import Transport
 
 
@@ -65,28 +64,26 @@ def _median_int(values: list[int]) -> int:
     return int(round(statistics.median(values)))
 
 
-def bench_mcu(build_dir: Path, transport: Transport, board: Board, runs: int = 10, warmups: int = 3,
+def bench_mcu(build: Build, transport: Transport, target: BoardTarget, runs: int = 10, warmups: int = 3,
               seed: int = 0, timeout: float = 60.0,
               progress: Callable[[int, int], None] | None = None) -> McuBenchResult:
+    """`build`'s firmware behind `transport` (opened by `target`, left open: the caller closes it)."""
     from edgeq.bench.power import EnergyFigure, estimate_energy, integrate_uj, open_monitor
-    from edgeq.targets.lab import load_lab
-    from edgeq.toolchain.size import memory_report
     from edgeq.transport.client import DutClient
 
     if runs < 1 or warmups < 0:
         raise EdgeqError("runs must be >= 1 and warm-ups >= 0", "e.g. --runs 10 --warmups 3")
-    build_dir = Path(build_dir)
-    _, build = board_of_build(build_dir)
+    if build.memory is None:
+        raise EdgeqError(f"{build.out_dir} has no memory figures of its linked firmware (an older edgeq built it)",
+                         "rebuild with `edgeq build --force`")
+    board = target.board
     client = DutClient(transport, timeout=timeout)
     client.sync()
     info = client.info()
     if info.model_hash != build.model_sha256:
         raise EdgeqError(f"the device runs model {info.model_hash[:12]}…, the build has {build.model_sha256[:12]}…",
                          "flash this build first (`edgeq flash DIR`)")
-    timing = timing_for(info.timer.source, board)
-    if not timing.on_target:
-        raise EdgeqError(f"the firmware's timer is {timing.source!r}, not a microcontroller counter",
-                         "rebuild for a board")
+    timing = target.timing(info.timer.source)
     data = random_array(np.random.default_rng(seed), (info.input_bytes,), "uint8").tobytes()
     client.load(data)
 
@@ -96,9 +93,9 @@ def bench_mcu(build_dir: Path, transport: Transport, board: Board, runs: int = 1
         if progress:
             progress(i + 1, total)
     monitor = None
-    lab_entry = None if board.emulated else load_lab().get(board.id)
-    if lab_entry is not None and lab_entry.power is not None:
-        monitor = open_monitor(lab_entry.power)
+    monitor_config = target.power_monitor
+    if monitor_config is not None:
+        monitor = open_monitor(monitor_config)
         monitor.start()
     per_run: list[int] = []
     t_start = time.monotonic()
@@ -122,13 +119,13 @@ def bench_mcu(build_dir: Path, transport: Transport, board: Board, runs: int = 1
         compute_ms = sum(per_run_ms)
         busy_ms = (t_end - t_start) * 1e3
         energy = EnergyFigure(window_uj / runs * min(1.0, compute_ms / busy_ms) if busy_ms else 0.0, "measured",
-                              f"{lab_entry.power.monitor}: energy over the timed runs, scaled to the device-measured "
+                              f"{monitor_config.monitor}: energy over the timed runs, scaled to the device-measured "
                               "compute time")
     else:
         energy = estimate_energy(board, latency_ms)
         energy = EnergyFigure(energy.energy_uj, energy.source, "ESTIMATED: " + energy.note)
 
-    report = memory_report(build.program)
+    report = build.memory.report
     return McuBenchResult(
         board=board.id, timing_source=timing.source, timing_unit=timing.unit,
         instructions_per_inference=median_units if timing.unit == "instructions" else None,

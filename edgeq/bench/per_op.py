@@ -7,10 +7,9 @@ faster variant declined, from the build manifest) and the operator's MACs.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Mapping, Sequence
 
-from edgeq.build.manifest import BuildOp
+from edgeq.build.manifest import Build, BuildOp
 from edgeq.transport.protocol import OpTicks
 
 
@@ -54,13 +53,11 @@ def per_op_rows(build_ops: Sequence[BuildOp], ticks: Sequence[OpTicks], units_pe
     return tuple(rows)
 
 
-def profile_build(build_dir: Path, transport) -> tuple[OpProfile, ...]:
+def profile_build(build: Build, transport) -> tuple[OpProfile, ...]:
     """Profile the input the device last ran (bench_mcu leaves one loaded) operator by operator."""
-    from edgeq.build.manifest import read_build
     from edgeq.ir import op_macs, parse
     from edgeq.transport.client import DutClient
 
-    build = read_build(build_dir)
     graph = parse(build.model)
     client = DutClient(transport, timeout=120.0)
     info = client.info()

@@ -1,7 +1,8 @@
 """Benchmark a .tflite model on an Android phone with TFLite's `benchmark_model` over adb.
 
 Steps:
-  1. Connect (edgeq.transport.adb) and load the phone's description (devices/phones/<id>.toml), if named.
+  1. Resolve the phone target (`edgeq.targets.resolver.resolve_phone`: its description devices/phones/<id>.toml,
+     if named) and connect to it over adb.
   2. Read `dumpsys battery`: on external power, energy is refused unless `allow_charging`.
   3. Push the model (and the benchmark binary, unless one already on the device is used) into a fresh
      directory under /data/local/tmp.
@@ -21,8 +22,9 @@ from pathlib import Path
 from edgeq.bench import battery, benchmark_model
 from edgeq.bench.results import InferenceBench
 from edgeq.errors import EdgeqError
-from edgeq.targets.phones import DEVICE_TMP, GENERIC, Phone, load_phone
-from edgeq.transport.adb import Adb, connect
+from edgeq.targets.phones import DEVICE_TMP, Phone
+from edgeq.targets.resolver import resolve_phone
+from edgeq.transport.adb import Adb
 
 DELEGATE_FLAGS = {
     "cpu": ["--use_xnnpack=false"],
@@ -79,8 +81,9 @@ def run_on_phone(model: Path, *, serial: str | None, phone_id: str | None, bench
                  measure_energy: bool = True, idle_seconds: float = 2.0, timeout: float = 600.0) -> InferenceBench:
     if delegate not in DELEGATE_FLAGS:
         raise EdgeqError(f"unknown delegate {delegate!r}", f"choose one of {', '.join(DELEGATE_FLAGS)}")
-    phone = load_phone(phone_id) if phone_id else GENERIC
-    adb = connect(serial)
+    target = resolve_phone(serial, phone_id)
+    phone = target.phone
+    adb = target.connect()
     binary = benchmark_binary or phone.benchmark_binary
     if binary is not None and not binary.is_file():
         raise EdgeqError(f"benchmark binary {binary} does not exist",
@@ -136,6 +139,7 @@ def run_on_phone(model: Path, *, serial: str | None, phone_id: str | None, bench
     except EdgeqError as err:
         raise EdgeqError(f"{err.message} (command: {shlex.join(argv)}, exit {result.returncode})",
                          err.hint) from err
+    timing = target.timing("benchmark_model")
     applied, detail = benchmark_model.delegate_status(run.delegation, delegate, run.output_format)
 
     energy_uj = energy_source = None
@@ -150,7 +154,8 @@ def run_on_phone(model: Path, *, serial: str | None, phone_id: str | None, bench
     return InferenceBench(
         target=f"adb:{adb.serial}", model=str(model), tool=f"benchmark_model ({run.output_format} output)",
         threads=threads, delegate=delegate, delegate_applied=applied, delegate_detail=detail,
-        latency_ms=run.avg_ms, latency_source="measured", timing_source="benchmark_model", latency_std_ms=run.std_ms, latency_min_ms=run.min_ms,
+        latency_ms=run.avg_ms, latency_source=timing.latency(run.avg_ms * 1e3).source, timing_source=timing.source,
+        latency_std_ms=run.std_ms, latency_min_ms=run.min_ms,
         latency_max_ms=run.max_ms, runs=run.runs, warmups=run.warmup_runs, init_ms=run.init_ms,
         first_inference_ms=run.first_inference_ms, memory_kind=run.memory.kind if run.memory else None,
         memory_overall_mb=run.memory.overall_mb if run.memory else None, energy_uj=energy_uj,

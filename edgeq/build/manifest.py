@@ -3,6 +3,8 @@
 
 Consumers (bench, validate, sweep, flash, the CLI) take a `Build` instead of indexing the manifest dict by
 string; `read_build` is the one place that knows the manifest's keys and refuses a manifest missing one.
+The linked program's memory use, measured once by the target's postflight check, is written into the
+manifest by `record_memory` and carried by `Build.memory`, so nothing re-reads the ELF or re-resolves the board.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from edgeq.errors import EdgeqError
+from edgeq.toolchain.size import MemoryReport
 
 MANIFEST = "edgeq-build.json"
 
@@ -28,8 +31,17 @@ class BuildOp:
 
 
 @dataclass(frozen=True)
+class LinkedMemory:
+    """Flash and RAM of the linked firmware (from its ELF) and the board's capacity it was checked against."""
+
+    report: MemoryReport
+    flash_capacity: int
+    ram_capacity: int
+
+
+@dataclass(frozen=True)
 class Build:
-    directory: Path
+    out_dir: Path
     target: str  # "host", or a board id
     target_facts: Mapping[str, Any]  # board, core, clock_hz, timing_source, emulated, ... (see the build target)
     edgeq_version: str
@@ -43,6 +55,7 @@ class Build:
     input_bytes: int
     kernel_sources: tuple[str, ...]
     ops: tuple[BuildOp, ...]
+    memory: LinkedMemory | None  # None for the host (nothing to fit); else what the postflight check measured
 
     @property
     def is_host(self) -> bool:
@@ -54,6 +67,28 @@ def _field(data: Mapping[str, Any], key: str, kind: type, path: Path) -> Any:
     if not isinstance(value, kind) or isinstance(value, bool) and kind is int:
         raise EdgeqError(f"{path} lacks a valid {key!r} (found {value!r})", "rebuild with `edgeq build --force`")
     return value
+
+
+_MEMORY_KEYS = ("text", "rodata", "data", "bss", "stack", "arena", "weights")
+
+
+def record_memory(build_dir: str | Path, memory: LinkedMemory) -> None:
+    """Add `memory` to the manifest in `build_dir` (the build's postflight step, before the build moves into place)."""
+    path = Path(build_dir) / MANIFEST
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["memory"] = {**{key: getattr(memory.report, key) for key in _MEMORY_KEYS},
+                      "flash_capacity": memory.flash_capacity, "ram_capacity": memory.ram_capacity}
+    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def _memory(data: Mapping[str, Any], path: Path) -> LinkedMemory | None:
+    raw = data.get("memory")
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise EdgeqError(f"{path} has a corrupt 'memory' entry", "rebuild with `edgeq build --force`")
+    report = MemoryReport(**{key: _field(raw, key, int, path) for key in _MEMORY_KEYS})
+    return LinkedMemory(report, _field(raw, "flash_capacity", int, path), _field(raw, "ram_capacity", int, path))
 
 
 def read_build(build_dir: str | Path) -> Build:
@@ -73,7 +108,7 @@ def read_build(build_dir: str | Path) -> Build:
     ops = tuple(BuildOp(int(op["index"]), str(op["opcode"]), tuple(op.get("kernels", ())),
                         tuple(op.get("declined", ()))) for op in data.get("ops", ()))
     return Build(
-        directory=directory,
+        out_dir=directory,
         target=_field(data, "target", str, path),
         target_facts=MappingProxyType(dict(data.get("target_facts", {}))),
         edgeq_version=str(data.get("edgeq_version", "")),
@@ -87,4 +122,5 @@ def read_build(build_dir: str | Path) -> Build:
         input_bytes=_field(data, "input_bytes", int, path),
         kernel_sources=tuple(data.get("kernel_sources", ())),
         ops=ops,
+        memory=_memory(data, path),
     )

@@ -9,26 +9,30 @@ Steps:
    target files, a copy of the .tflite, the Makefile and a manifest (`edgeq-build.json`). `src/`
    mirrors `firmware/`, so include paths are the same in every build.
 4. Write it into a temporary directory beside the destination, run `make` there, and run the target's
-   postflight check on the linked program (e.g. flash and RAM from the ELF against the board).
-5. Move the finished directory into place (replacing an earlier edgeq build only with `force`).
-A failure at any step leaves the destination untouched.
+   postflight check on the linked program (e.g. flash and RAM from the ELF against the board); the memory it
+   measured is recorded in the manifest.
+5. Move the finished directory into place (replacing an earlier edgeq build only with `force`) and read it
+   back as a `Build`.
+A failure at any step leaves the destination untouched. `build_program` runs steps 3-5 for a program without
+a model (e.g. a firmware that tests a port), so there is one compile path.
 """
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import shlex
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Mapping, Sequence
 
 import jinja2
 
-from edgeq.build.manifest import MANIFEST
+from edgeq.build.manifest import MANIFEST, Build, read_build, record_memory
 from edgeq.build.target import STRICT_CFLAGS, BuildTarget
 from edgeq.data import FIRMWARE, TEMPLATES
 from edgeq.errors import EdgeqError
@@ -40,20 +44,6 @@ MODEL_COPY = "model.tflite"
 HEADER_DIRS = ("include", "protocol", "kernels/include")
 CORE_SOURCES = ("main.c", "protocol/dut.c")
 MAKE_TIMEOUT_S = 900
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    out_dir: Path
-    program: Path  # the linked program (host executable or ELF)
-    target: str
-    model_name: str
-    model_sha256: str
-    arena_bytes: int
-    weights_bytes: int
-    input_bytes: int
-    kernel_sources: tuple[str, ...]
-    outputs: tuple[Path, ...]  # program plus post-link files (BIN, HEX)
 
 
 def _version() -> str:
@@ -76,9 +66,9 @@ def _kernel_file(rel: str, variants: tuple[str, ...]) -> str:
                      "edgeq's package data is incomplete; reinstall edgeq")
 
 
-def assemble_sources(generated, target: BuildTarget, model_bytes: bytes, model_name: str,
-                     model_sha256: str, input_bytes: int) -> dict[str, bytes]:
-    """Every file of the build directory except build products, as relative path → content."""
+def _firmware_tree(target: BuildTarget, sources: Sequence[str]) -> dict[str, bytes]:
+    """`src/` copies of firmware/: every common header, `sources` (relative to firmware/), and the headers of
+    the port's directories."""
     files: dict[str, bytes] = {}
 
     def copy(rel: str) -> None:
@@ -91,35 +81,52 @@ def assemble_sources(generated, target: BuildTarget, model_bytes: bytes, model_n
     for header_dir in HEADER_DIRS:
         for header in sorted((FIRMWARE / header_dir).glob("*.h")):
             copy(f"{header_dir}/{header.name}")
-    runtime_sources = [*CORE_SOURCES, *target.port_sources]
-    sources = [*runtime_sources, *(_kernel_file(k, target.kernel_variants) for k in generated.kernel_sources)]
     for rel in sources:
         copy(rel)
-    for port_dir in sorted({str(Path(rel).parent) for rel in target.port_sources}):
+    for port_dir in _port_dirs(target):
         for header in sorted((FIRMWARE / port_dir).glob("*.h")):
             copy(f"{port_dir}/{header.name}")
+    return files
+
+
+def _port_dirs(target: BuildTarget) -> list[str]:
+    return sorted({str(Path(rel).parent) for rel in target.port_sources})
+
+
+def _makefile(target: BuildTarget, c_sources: Sequence[str], size_sources: Sequence[str],
+              defines: Sequence[str], origin_file: str, origin_sha256: str) -> bytes:
+    """The standalone Makefile: `c_sources` (paths in the output) compiled with the target's flags, the
+    `size_sources` among them for size; `origin_*` name what the program was generated from."""
+    include_dirs = ["src", *(f"src/{d}" for d in HEADER_DIRS), *(f"src/{d}" for d in _port_dirs(target)),
+                    *target.include_dirs]
+    cflags = [*STRICT_CFLAGS, *target.cflags, *defines, *(f"-I{d}" for d in dict.fromkeys(include_dirs))]
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=True,
+                             lstrip_blocks=True, autoescape=False)
+    return env.from_string((TEMPLATES / "Makefile.j2").read_text(encoding="utf-8")).render(
+        edgeq_version=_version(), target=target.name, model_file=origin_file, model_sha256=origin_sha256,
+        cc=target.cc, make_vars=sorted(target.make_vars.items()), cflags=shlex.join(cflags),
+        size_sources=sorted(size_sources), size_cflags=shlex.join(target.size_cflags),
+        ldflags=shlex.join(target.ldflags), sources=sorted(c_sources), program=target.program,
+        post_link=target.post_link, outputs=_outputs(target)).encode()
+
+
+def _outputs(target: BuildTarget) -> list[str]:
+    return [target.program, *(rule.output for rule in target.post_link)]
+
+
+def assemble_sources(generated, target: BuildTarget, model_bytes: bytes, model_name: str,
+                     model_sha256: str, input_bytes: int) -> dict[str, bytes]:
+    """Every file of the build directory except build products, as relative path → content."""
+    runtime_sources = [*CORE_SOURCES, *target.port_sources]
+    sources = [*runtime_sources, *(_kernel_file(k, target.kernel_variants) for k in generated.kernel_sources)]
+    files = _firmware_tree(target, sources)
     for name, text in generated.files.items():
         files[f"src/{name}"] = text.encode()
     for rel, text in target.rendered_files.items():
         files[rel] = text.encode()
-    c_sources = sorted([*(f"src/{rel}" for rel in sources),
-                        *(f"src/{name}" for name in generated.files if name.endswith(".c"))])
-
-    include_dirs = ["src", *(f"src/{d}" for d in HEADER_DIRS),
-                    *(f"src/{d}" for d in sorted({str(Path(rel).parent) for rel in target.port_sources})),
-                    *target.include_dirs]
-    cflags = [*STRICT_CFLAGS, *target.cflags, f"-DEDGEQ_INPUT_BYTES={input_bytes}",
-              *(f"-I{d}" for d in dict.fromkeys(include_dirs))]
-    outputs = [target.program, *(rule.output for rule in target.post_link)]
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=True,
-                             lstrip_blocks=True, autoescape=False)
-    makefile = env.from_string((TEMPLATES / "Makefile.j2").read_text(encoding="utf-8")).render(
-        edgeq_version=_version(), target=target.name, model_file=MODEL_COPY, model_sha256=model_sha256,
-        cc=target.cc, make_vars=sorted(target.make_vars.items()), cflags=shlex.join(cflags),
-        size_sources=sorted(f"src/{rel}" for rel in runtime_sources), size_cflags=shlex.join(target.size_cflags),
-        ldflags=shlex.join(target.ldflags), sources=c_sources, program=target.program,
-        post_link=target.post_link, outputs=outputs)
-    files["Makefile"] = makefile.encode()
+    c_sources = [*(f"src/{rel}" for rel in sources), *(f"src/{name}" for name in generated.files if name.endswith(".c"))]
+    files["Makefile"] = _makefile(target, c_sources, [f"src/{rel}" for rel in runtime_sources],
+                                  [f"-DEDGEQ_INPUT_BYTES={input_bytes}"], MODEL_COPY, model_sha256)
     files[MODEL_COPY] = model_bytes
     manifest = {
         "edgeq_version": _version(),
@@ -127,7 +134,7 @@ def assemble_sources(generated, target: BuildTarget, model_bytes: bytes, model_n
         "target_facts": dict(target.facts),
         "model": {"name": model_name, "sha256": model_sha256, "file": MODEL_COPY},
         "program": target.program,
-        "outputs": outputs,
+        "outputs": _outputs(target),
         "arena_bytes": int(generated.arena_bytes),
         "weights_bytes": int(generated.weights_bytes),
         "input_bytes": input_bytes,
@@ -138,6 +145,22 @@ def assemble_sources(generated, target: BuildTarget, model_bytes: bytes, model_n
                  "declined": list(op.declined)} for op in generated.ops],
     }
     files[MANIFEST] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
+    return files
+
+
+def assemble_program(target: BuildTarget, sources: Mapping[str, bytes]) -> dict[str, bytes]:
+    """A program without a model, e.g. a firmware that exercises a port: `sources` (file name → C text, put in
+    src/) with the target's port sources, rendered files and edgeq's headers, under the same Makefile."""
+    files = _firmware_tree(target, target.port_sources)
+    for name, text in sources.items():
+        files[f"src/{name}"] = text
+    for rel, text in target.rendered_files.items():
+        files[rel] = text.encode()
+    port = [f"src/{rel}" for rel in target.port_sources]
+    origin = ", ".join(sorted(sources))
+    digest = hashlib.sha256(b"".join(sources[name] for name in sorted(sources))).hexdigest()
+    files["Makefile"] = _makefile(target, [*port, *(f"src/{n}" for n in sources if n.endswith(".c"))], port, (),
+                                  origin, digest)
     return files
 
 
@@ -183,16 +206,54 @@ def _move_into_place(work: Path, out_dir: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _compile_into_place(files: Mapping[str, bytes], target: BuildTarget, out_dir: Path, force: bool,
+                        extra_cflags: str) -> None:
+    """Steps 4-5: write `files` into a temporary directory beside `out_dir`, make, run the postflight check
+    (its memory figures go into the manifest, when there is one) and move the result into place."""
+    _check_destination(out_dir, force)
+    if not out_dir.parent.is_dir():
+        raise EdgeqError(f"parent directory of {out_dir} does not exist", "create it first or choose another -o")
+    work = None
+    try:
+        try:
+            work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+        except OSError as err:
+            raise EdgeqError(f"cannot write in {out_dir.parent}: {err.strerror}",
+                             "choose an -o directory in a writable location") from None
+        as_created(work)  # mkdtemp makes it 0700; the build directory gets the user's umask
+        for rel, content in files.items():
+            path = work / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+        _run_make(work, target, extra_cflags)
+        if target.postflight is not None:
+            memory = target.postflight(work / target.program)
+            if MANIFEST in files:
+                record_memory(work, memory)
+        _check_destination(out_dir, force)  # re-check: something may have appeared while compiling
+        _move_into_place(work, out_dir)
+    except BaseException:
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
+        raise
+
+
+def _recipe(target: str | BuildTarget) -> BuildTarget:
+    from edgeq.targets.resolver import resolve
+
+    return resolve(target).recipe() if isinstance(target, str) else target
+
+
 def build_project(model_path: Path, target: str | BuildTarget, out_dir: Path, force: bool = False,
-                  extra_cflags: str = "") -> BuildResult:
+                  extra_cflags: str = "") -> Build:
+    """Build `model_path` for `target` (a name `edgeq.targets.resolve` knows, or a recipe) into `out_dir`;
+    returns the `Build` read back from the finished directory."""
     from edgeq.codegen.model import generate_model
     from edgeq.codegen.ops import use_isa, use_variants
     from edgeq.ir import parse, require_mcu_support
 
     model_path, out_dir = Path(model_path), Path(out_dir).absolute()
-    from edgeq.targets.build import resolve_target
-
-    build_target = resolve_target(target) if isinstance(target, str) else target
+    build_target = _recipe(target)
     if not model_path.is_file():
         raise EdgeqError(f"model file not found: {model_path}", "pass the path of a .tflite file")
     _check_destination(out_dir, force)
@@ -210,31 +271,14 @@ def build_project(model_path: Path, target: str | BuildTarget, out_dir: Path, fo
     if build_target.preflight is not None:
         build_target.preflight(generated, input_bytes)
     files = assemble_sources(generated, build_target, model_bytes, model_name, graph.sha256, input_bytes)
+    _compile_into_place(files, build_target, out_dir, force, extra_cflags)
+    return read_build(out_dir)
 
-    work = None
-    try:
-        try:
-            work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
-        except OSError as err:
-            raise EdgeqError(f"cannot write in {out_dir.parent}: {err.strerror}",
-                             "choose an -o directory in a writable location") from None
-        as_created(work)  # mkdtemp makes it 0700; the build directory gets the user's umask
-        for rel, content in files.items():
-            path = work / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(content)
-        _run_make(work, build_target, extra_cflags)
-        if build_target.postflight is not None:
-            build_target.postflight(work / build_target.program)
-        _check_destination(out_dir, force)  # re-check: something may have appeared while compiling
-        _move_into_place(work, out_dir)
-    except BaseException:
-        if work is not None:
-            shutil.rmtree(work, ignore_errors=True)
-        raise
-    outputs = (build_target.program, *(rule.output for rule in build_target.post_link))
-    return BuildResult(
-        out_dir=out_dir, program=out_dir / build_target.program, target=build_target.name, model_name=model_name,
-        model_sha256=graph.sha256, arena_bytes=int(generated.arena_bytes),
-        weights_bytes=int(generated.weights_bytes), input_bytes=input_bytes,
-        kernel_sources=tuple(generated.kernel_sources), outputs=tuple(out_dir / o for o in outputs))
+
+def build_program(target: str | BuildTarget, sources: Mapping[str, bytes], out_dir: Path) -> Path:
+    """Build a program without a model (`assemble_program`) into the new directory `out_dir`, through the same
+    Makefile and checks as a model; returns the linked program's path."""
+    out_dir = Path(out_dir).absolute()
+    build_target = _recipe(target)
+    _compile_into_place(assemble_program(build_target, sources), build_target, out_dir, False, "")
+    return out_dir / build_target.program

@@ -1,9 +1,10 @@
 """What `edgeq build` needs to know about a target, as data: compiler, flags, which port sources to link,
 files to render, and what to produce after linking.
 
-This module is data only and imports nothing of edgeq's target layer: `edgeq.targets.build.resolve_target`
-turns a name into a `BuildTarget` (`HOST` here, or a board's, from its TOML), so adding a target never
-touches the build logic in `edgeq.build.project`, and there is no import cycle between the two packages.
+This module is data only and imports nothing of edgeq's target layer: a `edgeq.targets.Target`'s `recipe()`
+gives its `BuildTarget` (`HOST` here, or a board's, from its TOML; `edgeq.targets.resolve(name)` finds the
+target), so adding a target never touches the build logic in `edgeq.build.project`, and there is no import
+cycle between the two packages.
 """
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Callable, Mapping
+
+from edgeq.build.manifest import LinkedMemory
 
 # Flags every edgeq C file builds with on every target (generated code must pass -Werror).
 STRICT_CFLAGS = ("-std=c99", "-Wall", "-Wextra", "-Werror")
@@ -53,8 +56,9 @@ class BuildTarget:
     # + input vs RAM); raises EdgeqError.
     preflight: Callable[[object, int], None] | None = field(default=None, compare=False)
     # Checks the linked program (its path in the temporary build) before the build is moved into place, so a
-    # firmware that does not fit never lands in the user's -o directory; raises EdgeqError.
-    postflight: Callable[[Path], None] | None = field(default=None, compare=False)
+    # firmware that does not fit never lands in the user's -o directory; raises EdgeqError, else returns the
+    # memory it measured (recorded in the manifest, carried by `Build.memory`).
+    postflight: Callable[[Path], LinkedMemory] | None = field(default=None, compare=False)
     facts: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))  # for the build manifest
 
 

@@ -63,23 +63,25 @@ def _print(result) -> None:
 
 def _mcu(build_dir: Path, opts: dict, as_json: bool) -> None:
     from edgeq.bench.mcu import bench_mcu
-    from edgeq.targets.device import open_board_transport
     from edgeq.bench.per_op import profile_build
+    from edgeq.build.manifest import read_build
+    from edgeq.targets.resolver import resolve_run
 
     if not build_dir.is_dir():
         raise EdgeqError(f"{build_dir} is not a build directory",
                          "--emulate/--port/--board measure an `edgeq build MODEL --target CORE -o DIR` directory")
-    transport, board = open_board_transport(build_dir, emulate=opts["emulate"], port=opts["port"],
-                                            board_id=opts["board"])
-    with transport, click.progressbar(length=opts["warmups"] + opts["runs"], label=f"bench on {board.id}",
+    build = read_build(build_dir)
+    target = resolve_run(build, emulate=opts["emulate"], port=opts["port"], board=opts["board"])
+    transport = target.open(build)
+    with transport, click.progressbar(length=opts["warmups"] + opts["runs"], label=f"bench on {target.name}",
                                       file=click.get_text_stream("stderr")) as bar:
         def progress(done: int, total: int) -> None:
             bar.update(done - bar.pos)
 
         try:
-            result = bench_mcu(build_dir, transport, board, runs=opts["runs"], warmups=opts["warmups"],
+            result = bench_mcu(build, transport, target, runs=opts["runs"], warmups=opts["warmups"],
                                progress=progress)
-            per_op = profile_build(build_dir, transport) if opts["per_op"] else None
+            per_op = profile_build(build, transport) if opts["per_op"] else None
         except EdgeqError as err:
             from edgeq.transport.transcript import with_transcript
 

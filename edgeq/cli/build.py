@@ -29,44 +29,39 @@ def command(model: str, target: str, board: str | None, out_dir: str, force: boo
         # --target host agrees with nothing, so only an explicit --target is checked)
         explicit = click.get_current_context().get_parameter_source("target") != click.core.ParameterSource.DEFAULT
         target = resolve_board(target if explicit and target != board else None, board).id
-    result = build_project(model, target, out_dir, force=force)
+    build = build_project(model, target, out_dir, force=force)
     summary = {
-        "out_dir": str(result.out_dir), "target": result.target, "program": str(result.program),
-        "outputs": [str(p) for p in result.outputs], "model": result.model_name,
-        "model_sha256": result.model_sha256, "arena_bytes": result.arena_bytes,
-        "weights_bytes": result.weights_bytes, "input_bytes": result.input_bytes,
-        "kernels": list(result.kernel_sources),
+        "out_dir": str(build.out_dir), "target": build.target, "program": str(build.program),
+        "outputs": [str(p) for p in build.outputs], "model": build.model_name,
+        "model_sha256": build.model_sha256, "arena_bytes": build.arena_bytes,
+        "weights_bytes": build.weights_bytes, "input_bytes": build.input_bytes,
+        "kernels": list(build.kernel_sources),
     }
-    memory = _linked_memory(result) if result.target != "host" else None
+    memory = _linked_memory(build.memory) if build.memory is not None else None
     if memory is not None:
         summary["memory"] = memory
     if as_json:
         click.echo(jsontext.dumps(summary, indent=2))
         return
-    click.echo(f"built {result.model_name} for {result.target}: {result.program}")
-    click.echo(f"  arena {result.arena_bytes:,} bytes (the plan `edgeq plan` shows: activations, in-place "
-               f"operators and kernel scratch), weights {result.weights_bytes:,} bytes, "
-               f"{len(result.kernel_sources)} kernel source(s)")
+    click.echo(f"built {build.model_name} for {build.target}: {build.program}")
+    click.echo(f"  arena {build.arena_bytes:,} bytes (the plan `edgeq plan` shows: activations, in-place "
+               f"operators and kernel scratch), weights {build.weights_bytes:,} bytes, "
+               f"{len(build.kernel_sources)} kernel source(s)")
     if memory is not None:
         click.echo(f"  flash {memory['flash_bytes']:,} of {memory['flash_capacity']:,} bytes "
                    f"(code {memory['text']:,}, constants {memory['rodata']:,} incl. weights, data {memory['data']:,})")
         click.echo(f"  RAM   {memory['ram_bytes']:,} of {memory['ram_capacity']:,} bytes "
                    f"(data {memory['data']:,}, bss {memory['bss']:,} incl. arena {memory['arena']:,}, "
                    f"stacks {memory['stack']:,})")
-    click.echo(f"  rebuild with: make -C {shlex.quote(str(result.out_dir))}")
+    click.echo(f"  rebuild with: make -C {shlex.quote(str(build.out_dir))}")
 
 
-def _linked_memory(result) -> dict:
-    """Flash and RAM use read from the linked ELF (the build has already checked them against the board)."""
-    from edgeq.targets.build import ARENA_SYMBOL
-    from edgeq.targets.registry import get_board
-    from edgeq.toolchain.size import memory_report
-
-    board = get_board(result.target)
-    report = memory_report(result.program, arena_symbol=ARENA_SYMBOL)
+def _linked_memory(memory) -> dict:
+    """Flash and RAM of the linked ELF, as the build's fit check measured them (carried by the `Build`)."""
+    report = memory.report
     return {
-        "flash_bytes": report.flash_bytes, "flash_capacity": board.flash_memory.size,
-        "ram_bytes": report.ram_bytes, "ram_capacity": board.ram_memory.size,
+        "flash_bytes": report.flash_bytes, "flash_capacity": memory.flash_capacity,
+        "ram_bytes": report.ram_bytes, "ram_capacity": memory.ram_capacity,
         "text": report.text, "rodata": report.rodata, "data": report.data, "bss": report.bss,
         "arena": report.arena, "stack": report.stack,
     }

@@ -17,20 +17,16 @@ import click
 def command(build_dir: Path, probe: str | None, gdb_remote: str | None, probe_id: str | None,
             as_json: bool) -> None:
     """Flash BUILD_DIR's firmware.elf with verify and reset."""
-    from edgeq.targets.device import board_of_build
-    from edgeq.flash import flash
-    from edgeq.targets.lab import load_lab
+    from edgeq.build.manifest import read_build
+    from edgeq.targets.resolver import board_target_of
 
-    board, build = board_of_build(build_dir)
-    entry = load_lab().get(board.id)
-    method = probe or (entry.probe if entry else None) or board.flash.method
-    remote = gdb_remote or (entry.gdb_remote if entry else None)
-    program = build.program
-    result = flash(board, program, method, probe_id or (entry.probe_id if entry else None), remote)
+    build = read_build(build_dir)
+    target = board_target_of(build)
+    result = target.flash(build, probe, probe_id, gdb_remote)
     if as_json:
         from edgeq import jsontext
 
-        click.echo(jsontext.dumps({"program": str(program), "board": board.id, "method": result.method,
+        click.echo(jsontext.dumps({"program": str(build.program), "board": target.name, "method": result.method,
                                    "command": list(result.command), "verified": True, "reset": True}, indent=2))
         return
-    click.echo(f"flashed {program} to {board.id} with {result.method}: verified, reset")
+    click.echo(f"flashed {build.program} to {target.name} with {result.method}: verified, reset")

@@ -2,6 +2,7 @@
 
 Every method loads the ELF, verifies it against the target's memory, and resets the core so it starts
 from the new vector table. Each is one external command; failures raise EdgeqError with the tool's output.
+Called by a board target's `flash(build)` (`edgeq.targets.board_target`), which picks the probe.
 """
 from __future__ import annotations
 

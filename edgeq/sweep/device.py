@@ -51,8 +51,8 @@ def _failed(base: ModeResult, stage: str, err: EdgeqError, log: Path) -> ModeRes
 def measure(base: ModeResult, graph, tflite: Path, x: np.ndarray, y: np.ndarray, target: Target, work: Path,
             runs: int, warmups: int, progress: Callable[[str], None], log_dir: Path) -> ModeResult:
     from edgeq.bench.mcu import bench_mcu
-    from edgeq.targets.device import open_board_transport
     from edgeq.build import build_project
+    from edgeq.targets.resolver import resolve_run
     from edgeq.reference.isolated import run_reference
     from edgeq.transport.client import DutClient
     from edgeq.validate import compare, run_on_device, tensor_infos
@@ -76,8 +76,8 @@ def measure(base: ModeResult, graph, tflite: Path, x: np.ndarray, y: np.ndarray,
     stage = "accuracy"
     transport = None
     try:
-        transport, board = open_board_transport(build.out_dir, emulate=target.emulated,
-                                                 board_id=None if target.emulated else target.id)
+        device = resolve_run(build, emulate=target.emulated, board=None if target.emulated else target.id)
+        transport = device.open(build)
         client = DutClient(transport, timeout=COMMAND_TIMEOUT_S)
         client.sync()
         device_info = client.info()
@@ -93,7 +93,7 @@ def measure(base: ModeResult, graph, tflite: Path, x: np.ndarray, y: np.ndarray,
         profile = client.profile_ops(COMMAND_TIMEOUT_S)  # on the last loaded sample
         stage = "bench"
         progress(f"bench: {warmups} warm-up(s), {runs} timed run(s) on {where}")
-        bench = bench_mcu(build.out_dir, transport, board, runs=runs, warmups=warmups, timeout=COMMAND_TIMEOUT_S)
+        bench = bench_mcu(build, transport, device, runs=runs, warmups=warmups, timeout=COMMAND_TIMEOUT_S)
     except EdgeqError as err:
         return _failed(base, stage, err, log_dir / f"{base.mode}-{stage}.txt")
     finally:
@@ -105,7 +105,6 @@ def measure(base: ModeResult, graph, tflite: Path, x: np.ndarray, y: np.ndarray,
     check = compare(device_out, reference, device_info.arena_bytes)
     units = device_info.timer.units_per_tick
     ticks = {op.index: op.ticks * units for op in profile}
-    emulated = target.emulated
     layers = tuple(dataclasses.replace(layer, ticks=ticks.get(layer.index)) for layer in base.layers) \
         if len(profile) == len(base.layers) else base.layers
     device_source = target.device_source
@@ -122,7 +121,7 @@ def measure(base: ModeResult, graph, tflite: Path, x: np.ndarray, y: np.ndarray,
         flash_bytes=bench.flash_bytes, ram_bytes=bench.ram_bytes, arena_bytes=bench.arena_bytes,
         code_bytes=bench.code_bytes, weights_bytes=bench.weights_bytes, memory_source="measured",
         layers=layers,
-        layer_cost_unit=("instructions" if emulated else "cycles") if layers is not base.layers else "MACs",
+        layer_cost_unit=bench.timing_unit if layers is not base.layers else "MACs",
         layer_cost_source=device_source if layers is not base.layers else "host",
     )
 

@@ -50,6 +50,11 @@ class Timer:
     cycle_counter: str             # "dwt" | "systick-icount"
     systick_hz: int | None         # systick-icount: SysTick clock, to turn ticks into instructions
 
+    @property
+    def counts_instructions(self) -> bool:
+        """SysTick under QEMU's -icount (instructions, emulated boards) rather than the DWT cycle counter."""
+        return self.cycle_counter == "systick-icount"
+
 
 @dataclass(frozen=True)
 class FlashMethod:

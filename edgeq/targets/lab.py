@@ -12,6 +12,8 @@ describes one desk, not the project. Format:
     monitor = "ppk2"                # ppk2 | joulescope | lpm01a
     port = "/dev/ttyACM1"           # ppk2 / lpm01a serial port (joulescope: `serial` instead)
     voltage_v = 3.3                 # supply the monitor sources (ppk2 source mode, lpm01a)
+
+Entries are pure frozen data (`LabBoard`); a `SerialBoard` target (`edgeq.targets.board_target`) uses them.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from edgeq.errors import EdgeqError
+from edgeq.targets.schema import TomlReader
 
 PROBES = ("pyocd", "openocd", "gdb")
 MONITORS = ("ppk2", "joulescope", "lpm01a")
@@ -49,8 +52,12 @@ def lab_path() -> Path:
     return Path(env).expanduser() if env else Path.home() / ".config" / "edgeq" / "lab.toml"
 
 
+LAB_DOC = "the lab file format in edgeq/targets/lab.py"
+
+
 def load_lab(path: Path | None = None) -> dict[str, LabBoard]:
-    """Attached boards by id; an absent lab file means no boards are attached."""
+    """Attached boards by id; an absent lab file means no boards are attached. Read strictly (like boards and
+    phones, `edgeq.targets.schema`): typed keys, unknown keys refused, every error naming the file and key."""
     path = path or lab_path()
     if not path.exists():
         return {}
@@ -58,46 +65,27 @@ def load_lab(path: Path | None = None) -> dict[str, LabBoard]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
         raise EdgeqError(f"{path}: not valid TOML: {err}", "fix the lab file (format: edgeq/targets/lab.py)") from None
-    unknown = set(data) - {"boards"}
-    if unknown:
-        raise EdgeqError(f"{path}: unknown top-level key {sorted(unknown)[0]!r}", "the lab file has one table: [boards.<id>]")
-    boards = data.get("boards", {})
-    if not isinstance(boards, dict):
-        raise EdgeqError(f"{path}: key 'boards' must be a table", "write [boards.<id>] tables")
-    return {board_id: _entry(path, board_id, entry) for board_id, entry in boards.items()}
+    top = TomlReader(path, data, doc=LAB_DOC)
+    boards = top.table_("boards", required=False)
+    top.done()
+    if boards is None:
+        return {}
+    return {board_id: _entry(boards, board_id) for board_id in boards.table}
 
 
-def _entry(path: Path, board_id: str, entry: object) -> LabBoard:
-    where = f"{path}: key 'boards.{board_id}"
-    if not isinstance(entry, dict):
-        raise EdgeqError(f"{where}' must be a table", "write [boards.<id>] with port = \"/dev/tty…\"")
-    allowed = {"port", "probe", "probe_id", "gdb_remote", "power"}
-    for key, value in entry.items():
-        if key not in allowed:
-            raise EdgeqError(f"{where}.{key}' is not part of the lab format", f"allowed keys: {', '.join(sorted(allowed))}")
-        if key != "power" and not isinstance(value, str):
-            raise EdgeqError(f"{where}.{key}' must be a string", "quote the value")
-    probe = entry.get("probe")
-    if probe is not None and probe not in PROBES:
-        raise EdgeqError(f"{where}.probe' is {probe!r}", f"expected one of: {', '.join(PROBES)}")
+def _entry(boards: TomlReader, board_id: str) -> LabBoard:
+    entry = boards.table_(board_id)
+    probe = entry.str("probe", required=False, choices=PROBES)
     power = None
-    if "power" in entry:
-        raw = entry["power"]
-        if not isinstance(raw, dict):
-            raise EdgeqError(f"{where}.power' must be a table", "write [boards.<id>.power] monitor = \"ppk2\"")
-        extra = set(raw) - {"monitor", "port", "serial", "voltage_v"}
-        if extra:
-            raise EdgeqError(f"{where}.power.{sorted(extra)[0]}' is not part of the lab format",
-                             "allowed keys: monitor, port, serial, voltage_v")
-        monitor = raw.get("monitor")
-        if monitor not in MONITORS:
-            raise EdgeqError(f"{where}.power.monitor' is {monitor!r}", f"expected one of: {', '.join(MONITORS)}")
-        voltage = raw.get("voltage_v")
-        if voltage is not None and (isinstance(voltage, bool) or not isinstance(voltage, (int, float)) or voltage <= 0):
-            raise EdgeqError(f"{where}.power.voltage_v' must be a positive number", "e.g. voltage_v = 3.3")
-        power = PowerMonitorConfig(monitor, raw.get("port"), raw.get("serial"),
-                                   None if voltage is None else float(voltage))
-    return LabBoard(board_id, entry.get("port"), probe, entry.get("probe_id"), entry.get("gdb_remote"), power)
+    monitor = entry.table_("power", required=False)
+    if monitor is not None:
+        power = PowerMonitorConfig(monitor.str("monitor", choices=MONITORS), monitor.str("port", required=False),
+                                   monitor.str("serial", required=False), monitor.float("voltage_v", required=False))
+        monitor.done()
+    lab_entry = LabBoard(board_id, entry.str("port", required=False), probe, entry.str("probe_id", required=False),
+                         entry.str("gdb_remote", required=False), power)
+    entry.done()
+    return lab_entry
 
 
 def lab_board(board_id: str, path: Path | None = None) -> LabBoard:

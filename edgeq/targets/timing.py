@@ -1,7 +1,7 @@
 """How a target's counter becomes a latency: the one place that reads a timing-source name.
 
 The firmware reports what its counter counts (`TimerInfo.source`: `systick-icount` in QEMU, `dwt` on a real
-Cortex-M, `wall` on the host). `timing_for(source, board)` turns that into a `Timing` which labels the figure:
+Cortex-M, `wall` on the host; a phone's `benchmark_model` times itself). `timing_for(source, board)` turns that into a `Timing` which labels the figure:
 instructions under QEMU's -icount are exact but their latency is ESTIMATED (x the board's documented cycles per
 instruction / clock: QEMU has no timing model); DWT cycles / clock are measured; host nanoseconds are the host's.
 Callers ask the `Timing` for the unit and the latency instead of comparing source strings.
@@ -42,6 +42,8 @@ def timing_for(source: str, board: Board | None) -> Timing:
     """The `Timing` of a firmware reporting `source`; `board` is required for a microcontroller counter."""
     if source == "wall":
         return Timing(source, "ns", False, 1e-6, "host", "{units} ns on this machine's clock")
+    if source == "benchmark_model":
+        return Timing(source, "us", False, 1e-3, "measured", "measured: {units} us by benchmark_model on the phone")
     if board is None:
         raise EdgeqError(f"timing source {source!r} needs the board it ran on", "bench a board build directory")
     clock_mhz = board.clock_hz / 1e6

@@ -6,12 +6,10 @@ TOML; the drivers in firmware/ports/ are chosen by `console.kind`, never by boar
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from pathlib import Path
 
 import jinja2
 
-from edgeq.data import FIRMWARE, TEMPLATES
+from edgeq.data import TEMPLATES
 from edgeq.targets.boards import Board
 
 DEFAULT_STACK_BYTES = 8 * 1024
@@ -19,19 +17,10 @@ GUARD_BYTES = 1024          # one MPU region; Armv7-M needs a power of two align
 FAULT_STACK_BYTES = 512
 
 
-@dataclass(frozen=True)
-class PortFiles:
-    sources: tuple[Path, ...]
-    include_dirs: tuple[Path, ...]
-
-
-def port_files(board: Board) -> PortFiles:
-    ports = FIRMWARE / "ports"
-    return PortFiles(
-        sources=(ports / "cortex-m" / "startup.c", ports / "cortex-m" / "port.c",
-                 ports / board.console.kind / "uart.c"),
-        include_dirs=(ports / "cortex-m", FIRMWARE / "include"),
-    )
+def port_sources(board: Board) -> tuple[str, ...]:
+    """The port's C files, relative to firmware/: the Cortex-M startup and port, and the console's UART driver
+    (their directories' headers come along with them into a build)."""
+    return ("ports/cortex-m/startup.c", "ports/cortex-m/port.c", f"ports/{board.console.kind}/uart.c")
 
 
 def icount_ratio(systick_hz: int) -> tuple[int, int]:
@@ -67,7 +56,7 @@ def board_header(board: Board) -> str:
         lines.append("#define EDGEQ_STM32_LPUART 1")
     if c.tx_pin is not None:
         lines += [f"#define EDGEQ_CONSOLE_TX_PIN {c.tx_pin}u", f"#define EDGEQ_CONSOLE_RX_PIN {c.rx_pin}u"]
-    if board.timer.cycle_counter == "dwt":
+    if not board.timer.counts_instructions:
         lines.append("#define EDGEQ_TIMER_DWT 1")
     else:
         num, den = icount_ratio(board.timer.systick_hz)

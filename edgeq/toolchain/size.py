@@ -5,12 +5,15 @@ RAM holds .data, .bss (the arena is a .bss array) and the port's stacks (guard, 
 """
 from __future__ import annotations
 
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from edgeq.errors import EdgeqError
 
+# The Arm GNU binutils that read a linked ELF (`size`, `nm`).
+BINUTILS_PREFIX = "arm-none-eabi-"
 CODE_SECTIONS = (".isr_vector", ".text", ".ARM.exidx")
 STACK_SECTIONS = (".guard", ".stack", ".fault_stack")
 
@@ -88,9 +91,17 @@ def summarize(sections: list[Section], symbols: dict[str, int], arena_symbol: st
     )
 
 
-def memory_report(elf: Path, arena_symbol: str = "", weight_prefixes: tuple[str, ...] = ()) -> MemoryReport:
-    from edgeq.toolchain.gcc import tool
+def tool(name: str) -> str:
+    """The path of the Arm binutils program `name` (e.g. "size"), or EdgeqError saying how to install it."""
+    path = shutil.which(BINUTILS_PREFIX + name)
+    if path is None:
+        raise EdgeqError(f"{BINUTILS_PREFIX}{name} is not on PATH",
+                         "install the Arm GNU toolchain (Debian: gcc-arm-none-eabi libnewlib-arm-none-eabi; "
+                         "or run tools/setup.sh)")
+    return path
 
+
+def memory_report(elf: Path, arena_symbol: str = "", weight_prefixes: tuple[str, ...] = ()) -> MemoryReport:
     size_out = subprocess.run([tool("size"), "-A", "-d", str(elf)], capture_output=True, text=True)
     if size_out.returncode != 0:
         raise EdgeqError(f"arm-none-eabi-size could not read {elf}: {size_out.stderr.strip()}",

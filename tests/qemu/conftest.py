@@ -1,4 +1,5 @@
-"""Shared QEMU fixtures: firmwares are built once per session (arm-none-eabi-gcc), QEMU is always killed."""
+"""Shared QEMU fixtures: firmwares are built once per session through edgeq's one build path (the generated
+Makefile, `edgeq.build`), QEMU is always killed."""
 from __future__ import annotations
 
 import os
@@ -7,15 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from edgeq.targets import get_board
-
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture(scope="session")
 def probe_firmware(tmp_path_factory):
     """board id -> ELF of tests/qemu/fixtures/probe_fw.c built with that board's port (built on demand)."""
-    from edgeq.toolchain.gcc import build_firmware
+    from edgeq.build import build_program
 
     if shutil.which("arm-none-eabi-gcc") is None:
         # the root conftest's rule, also for a test that forgot its tools marker: CI never hides a missing tool
@@ -28,8 +27,8 @@ def probe_firmware(tmp_path_factory):
 
     def get(board_id: str) -> Path:
         if board_id not in cache:
-            fw = build_firmware(get_board(board_id), [FIXTURES / "probe_fw.c"], [], root / board_id)
-            cache[board_id] = fw.elf
+            source = (FIXTURES / "probe_fw.c").read_bytes()
+            cache[board_id] = build_program(board_id, {"probe_fw.c": source}, root / board_id)
         return cache[board_id]
 
     return get

@@ -10,15 +10,15 @@ import numpy as np
 
 def run_on_emulated_board(model: Path, inputs: Sequence[np.ndarray], out_dir: Path,
                           target: str = "cortex-m4") -> list[np.ndarray]:
-    from edgeq.targets.device import open_board_transport
     from edgeq.build.project import build_project
+    from edgeq.targets.resolver import resolve_run
     from edgeq.ir import parse
     from edgeq.transport.client import DutClient
 
     graph = parse(Path(model).read_bytes())
-    build_project(Path(model), target, out_dir)
+    build = build_project(Path(model), target, out_dir)
     samples = inputs[0].shape[0]
-    transport, _ = open_board_transport(out_dir, emulate=True)
+    transport = resolve_run(build, emulate=True).open(build)
     try:
         client = DutClient(transport, timeout=60.0)
         client.sync()

@@ -22,8 +22,8 @@ SAMPLES = 2
 
 
 def _equals_tflm_on_m3(model: Path, out_dir: Path, seed: int) -> None:
-    from edgeq.targets.device import open_board_transport
     from edgeq.build.project import build_project
+    from edgeq.targets.resolver import resolve_run
     from edgeq.ir import parse
     from edgeq.reference.tflm import run_tflm
     from edgeq.transport.client import DutClient
@@ -40,7 +40,7 @@ def _equals_tflm_on_m3(model: Path, out_dir: Path, seed: int) -> None:
     inputs = [rng.integers(np.iinfo(t.dtype).min, np.iinfo(t.dtype).max, size=(SAMPLES, *t.shape), endpoint=True)
               .astype(t.dtype) for t in (graph.tensors[i] for i in graph.inputs)]
     expected = run_tflm(model, inputs).outputs  # TFLM starts every sample from the initial state
-    transport, _ = open_board_transport(build.out_dir, emulate=True)
+    transport = resolve_run(build, emulate=True).open(build)
     try:
         client = DutClient(transport, timeout=60.0)
         client.sync()

@@ -48,8 +48,9 @@ def _inputs(graph, count: int, seed: int) -> np.ndarray:
 @pytest.mark.tools("qemu-system-arm", "arm-none-eabi-gcc", "gcc")
 @pytest.mark.parametrize("model", MODELS)
 def test_dsp_firmware_equals_reference_kernels_and_tflm(shared_models, dsp_builds, model):
-    from edgeq.targets.device import open_board_transport
+    from edgeq.build import read_build
     from edgeq.host import compile_host
+    from edgeq.targets.resolver import resolve_run
     from edgeq.ir import parse
     from edgeq.transport.client import DutClient
 
@@ -65,8 +66,8 @@ def test_dsp_firmware_equals_reference_kernels_and_tflm(shared_models, dsp_build
         expected_ref = np.asarray(reference.predict(inputs)).reshape(SAMPLES, -1)
     expected_tflm = np.asarray(run_tflm(path, [inputs]).outputs[0]).reshape(SAMPLES, -1)
 
-    build_dir = dsp_builds(path)
-    transport, _ = open_board_transport(build_dir, emulate=True)
+    build = read_build(dsp_builds(path))
+    transport = resolve_run(build, emulate=True).open(build)
     try:
         client = DutClient(transport, timeout=60.0)
         client.sync()

@@ -43,10 +43,12 @@ def _tflm_stream(model: bytes, samples: np.ndarray) -> list[bytes]:
 
 
 def _device(build_dir):
-    from edgeq.targets.device import open_board_transport
+    from edgeq.build import read_build
+    from edgeq.targets.resolver import resolve_run
     from edgeq.transport.client import DutClient
 
-    transport, _ = open_board_transport(build_dir, emulate=True)
+    build = read_build(build_dir)
+    transport = resolve_run(build, emulate=True).open(build)
     client = DutClient(transport, timeout=60.0)
     client.sync()
     return transport, client

@@ -8,17 +8,16 @@ import pytest
 
 
 def test_only_the_cortex_m55_board_enables_mve():
-    from edgeq.build.target import HOST
-    from edgeq.targets.build import board_build_target, resolve_target
+    from edgeq.targets.board_target import EmulatedBoard
     from edgeq.targets.registry import get_board
+    from edgeq.targets.resolver import resolve
 
-    assert resolve_target("mps3-an547").isa_features == frozenset({"mve"})
-    assert resolve_target("cortex-m55").isa_features == frozenset({"mve"})
-    for name in ("cortex-m4", "cortex-m7", "cortex-m33", "mps2-an385"):
-        assert resolve_target(name).isa_features == frozenset(), name
-    assert HOST.isa_features == frozenset()
+    assert resolve("mps3-an547").recipe().isa_features == frozenset({"mve"})
+    assert resolve("cortex-m55").recipe().isa_features == frozenset({"mve"})
+    for name in ("cortex-m4", "cortex-m7", "cortex-m33", "mps2-an385", "host"):
+        assert resolve(name).recipe().isa_features == frozenset(), name
     soft = dataclasses.replace(get_board("mps3-an547"), fpu="none")  # <arm_mve.h> needs a hardware-float ABI
-    assert board_build_target(soft).isa_features == frozenset()
+    assert EmulatedBoard(soft).recipe().isa_features == frozenset()
 
 
 @pytest.mark.parametrize("features, expect_mve", [(frozenset(), False), (frozenset({"mve"}), True)])
