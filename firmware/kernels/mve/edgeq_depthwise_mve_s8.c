@@ -8,7 +8,8 @@
  * column into four blocks), with the padding columns and the rows outside the image written as the input
  * zero point (which the folded bias makes contribute nothing, as in TFLM). So a block's window is a plain
  * run of 4-byte words: the pixels of a group sit 4 * stride_w bytes apart and a tap is one word further, at
- * immediate offsets in the unrolled 3x3 path (strides 1 and 2). Each slot remembers which input row it holds
+ * immediate offsets in the 3x3 assembly path (strides 1 and 2, four real channels on the fast requantization;
+ * other blocks and filters take the C loops). Each slot remembers which input row it holds
  * (a tag after the slots), and input row iy lives in slot floor(iy / dilation_h) mod filter_h: the rows of one
  * output row never share a slot, and a row the next output row reads again is not copied again.
  *
@@ -58,43 +59,6 @@ EDGEQ_INLINE void group_taps(ring_t ring, int32_t offset, const int8_t *w, int32
     acc[1] = a1;
     acc[2] = a2;
     acc[3] = a3;
-}
-
-/* group_taps for a 3x3 filter with dilation_w 1, unrolled: rows[ky] points at the group's first word of filter
- * row ky, so every load is at an immediate offset when `step` is a constant. */
-EDGEQ_INLINE void group_3x3(const int8_t *const *rows, const int8_t *w, int32_t step, int32_t count, int32x4_t bias,
-                            const edgeq_mve_rq4_t *q, edgeq_mve_act_t act, int32_t n, int32_t ch, int8_t *out)
-{
-    int32x4_t a0 = bias, a1 = bias, a2 = bias, a3 = bias;
-    int32_t ky, kx;
-#pragma GCC unroll 3
-    for (ky = 0; ky < 3; ++ky) {
-#pragma GCC unroll 3
-        for (kx = 0; kx < 3; ++kx) {
-            const int8_t *x = rows[ky] + 4 * kx;
-            const int32x4_t wv = vldrbq_s32(w + 4 * (3 * ky + kx));
-            a0 = vaddq_s32(a0, vmulq_s32(vldrbq_s32(x), wv));
-            if (count > 1) {
-                a1 = vaddq_s32(a1, vmulq_s32(vldrbq_s32(x + step), wv));
-            }
-            if (count > 2) {
-                a2 = vaddq_s32(a2, vmulq_s32(vldrbq_s32(x + 2 * step), wv));
-            }
-            if (count > 3) {
-                a3 = vaddq_s32(a3, vmulq_s32(vldrbq_s32(x + 3 * step), wv));
-            }
-        }
-    }
-    edgeq_mve_requant4q(a0, q, act, out, n);
-    if (count > 1) {
-        edgeq_mve_requant4q(a1, q, act, out + ch, n);
-    }
-    if (count > 2) {
-        edgeq_mve_requant4q(a2, q, act, out + 2 * ch, n);
-    }
-    if (count > 3) {
-        edgeq_mve_requant4q(a3, q, act, out + 3 * ch, n);
-    }
 }
 
 /*
@@ -220,42 +184,6 @@ static void block_row(const edgeq_conv_geom_t *g, ring_t rows, int32_t offset, c
     store(acc, rest, q, act, n, ch, out);
 }
 
-/* block_row for 3x3 filters with dilation_w 1 and pixels `step` (a constant after inlining) bytes apart; r[ky]
- * points at the block's first word in filter row ky's slot. */
-EDGEQ_INLINE void block_row_3x3(const edgeq_conv_geom_t *g, const int8_t *const *r, const int8_t *w, int32_t step,
-                                int32x4_t bias, const edgeq_mve_rq4_t *q, edgeq_mve_act_t act, int32_t n, int8_t *out)
-{
-    const int32_t ch = g->input_c;
-    const int32_t rest = g->output_w & 3;
-    const int8_t *rows[3] = {r[0], r[1], r[2]};
-    int32_t ox;
-    for (ox = 0; ox + 4 <= g->output_w; ox += 4, out += 4 * ch) {
-        group_3x3(rows, w, step, 4, bias, q, act, n, ch, out);
-        rows[0] += 4 * step;
-        rows[1] += 4 * step;
-        rows[2] += 4 * step;
-    }
-    if (rest == 3) {
-        group_3x3(rows, w, step, 3, bias, q, act, n, ch, out);
-    } else if (rest == 2) {
-        group_3x3(rows, w, step, 2, bias, q, act, n, ch, out);
-    } else if (rest == 1) {
-        group_3x3(rows, w, step, 1, bias, q, act, n, ch, out);
-    }
-}
-
-static void block_row_3x3_s1(const edgeq_conv_geom_t *g, const int8_t *const *r, const int8_t *w, int32x4_t bias,
-                             const edgeq_mve_rq4_t *q, edgeq_mve_act_t act, int32_t n, int8_t *out)
-{
-    block_row_3x3(g, r, w, 4, bias, q, act, n, out);
-}
-
-static void block_row_3x3_s2(const edgeq_conv_geom_t *g, const int8_t *const *r, const int8_t *w, int32x4_t bias,
-                             const edgeq_mve_rq4_t *q, edgeq_mve_act_t act, int32_t n, int8_t *out)
-{
-    block_row_3x3(g, r, w, 8, bias, q, act, n, out);
-}
-
 /* Input row iy (PAD_ROW: outside the image) into a slot: every word padding first where the row has padding
  * columns, then each image column's channels scattered into their blocks, 16 per VSTRW. */
 static void load_row(const edgeq_conv_geom_t *g, int8_t pad, const int8_t *image, int32_t iy, int32_t cols,
@@ -334,18 +262,12 @@ void edgeq_depthwise_mve_s8(const edgeq_conv_geom_t *g, const edgeq_mve_gemm_s8_
                 const edgeq_mve_rq4_t q = edgeq_mve_rq4(rq, p->exact_channels);
                 const int8_t *w = p->weights + c * taps;
                 const int32_t n = ch - c < 4 ? ch - c : 4;
-                if (!unrolled) {
+                if (!unrolled || n < 4 || q.full_range) {
                     block_row(g, rows, k * cols * 4, w, bias, &q, act, n, out_row + c);
-                } else if (n == 4 && !q.full_range) {
-                    if (g->stride_w == 1) {
-                        block_row_3x3_asm_s1(g, r, w, rq, act_words, out_row + c);
-                    } else {
-                        block_row_3x3_asm_s2(g, r, w, rq, act_words, out_row + c);
-                    }
                 } else if (g->stride_w == 1) {
-                    block_row_3x3_s1(g, r, w, bias, &q, act, n, out_row + c);
+                    block_row_3x3_asm_s1(g, r, w, rq, act_words, out_row + c);
                 } else {
-                    block_row_3x3_s2(g, r, w, bias, &q, act, n, out_row + c);
+                    block_row_3x3_asm_s2(g, r, w, rq, act_words, out_row + c);
                 }
             }
         }
