@@ -52,10 +52,21 @@ typedef struct {
     const int32_t *post_shift;
 } edgeq_packed_s16_t;
 
-/* Channel ch's int16 output for the accumulator sum (int64; the int32 sum of a narrow block widened). */
-static inline int16_t edgeq_requant_prepared_s16(const edgeq_packed_s16_t *p, int32_t ch, int64_t sum)
+/* acc + a * b modulo 2^64 (one SMLAL on Cortex-M with DSP; the C product of two int32 cannot overflow). */
+static inline uint64_t edgeq_smlal_u64(int32_t a, int32_t b, uint64_t acc)
 {
-    const uint64_t v = (uint64_t)sum * (uint64_t)(int64_t)p->multiplier[ch] + (uint64_t)p->offset[ch];
+#if defined(__arm__) && defined(__ARM_FEATURE_DSP)
+    uint32_t lo = (uint32_t)acc, hi = (uint32_t)(acc >> 32);
+    __asm__("smlal %0, %1, %2, %3" : "+r"(lo), "+r"(hi) : "r"(a), "r"(b));
+    return ((uint64_t)hi << 32) | lo;
+#else
+    return acc + (uint64_t)((int64_t)a * b);
+#endif
+}
+
+/* Channel ch's int16 output from P = sum * multiplier + offset (modulo 2^64), as the layout above says. */
+static inline int16_t edgeq_requant_finish_s16(const edgeq_packed_s16_t *p, int32_t ch, uint64_t v)
+{
     const int32_t post = p->post_shift[ch];
     const uint32_t hi = (uint32_t)(v >> 32);
     int32_t r;
@@ -67,19 +78,17 @@ static inline int16_t edgeq_requant_prepared_s16(const edgeq_packed_s16_t *p, in
     return (int16_t)(r < p->act_min ? p->act_min : (r > p->act_max ? p->act_max : r));
 }
 
-/* The same for a 32-bit sum (one SMLAL on Cortex-M). */
+/* Channel ch's int16 output for a 64-bit sum (a wide block). */
+static inline int16_t edgeq_requant_prepared_s16(const edgeq_packed_s16_t *p, int32_t ch, int64_t sum)
+{
+    return edgeq_requant_finish_s16(
+        p, ch, (uint64_t)sum * (uint64_t)(int64_t)p->multiplier[ch] + (uint64_t)p->offset[ch]);
+}
+
+/* Channel ch's int16 output for a 32-bit sum (a narrow block, depthwise): one SMLAL and a shift. */
 static inline int16_t edgeq_requant_prepared32_s16(const edgeq_packed_s16_t *p, int32_t ch, int32_t sum)
 {
-    const uint64_t v = (uint64_t)((int64_t)sum * p->multiplier[ch]) + (uint64_t)p->offset[ch];
-    const int32_t post = p->post_shift[ch];
-    const uint32_t hi = (uint32_t)(v >> 32);
-    int32_t r;
-    if (post >= 0) {
-        r = (int32_t)hi >> post;
-    } else {
-        r = (int32_t)(((uint32_t)v >> -post) | (hi << (32 + post)));
-    }
-    return (int16_t)(r < p->act_min ? p->act_min : (r > p->act_max ? p->act_max : r));
+    return edgeq_requant_finish_s16(p, ch, edgeq_smlal_u64(sum, p->multiplier[ch], (uint64_t)p->offset[ch]));
 }
 
 /* FULLY_CONNECTED and 1x1 stride-1 CONV_2D: `rows` input rows of `depth` int16 (any alignment), output
