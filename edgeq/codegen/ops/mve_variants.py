@@ -110,9 +110,18 @@ def im2col_call(ctx: OpContext, geom: dict[str, int], w2d: np.ndarray) -> Kernel
         ),
         kernels=("mve/edgeq_conv2d_mve_s8.c", _ROW),
         arrays=arrays,
-        scratch_bytes=2 * round_up(w2d.shape[1], 16),  # two windows (edgeq_conv2d_mve_s8_scratch_size)
+        scratch_bytes=conv_scratch_bytes(geom),
         declined=exact_notes(quant),
     )
+
+
+def conv_scratch_bytes(geom: dict[str, int]) -> int:
+    """edgeq_conv2d_mve_s8_scratch_size: two windows, span + 1 padded input rows (span: the rows two consecutive
+    output rows read), a tag per image row slot and two tables of filter_h row pointers."""
+    window = round_up(geom["filter_h"] * geom["filter_w"] * geom["input_c"], 16)
+    cols = (geom["output_w"] - 1) * geom["stride_w"] + (geom["filter_w"] - 1) * geom["dilation_w"] + 1
+    span = (geom["filter_h"] - 1) * geom["dilation_h"] + 1 + geom["stride_h"]
+    return 2 * window + (span + 1) * round_up(cols * geom["input_c"], 4) + 4 * span + 8 * geom["filter_h"]
 
 
 def depthwise_scratch_bytes(geom: dict[str, int]) -> int:

@@ -51,8 +51,9 @@ void edgeq_gemm_row_mve_s8(const edgeq_mve_gemm_s8_t *p, const int8_t *x0, const
                            int8_t *out1);
 
 /* CONV_2D (any kernel size, stride, dilation, padding, batch) as im2col + GEMM: each output pixel's window
- * (filter_h * filter_w * input_c bytes, padding = pad_value, the input zero point) gathered into scratch,
- * then GEMM rows two pixels at a time. Scratch: edgeq_conv2d_mve_s8_scratch_size(g). Not in place. */
+ * (filter_h * filter_w * input_c bytes, padding = pad_value, the input zero point) gathered into scratch from
+ * a ring of padded input rows, then GEMM rows two pixels at a time. Scratch:
+ * edgeq_conv2d_mve_s8_scratch_size(g). Not in place. */
 void edgeq_conv2d_mve_s8(const edgeq_conv_geom_t *g, const edgeq_mve_gemm_s8_t *p, int32_t pad_value,
                          const int8_t *input, int8_t *output, void *scratch);
 
@@ -78,9 +79,25 @@ static inline int32_t edgeq_depthwise_mve_s8_scratch_size(const edgeq_conv_geom_
     return (g->filter_h * (slot_bytes + 4) + 15) & ~15; /* filter_h slots, then one int32 tag per slot */
 }
 
+/* Padded input rows edgeq_conv2d_mve_s8 keeps: those two consecutive output rows read. */
+static inline int32_t edgeq_conv2d_mve_span(const edgeq_conv_geom_t *g)
+{
+    return (g->filter_h - 1) * g->dilation_h + 1 + g->stride_h;
+}
+
+/* Columns of one of its padded rows (as edgeq_depthwise_mve_cols). */
+static inline int32_t edgeq_conv2d_mve_cols(const edgeq_conv_geom_t *g)
+{
+    return (g->output_w - 1) * g->stride_w + (g->filter_w - 1) * g->dilation_w + 1;
+}
+
 static inline int32_t edgeq_conv2d_mve_s8_scratch_size(const edgeq_conv_geom_t *g)
 {
-    return 2 * ((g->filter_h * g->filter_w * g->input_c + 15) & ~15); /* two windows */
+    const int32_t window = (g->filter_h * g->filter_w * g->input_c + 15) & ~15;
+    const int32_t slot = (edgeq_conv2d_mve_cols(g) * g->input_c + 3) & ~3;
+    const int32_t span = edgeq_conv2d_mve_span(g);
+    /* two windows, span image slots + one padding slot, span tags, two tables of filter_h row pointers */
+    return 2 * window + (span + 1) * slot + 4 * span + 8 * g->filter_h;
 }
 
 #ifdef __cplusplus
