@@ -14,12 +14,15 @@ here; nothing declines.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from edgeq.codegen.ops import KernelCall, OpContext, kernel, register_variant
+from edgeq.codegen.ops import KernelCall, OpContext, isa_enabled, kernel, register_variant
 from edgeq.codegen.ops import lstm
 from edgeq.codegen.ops.common import struct
 from edgeq.codegen.ops.dsp_variants import ACC_LIMIT, RQ_EXACT, pack_gemm, round4
+from edgeq.codegen.ops.mve_variants import pack_mve_gemm
 
 UNIT_PARAMS = 32  # EDGEQ_LSTM_UNIT_PARAMS: 4 input biases, 4 recurrent biases, 4 + 4 triples
 
@@ -31,54 +34,128 @@ def _triple(rescale: tuple[int, int], bound: int) -> tuple[int, int, int]:
     return multiplier, RQ_EXACT + shift, 0
 
 
+@dataclass(frozen=True)
+class ChannelTerms:
+    """Per gate and unit ([4][units]): folded input and recurrent biases, and the (m, r | RQ_EXACT + shift,
+    rounding) triples of both FCs ([4][units][3]); `exact`: some triple is the full-range form."""
+
+    input_bias: np.ndarray
+    recurrent_bias: np.ndarray
+    input_rq: np.ndarray
+    recurrent_rq: np.ndarray
+    exact: bool
+
+
+def channel_terms(terms: list[lstm.GateTerms]) -> ChannelTerms:
+    units = terms[0].input_weights.shape[0]
+    input_bias = np.stack([t.input_bias for t in terms])
+    recurrent_bias = np.stack([t.recurrent_bias if t.recurrent_bias is not None else np.zeros(units, np.int64)
+                               for t in terms])
+
+    def triples(bias: np.ndarray, weights: str, rescale: str) -> np.ndarray:
+        return np.asarray([[_triple(getattr(t, rescale), abs(int(bias[g, u])) +
+                                    128 * int(np.abs(getattr(t, weights)[u]).sum()))
+                            for u in range(units)] for g, t in enumerate(terms)], np.int64)
+
+    input_rq = triples(input_bias, "input_weights", "input_rescale")
+    recurrent_rq = triples(recurrent_bias, "recurrent_weights", "recurrent_rescale")
+    exact = bool((input_rq[..., 1] >= RQ_EXACT - 31).any() or (recurrent_rq[..., 1] >= RQ_EXACT - 31).any())
+    return ChannelTerms(input_bias, recurrent_bias, input_rq, recurrent_rq, exact)
+
+
 def unit_major(per_gate: list[np.ndarray]) -> np.ndarray:
     """Gate-major arrays [4][units](...) → unit-major [4 * units](...): row 4u + g."""
     stacked = np.stack(per_gate, axis=1)
     return stacked.reshape(-1, *stacked.shape[2:])
 
 
-def unit_params(terms: list[lstm.GateTerms]) -> tuple[np.ndarray, bool]:
-    """The EDGEQ_LSTM_UNIT_PARAMS int32 per unit, and whether any triple is the full-range form."""
-    units = terms[0].input_weights.shape[0]
-    blocks, exact = [], False
-    for u in range(units):
-        biases_in = [int(t.input_bias[u]) for t in terms]
-        biases_rec = [int(t.recurrent_bias[u]) if t.recurrent_bias is not None else 0 for t in terms]
-        triples = []
-        for biases, weights, rescale in ((biases_in, "input_weights", "input_rescale"),
-                                         (biases_rec, "recurrent_weights", "recurrent_rescale")):
-            for g, t in enumerate(terms):
-                bound = abs(biases[g]) + 128 * int(np.abs(getattr(t, weights)[u]).sum())
-                triple = _triple(getattr(t, rescale), bound)
-                exact |= triple[1] >= RQ_EXACT - 31
-                triples += triple
-        blocks.append(biases_in + biases_rec + triples)
-    return np.asarray(blocks, np.int64).reshape(-1), exact
+def unit_params(c: ChannelTerms) -> np.ndarray:
+    """edgeq_lstm_packed_s8_t's EDGEQ_LSTM_UNIT_PARAMS int32 per unit."""
+    return np.concatenate([c.input_bias.T, c.recurrent_bias.T, c.input_rq.transpose(1, 0, 2).reshape(-1, 12),
+                           c.recurrent_rq.transpose(1, 0, 2).reshape(-1, 12)], axis=1).reshape(-1)
+
+
+def _exact_note(c: ChannelTerms) -> tuple[str, ...]:
+    return ("exact requantization for some gate rows (accumulator bound or shift)",) if c.exact else ()
+
+
+def _lstm_inputs(ctx: OpContext) -> tuple[dict, dict, list[lstm.GateTerms]]:
+    return lstm._geometry(ctx), lstm.cell_fields(ctx, int16=False), [lstm.gate_terms_s8(ctx, g) for g in range(4)]
+
+
+def _call(ctx: OpContext, function: str, struct_type: str, geom: dict, cell: dict, fields: dict,
+          scratch_type: str) -> tuple[str, ...]:
+    return (struct("edgeq_lstm_geom_t", "geom", geom), struct("edgeq_lstm_cell_q_t", "q", cell),
+            struct(struct_type, "p", fields),
+            f"{function}(&geom, &q, &p, {ctx.input_ptr(lstm._INPUT)}, {ctx.input_ptr(lstm._HIDDEN)}, "
+            f"{ctx.input_ptr(lstm._CELL)}, {ctx.output_ptr()}, ({scratch_type} *){ctx.scratch_ptr()});")
 
 
 @register_variant("UNIDIRECTIONAL_SEQUENCE_LSTM", "int8")
 def lstm_packed(ctx: OpContext) -> KernelCall:
-    geom = lstm._geometry(ctx)
-    cell = lstm.cell_fields(ctx, int16=False)
-    terms = [lstm.gate_terms_s8(ctx, gate) for gate in range(4)]
-    params, exact = unit_params(terms)
-    input_size, units = geom["input_size"], geom["state_size"]
+    geom, cell, terms = _lstm_inputs(ctx)
+    channels = channel_terms(terms)
     arrays = (ctx.const_array("lstm_input_w", "int8_t", pack_gemm(unit_major([t.input_weights for t in terms]))),
               ctx.const_array("lstm_recurrent_w", "int8_t",
                               pack_gemm(unit_major([t.recurrent_weights for t in terms]))),
-              ctx.const_array("lstm_params", "int32_t", params))
-    packed = {"input_weights": arrays[0].name, "recurrent_weights": arrays[1].name, "params": arrays[2].name,
-              "input_words": round4(input_size) // 4, "recurrent_words": round4(units) // 4,
-              "exact_channels": int(exact)}
+              ctx.const_array("lstm_params", "int32_t", unit_params(channels)))
+    fields = {"input_weights": arrays[0].name, "recurrent_weights": arrays[1].name, "params": arrays[2].name,
+              "input_words": round4(geom["input_size"]) // 4, "recurrent_words": round4(geom["state_size"]) // 4,
+              "exact_channels": int(channels.exact)}
     return KernelCall(
-        statements=(struct("edgeq_lstm_geom_t", "geom", geom),
-                    struct("edgeq_lstm_cell_q_t", "q", cell),
-                    struct("edgeq_lstm_packed_s8_t", "packed", packed),
-                    f"edgeq_lstm_packed_s8(&geom, &q, &packed, {ctx.input_ptr(lstm._INPUT)}, "
-                    f"{ctx.input_ptr(lstm._HIDDEN)}, {ctx.input_ptr(lstm._CELL)}, {ctx.output_ptr()}, "
-                    f"(uint32_t *){ctx.scratch_ptr()});"),
+        statements=_call(ctx, "edgeq_lstm_packed_s8", "edgeq_lstm_packed_s8_t", geom, cell, fields, "uint32_t"),
         kernels=("variants/edgeq_lstm_packed_s8.c", kernel("edgeq_sigmoid_table_s16")),
         arrays=arrays,
-        scratch_bytes=8 * (packed["input_words"] + packed["recurrent_words"]),
-        declined=("exact requantization for some gate rows (accumulator bound or shift)",) if exact else (),
+        scratch_bytes=8 * (fields["input_words"] + fields["recurrent_words"]),
+        declined=_exact_note(channels),
+    )
+
+
+def gate_major_blocks(per_gate: list[np.ndarray], padded_units: int) -> np.ndarray:
+    """Gate-major arrays [4][units](...) with each gate's units padded to `padded_units` (zeros)."""
+    out = np.zeros((4, padded_units, *per_gate[0].shape[1:]), np.int64)
+    for g, values in enumerate(per_gate):
+        out[g, :values.shape[0]] = values
+    return out.reshape(4 * padded_units, *per_gate[0].shape[1:])
+
+
+def block_params(c: ChannelTerms, padded_units: int) -> np.ndarray:
+    """edgeq_lstm_mve_s8_t's EDGEQ_LSTM_UNIT_PARAMS int32 per block of 4 units of one gate (padding lanes: bias 0
+    and a harmless fast triple); the fast form's shift stored negated (mve_variants.mve_requant)."""
+    def padded(values: np.ndarray, fill) -> np.ndarray:
+        out = np.empty((4, padded_units, *values.shape[2:]), np.int64)
+        out[...] = fill
+        out[:, :values.shape[1]] = values
+        return out.reshape(-1, 4, *values.shape[2:])  # [blocks][4 lanes](...)
+
+    def lanes(rq: np.ndarray) -> np.ndarray:
+        rq = rq.copy()
+        fast = rq[..., 1] < RQ_EXACT - 31
+        rq[..., 1] = np.where(fast, -rq[..., 1], rq[..., 1])
+        return padded(rq, (1 << 30, -1, 0)).transpose(0, 2, 1).reshape(-1, 12)  # 4 m, 4 shifts, 4 roundings
+
+    return np.concatenate([padded(c.input_bias, 0), padded(c.recurrent_bias, 0), lanes(c.input_rq),
+                           lanes(c.recurrent_rq)], axis=1).reshape(-1)
+
+
+@register_variant("UNIDIRECTIONAL_SEQUENCE_LSTM", "int8", first=True)
+def lstm_mve(ctx: OpContext) -> KernelCall | None:
+    if not isa_enabled("mve"):
+        return None
+    geom, cell, terms = _lstm_inputs(ctx)
+    channels = channel_terms(terms)
+    padded_units = (geom["state_size"] + 3) // 4 * 4
+    arrays = (ctx.const_array("lstm_mve_input_w", "int8_t",
+                              pack_mve_gemm(gate_major_blocks([t.input_weights for t in terms], padded_units))),
+              ctx.const_array("lstm_mve_recurrent_w", "int8_t",
+                              pack_mve_gemm(gate_major_blocks([t.recurrent_weights for t in terms], padded_units))),
+              ctx.const_array("lstm_mve_params", "int32_t", block_params(channels, padded_units)))
+    fields = {"input_weights": arrays[0].name, "recurrent_weights": arrays[1].name, "params": arrays[2].name,
+              "exact_channels": int(channels.exact)}
+    return KernelCall(
+        statements=_call(ctx, "edgeq_lstm_mve_s8", "edgeq_lstm_mve_s8_t", geom, cell, fields, "int16_t"),
+        kernels=("mve/edgeq_lstm_mve_s8.c", kernel("edgeq_sigmoid_table_s16")),
+        arrays=arrays,
+        scratch_bytes=8 * padded_units + 16 * ((geom["input_size"] + 15) // 16 + (geom["state_size"] + 15) // 16),
+        declined=_exact_note(channels),
     )
