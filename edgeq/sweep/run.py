@@ -15,7 +15,7 @@ Per mode (each step's outcome is cached, see `edgeq.sweep.cache`):
                 the firmware's per-operator profile; then the MCU bench (latency, energy, memory).
                 Host/phones: LiteRT on this machine or benchmark_model on the phone (accuracy stays host);
 then the recommendation (`--max-drop`) and `results.json`, written atomically.
-The float baseline is the Keras model's own top-1 on the same samples (`edgeq.evaluate`, host).
+The float baseline is the Keras model's own top-1 on the same samples (Keras `predict`, host).
 """
 from __future__ import annotations
 
@@ -90,10 +90,6 @@ def edgeq_version() -> str:
         return metadata.version("edgeq")
     except metadata.PackageNotFoundError:
         return "dev"
-
-
-def _fraction(percent: float) -> float:
-    return min(1.0, max(0.0, percent / 100.0))
 
 
 # -- the output directory -------------------------------------------------------------------------------------
@@ -227,13 +223,11 @@ class _Sweep:
                                   "limit": self.req.val_limit, "edgeq": self.version, "code": self.convert_code})
         record = self.cache.load(key)
         if record is None:
-            import edgeq
+            from edgeq.convert import keras_io
 
             self.progress("float Keras model on the validation set (host)")
-            ref_key, _ = self.convert("fp32")
-            ev = edgeq.evaluate(self.req.model, self.cache.entry_dir(ref_key) / MODEL_FILE, self.req.val_data,
-                                layer_samples=1, limit=self.req.val_limit)
-            record = {"top1": _fraction(ev.float_metrics["top1"])}
+            outputs = keras_io.load(self.req.model).predict(self.x, batch_size=64, verbose=0)
+            record = {"top1": accuracy.top1(np.asarray(outputs, dtype=np.float32), self.y)}
             self.cache.store(key, self.cache.work_dir(key), record)
         return record["top1"]
 
