@@ -6,7 +6,8 @@ on the device, without a reset.
 
 Cases: rank 1, 2 and 3; memory 1, 2, 4, 5, 7, 8, 9 and 32 (word rows, odd tails, one element); filter counts
 that are not multiples of 4 or 8; input sizes not a multiple of 4; int8 states with zero points whose addition
-wraps; int16 states with full-range time weights (accumulators past 2^30: the full-range requantization) and
+wraps; rescales with a right shift of 1 and tiny weights (rounding ties of both signs); int16 states with
+full-range time weights (accumulators past 2^30: the full-range requantization) and
 small ones (the fast form); a dead unit with a bias near 2^31; real multipliers >= 1 in the feature FC and the
 time reduction; batches 1 and 3. (edgeq.ir refuses an SVDF without bias before generation, so none is
 here.)
@@ -31,6 +32,8 @@ class Svdf:
     gain_1: float | None = None  # force input x feature / state scale (>= 1: full-range FC requantization)
     gain_2: float | None = None  # force state x time / output scale
     small_time: bool = False  # int16 time weights in [-200, 200] instead of the full range
+    tiny_weights: bool = False  # feature and time weights in [-1, 1]: with gains in [1/4, 1/2) (a right shift of
+    #                             1) half the odd accumulators are exact rounding ties, negative ones included
 
 
 #: (batches, input size, chain): each SVDF's input is the previous one's output.
@@ -43,7 +46,9 @@ CHAINS = (
     (3, 6, (Svdf("INT8", units=4, rank=2, memory=8, state_zero_point=-3),
             Svdf("INT16", units=5, rank=1, memory=2, small_time=True),
             Svdf("INT8", units=3, rank=1, memory=32, state_zero_point=7),
-            Svdf("INT16", units=2, rank=2, memory=1))),
+            Svdf("INT16", units=2, rank=2, memory=1),
+            Svdf("INT8", units=6, rank=1, memory=3, state_zero_point=2, tiny_weights=True, gain_1=0.3, gain_2=0.3),
+            Svdf("INT16", units=5, rank=2, memory=2, tiny_weights=True, gain_1=0.3, gain_2=0.3))),
 )
 
 _NUMPY = {"INT8": np.int8, "INT16": np.int16, "INT32": np.int32}
@@ -86,8 +91,9 @@ def hostile_svdf_model(seed: int = 0) -> bytes:
         inputs.append(x)
         for spec in chain:
             filters, wide = spec.units * spec.rank, spec.state == "INT16"
-            feature = rng.integers(-127, 128, (filters, size))
-            lim = 200 if spec.small_time else (32767 if wide else 127)
+            w_lim = 1 if spec.tiny_weights else 127
+            feature = rng.integers(-w_lim, w_lim + 1, (filters, size))
+            lim = 1 if spec.tiny_weights else 200 if spec.small_time else (32767 if wide else 127)
             time = rng.integers(-lim, lim + 1, (filters, spec.memory))
             f_scale, t_scale = 0.01, (0.0003 if wide else 0.02)
             # scales putting a typical FC value near 40 (int8) / 3000 (int16) state steps, a typical output
@@ -98,7 +104,7 @@ def hostile_svdf_model(seed: int = 0) -> bytes:
             time_std = np.sqrt(filters // spec.units * spec.memory) * (lim / 1.7) * (3000 if wide else 40)
             gain_2 = spec.gain_2 or 40 / time_std
             out_scale = s_scale * t_scale / gain_2
-            bias = rng.integers(-3000, 3000, spec.units)
+            bias = rng.integers(-30, 30, spec.units) * (1 if spec.tiny_weights else 100)
             if spec.dead_unit:
                 bias[0] = 2**31 - 100
             out_zp = -10

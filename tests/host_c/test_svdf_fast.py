@@ -19,7 +19,7 @@ SAMPLES = 6
 def test_fast_svdf_kernels_chosen_with_exact_rows_named():
     model = generate_model(parse(hostile_svdf_model()))
     svdf = [op for op in model.ops if op.opcode == "SVDF"]
-    assert len(svdf) == 9
+    assert len(svdf) == 11
     for op in svdf:
         assert any(k.startswith("variants/edgeq_svdf_state_s") for k in op.kernels), op.kernels
         assert not any(k.startswith("reference/") for k in op.kernels), op.kernels

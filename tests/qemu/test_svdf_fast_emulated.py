@@ -1,7 +1,7 @@
 """The fast SVDF kernels on emulated boards: chosen for every SVDF of the hostile chains (tests/svdf_hostile.py)
 and bit-exact with TFLite Micro over six consecutive inferences (the state carried between them). Cortex-M4
-(mps2-an386): the packed SMLAD feature GEMM and the state kernels; Cortex-M55 (mps3-an547): the Helium feature
-GEMM for int8 states."""
+(mps2-an386): the packed SMLAD feature GEMM (int16 states: edgeq_svdf_feature_s16) and the DSP state kernels;
+Cortex-M55 (mps3-an547): the Helium feature and state kernels."""
 from __future__ import annotations
 
 import json
@@ -17,9 +17,13 @@ SAMPLES = 6
 
 
 @pytest.mark.tools("qemu-system-arm", "arm-none-eabi-gcc")
-@pytest.mark.parametrize("board,feature_kernel", [("cortex-m4", "kernels/variants/edgeq_gemm_rows_direct_s8.c"),
-                                                  ("mps3-an547", "kernels/mve/edgeq_gemm_mve_s8.c")])
-def test_fast_svdf_streams_equal_tflm(tmp_path, board, feature_kernel):
+@pytest.mark.parametrize("board,kernels", [
+    ("cortex-m4", {"int8": ("variants/edgeq_gemm_rows_direct_s8.c", "variants/edgeq_svdf_state_s8.c"),
+                   "int16": ("variants/edgeq_svdf_feature_s16.c", "variants/edgeq_svdf_state_s16.c")}),
+    ("mps3-an547", {"int8": ("mve/edgeq_svdf_feature_mve_s8.c", "mve/edgeq_svdf_state_mve_s8.c"),
+                    "int16": ("mve/edgeq_svdf_feature_mve_s8.c", "mve/edgeq_svdf_state_mve_s16.c")}),
+])
+def test_fast_svdf_streams_equal_tflm(tmp_path, board, kernels):
     data = hostile_svdf_model()
     model = tmp_path / "svdf_hostile.tflite"
     model.write_bytes(data)
@@ -29,12 +33,10 @@ def test_fast_svdf_streams_equal_tflm(tmp_path, board, feature_kernel):
     got = run_on_emulated_board(model, inputs, tmp_path / "fw", target=board)
     manifest = json.loads((tmp_path / "fw" / "edgeq-build.json").read_text())
     svdf = [op for op in manifest["ops"] if op["opcode"] == "SVDF"]
-    assert len(svdf) == 9
-    for op, tensor in zip(svdf, (graph.tensors[graph.ops[op["index"]].inputs[4]] for op in svdf)):
-        kernels = op.get("kernels", [])
-        wanted = "kernels/variants/edgeq_svdf_feature_s16.c" if tensor.dtype == "int16" else feature_kernel
-        assert kernels and kernels[0] == wanted, (op["index"], kernels)
-        assert any(k.startswith("kernels/variants/edgeq_svdf_state_s") for k in kernels), kernels
+    assert len(svdf) == 11
+    for op in svdf:
+        state_dtype = graph.tensors[graph.ops[op["index"]].inputs[4]].dtype
+        assert tuple(op.get("kernels", ())) == tuple(f"kernels/{k}" for k in kernels[state_dtype]), op
     for k, (g, e) in enumerate(zip(got, expected, strict=True)):
         mismatched = int(np.count_nonzero(g != e))
         assert mismatched == 0, f"SVDF {k}: {mismatched} of {e.size} elements differ from TFLM"

@@ -1,20 +1,25 @@
-"""Fast integer SVDF: the feature FC as a packed GEMM, then one pass over the state that shifts, appends and
-reduces it (firmware/kernels/variants/edgeq_svdf_state_*.c; contract in edgeq_kernels_recurrent.h).
+"""Fast integer SVDF (any rank, memory, filters, batches; int8 or int16 state): the feature FC, then one
+state kernel that shifts the state, appends the newest values and reduces it (contract in
+edgeq_kernels_recurrent.h). The state keeps TFLM's layout and content, so edgeq_model_reset and streaming
+behave exactly as with the reference kernels (svdf.py), which spend their time on overhead, not MACs.
 
-The reference kernels (svdf.py) spend most of their time on overhead, not MACs: a separate shift of the whole
-state, a full-range requantization per filter and per unit, one dot-product call per filter. Here:
+DSP cores (firmware/kernels/variants/):
+* FC: int8 state: the packed SMLAD GEMM `edgeq_gemm_rows_direct_s8` with output zero point 0 and the int8
+  range as activation, i.e. TFLM's clamped FC value per filter; int16 state: `edgeq_svdf_feature_s16` (four
+  filters per input load, clamp to int16). Both into a [batches][filters] scratch; the state zero point is
+  added afterwards with TFLM's wrap-around narrowing.
+* `edgeq_svdf_state_s8/_s16`: the state moves one element a word at a time; each unit's rank filters are
+  consecutive rows of the state and the time weights, so a unit is one SMLAD dot product from a bias with the
+  state zero point's time-weight sums folded in.
+* Requantization per filter / unit, proven at generation time: the FC's triples are `dsp_variants`' (SMMULR
+  form where |bias| + 128 * sum|w| < 2^30); the units' take the 64-bit fast form of edgeq_svdf_requant.h
+  wherever the rescaled bound keeps the rounding sum in int32 (real biases span the whole int32 range), TFLM's
+  full-range form elsewhere (named in `--per-op`). No weights or quantization send the op to the reference
+  kernel.
 
-* int8 state: the FC is `edgeq_gemm_rows_direct_s8` (Helium: `edgeq_gemm_mve_s8`) over the feature weights in
-  the packed layout, with output zero point 0 and the int8 range as activation, so it yields TFLM's clamped
-  FC value per filter in scratch; int16 state: `edgeq_svdf_feature_s16` (four filters per input load, clamp to
-  int16). The state zero point is added afterwards, with TFLM's wrap-around narrowing.
-* `edgeq_svdf_state_s8/_s16` shift each filter's memory row while reading it for the time dot, so the state
-  stays in TFLM's layout (edgeq_model_reset and every observer see what TFLM holds), and sum each unit's rank
-  rows at once from a bias with the state zero point's time-weight sums folded in.
-* Every requantization is a per-filter / per-unit triple from `dsp_variants._requant_triple`: the branch-free
-  SMMULR form where the accumulator bound proves it exact (FC: |bias| + 128 * sum|w|; time: |unit bias| +
-  128 or 32768 * sum|w|), TFLM's full-range form for the others (named in `--per-op`), so no weights or
-  quantization send the op to the reference kernel.
+Helium cores (`isa_enabled("mve")`, firmware/kernels/mve/): `edgeq_svdf_feature_mve_s8` and
+`edgeq_svdf_state_mve_s8/_s16`, four filters / units per vector; VQRDMULH makes both rescales exact for every
+accumulator, so nothing is per-row there.
 """
 from __future__ import annotations
 
@@ -27,11 +32,10 @@ from edgeq.codegen.ops import svdf as svdf_ops
 from edgeq.codegen.ops.common import struct
 from edgeq.codegen.ops.dsp_variants import (RQ_EXACT, PackedQuant, _requant_triple, exact_notes, pack_gemm,
                                             packed_struct, round4)
-from edgeq.codegen.ops.mve_variants import gemm_struct
 from edgeq.codegen.ops.svdf import SvdfQuant
+from edgeq.codegen.quantize import quantize_multiplier
 
 _INPUT, _FEATURE, _TIME, _BIAS, _STATE = range(5)
-_STATE_KERNELS = {"int8": "variants/edgeq_svdf_state_s8.c", "int16": "variants/edgeq_svdf_state_s16.c"}
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,8 @@ def triples(real: float, zero_point: int, bounds: np.ndarray, what: str, wide: b
         triple, why = _requant_triple(real, zero_point, 0 if wide else int(bound))
         if wide and not why and (int(bound) * triple[0] >> 31) + 1 + abs(triple[2]) >= 1 << 31:
             triple = (triple[0], RQ_EXACT - triple[1], zero_point)
-            why = f"accumulator may reach 2^{int(bound).bit_length() - 1} (bias + state range·Σ|w|): rescaled, too near 2^31"
+            why = (f"accumulator may reach 2^{int(bound).bit_length() - 1} (bias + state range·Σ|w|): rescaled, "
+                   "too near 2^31")
         values.append(triple)
         if why:
             exact.append(row)
@@ -84,17 +89,22 @@ def packed_feature(quant: SvdfQuant, w2d: np.ndarray) -> PackedQuant:
     return PackedQuant(bias, requant.reshape(-1), rq.exact, rq.notes, -128, 127, quant.input_zero_point)
 
 
-def state_statements(ctx: OpContext, geom: dict[str, int], quant: SvdfQuant, newest: str):
-    """The state kernel's struct, call, const arrays and `--per-op` notes."""
+def unit_bias(ctx: OpContext, geom: dict[str, int], quant: SvdfQuant) -> np.ndarray:
+    """Per unit: bias - state zero point * (sum of the unit's time weights), wrapped to int32."""
     units, rank = geom["units"], geom["rank"]
-    time = ctx.input(_TIME).data.astype(np.int64)
     bias = ctx.input(_BIAS)
-    unit_bias = svdf_ops.wrap32((bias.data.astype(np.int64) if bias is not None else np.zeros(units, np.int64))
-                                 + quant.time_offset.reshape(units, rank).sum(axis=1))
+    values = bias.data.astype(np.int64) if bias is not None else np.zeros(units, np.int64)
+    return svdf_ops.wrap32(values + quant.time_offset.reshape(units, rank).sum(axis=1))
+
+
+def state_statements(ctx: OpContext, geom: dict[str, int], quant: SvdfQuant, newest: str):
+    """The DSP state kernel's struct, call, const arrays and `--per-op` notes."""
+    biases = unit_bias(ctx, geom, quant)
+    time = ctx.input(_TIME).data.astype(np.int64)
     state_limit = 128 if quant.state_dtype == "int8" else 32768
-    bounds = np.abs(unit_bias) + state_limit * np.abs(time).reshape(units, -1).sum(axis=1)
+    bounds = np.abs(biases) + state_limit * np.abs(time).reshape(geom["units"], -1).sum(axis=1)
     rq = triples(quant.scale_2, quant.output_zero_point, bounds, "unit", wide=True)
-    params = np.concatenate([unit_bias.reshape(-1, 1), rq.values], axis=1)  # [units][bias, m, r, rounding]
+    params = np.concatenate([biases.reshape(-1, 1), rq.values], axis=1)  # [units][bias, m, r, rounding]
     arrays = (ctx.weights(_TIME), ctx.const_array("units", "int32_t", params.reshape(-1)))
     name = "edgeq_svdf_state_s8" if quant.state_dtype == "int8" else "edgeq_svdf_state_s16"
     statements = (
@@ -103,27 +113,53 @@ def state_statements(ctx: OpContext, geom: dict[str, int], quant: SvdfQuant, new
             "units": arrays[1].name}),
         f"{name}(&geom, &state_q, {newest}, {arrays[0].name}, {ctx.input_ptr(_STATE)}, {ctx.output_ptr()});",
     )
-    return statements, arrays, rq.describe("unit")
+    return statements, arrays, ("variants/" + name + ".c",), rq.describe("unit")
+
+
+def pad4(values: np.ndarray) -> np.ndarray:
+    padded = np.zeros(round4(len(values)), dtype=np.int64)
+    padded[:len(values)] = values
+    return padded
+
+
+def rescale_fields(real: float) -> dict[str, int]:
+    """TFLM's (multiplier, shift) of one per-tensor rescale, for the Helium kernels (edgeq_svdf_mve.h)."""
+    multiplier, shift = quantize_multiplier(real)
+    return {"multiplier": multiplier, "left_shift": max(shift, 0), "right_shift": max(-shift, 0)}
+
+
+def mve_statements(ctx: OpContext, geom: dict[str, int], quant: SvdfQuant, newest: str):
+    """The Helium feature FC and state kernel: one rescale each, exact for every accumulator (no notes)."""
+    wide = quant.state_dtype == "int16"
+    # biases padded to a multiple of 4: the kernels load them four lanes at a time
+    arrays = (ctx.weights(_FEATURE), ctx.const_array("feature_bias", "int32_t", pad4(quant.feature_offset)),
+              ctx.weights(_TIME), ctx.const_array("unit_bias", "int32_t", pad4(unit_bias(ctx, geom, quant))))
+    state = "edgeq_svdf_state_mve_s16" if wide else "edgeq_svdf_state_mve_s8"
+    statements = (
+        struct("edgeq_svdf_feature_mve_t", "feature_p", {
+            **rescale_fields(quant.scale_1), "act_min": -32768 if wide else -128, "act_max": 32767 if wide else 127,
+            "bias": arrays[1].name}),
+        f"edgeq_svdf_feature_mve_s8(&geom, &feature_p, {ctx.input_ptr(_INPUT)}, {arrays[0].name}, {newest});",
+        struct("edgeq_svdf_state_mve_t", "state_p", {
+            "state_zero_point": quant.state_zero_point, "output_zero_point": quant.output_zero_point,
+            **rescale_fields(quant.scale_2), "bias": arrays[3].name}),
+        f"{state}(&geom, &state_p, {newest}, {arrays[2].name}, {ctx.input_ptr(_STATE)}, {ctx.output_ptr()});",
+    )
+    return statements, arrays, ("mve/edgeq_svdf_feature_mve_s8.c", f"mve/{state}.c")
 
 
 def int8_feature(ctx: OpContext, geom: dict[str, int], quant: SvdfQuant, newest: str):
-    """The int8-state FC as a packed GEMM (Helium on MVE cores) into `newest`."""
+    """The int8-state FC as a packed GEMM into `newest`."""
     w2d = ctx.input(_FEATURE).data.astype(np.int64)
     packed = packed_feature(quant, w2d)
-    if isa_enabled("mve"):
-        text, arrays = gemm_struct(ctx, w2d, packed)
-        call = f"edgeq_gemm_mve_s8(&gemm, {geom['batches']}, {ctx.input_ptr(_INPUT)}, {newest});"
-        kernels = ("mve/edgeq_gemm_mve_s8.c", "mve/edgeq_gemm_row_mve_s8.c")
-    else:
-        text, arrays = packed_struct(ctx, geom["filters"], round4(geom["input_size"]) // 4, pack_gemm(w2d, pairs=4),
-                                     packed)
-        call = (f"edgeq_gemm_rows_direct_s8(&packed, {geom['batches']}, {geom['input_size']}, "
-                f"{ctx.input_ptr(_INPUT)}, {newest});")
-        kernels = ("variants/edgeq_gemm_rows_direct_s8.c",)
-    return (text, call), arrays, kernels, exact_notes(packed)
+    text, arrays = packed_struct(ctx, geom["filters"], round4(geom["input_size"]) // 4, pack_gemm(w2d, pairs=4), packed)
+    call = (f"edgeq_gemm_rows_direct_s8(&packed, {geom['batches']}, {geom['input_size']}, {ctx.input_ptr(_INPUT)}, "
+            f"{newest});")
+    return (text, call), arrays, ("variants/edgeq_gemm_rows_direct_s8.c",), exact_notes(packed)
 
 
 def int16_feature(ctx: OpContext, quant: SvdfQuant, newest: str):
+    """The int16-state FC (edgeq_svdf_feature_s16) into `newest`."""
     w2d = ctx.input(_FEATURE).data.astype(np.int64)
     rq = feature_triples(quant, w2d)
     arrays = (ctx.weights(_FEATURE), ctx.const_array("feature_bias", "int32_t", quant.feature_offset),
@@ -141,17 +177,23 @@ def svdf_fast(ctx: OpContext) -> KernelCall:
     geom = svdf_ops.geometry(ctx)
     quant = svdf_ops.svdf_quant(ctx)
     wide = quant.state_dtype == "int16"
-    ctype = "int16_t" if wide else "int8_t"
+    mve = isa_enabled("mve")
+    ctype = "int16_t" if wide or mve else "int8_t"
     newest = f"(({ctype} *){ctx.scratch_ptr()})"  # [batches][filters] newest state values, clamped
+    scratch_bytes = geom["batches"] * geom["filters"] * (2 if wide or mve else 1)
+    head = (struct("edgeq_svdf_geom_t", "geom", geom),)
+    if mve:
+        statements, arrays, kernels = mve_statements(ctx, geom, quant, newest)
+        return KernelCall(statements=head + statements, kernels=kernels, arrays=arrays, scratch_bytes=scratch_bytes)
     if wide:
         fc, fc_arrays, fc_kernels, fc_notes = int16_feature(ctx, quant, newest)
     else:
         fc, fc_arrays, fc_kernels, fc_notes = int8_feature(ctx, geom, quant, newest)
-    state, state_arrays, state_notes = state_statements(ctx, geom, quant, newest)
+    state, state_arrays, state_kernels, state_notes = state_statements(ctx, geom, quant, newest)
     return KernelCall(
-        statements=(struct("edgeq_svdf_geom_t", "geom", geom),) + fc + state,
-        kernels=fc_kernels + (_STATE_KERNELS[quant.state_dtype],),
+        statements=head + fc + state,
+        kernels=fc_kernels + state_kernels,
         arrays=fc_arrays + state_arrays,
-        scratch_bytes=geom["batches"] * geom["filters"] * (2 if wide else 1),
+        scratch_bytes=scratch_bytes,
         declined=fc_notes + state_notes,
     )

@@ -174,6 +174,30 @@ void edgeq_svdf_state_s8(const edgeq_svdf_geom_t *geom, const edgeq_svdf_state_q
 void edgeq_svdf_state_s16(const edgeq_svdf_geom_t *geom, const edgeq_svdf_state_q_t *q, const int16_t *newest,
                           const int16_t *weights_time, int16_t *state, int8_t *output);
 
+/* Helium (mve/, Cortex-M55 builds only), same results: the feature FC edgeq_svdf_feature_mve_s8 writes `newest`
+ * as int16 for both state types (clamped to [act_min, act_max], the state type's range), the state kernels
+ * read it. SVDF's two rescales are each one (multiplier, shift) for all filters / units, as TFLM's Prepare
+ * derives them, split into a left and a right shift (one of them 0), applied four lanes per vector and exact for
+ * every accumulator (edgeq_svdf_mve.h); `bias` per filter (-input_zero_point * sum of its feature weights) or
+ * per unit (as the first word of edgeq_svdf_state_q_t's units). */
+typedef struct {
+    int32_t multiplier, left_shift, right_shift, act_min, act_max;
+    const int32_t *bias;
+} edgeq_svdf_feature_mve_t;
+
+typedef struct {
+    int32_t state_zero_point, output_zero_point;
+    int32_t multiplier, left_shift, right_shift;
+    const int32_t *bias;
+} edgeq_svdf_state_mve_t;
+
+void edgeq_svdf_feature_mve_s8(const edgeq_svdf_geom_t *geom, const edgeq_svdf_feature_mve_t *p, const int8_t *input,
+                               const int8_t *weights_feature, int16_t *newest);
+void edgeq_svdf_state_mve_s8(const edgeq_svdf_geom_t *geom, const edgeq_svdf_state_mve_t *p, const int16_t *newest,
+                             const int8_t *weights_time, int8_t *state, int8_t *output);
+void edgeq_svdf_state_mve_s16(const edgeq_svdf_geom_t *geom, const edgeq_svdf_state_mve_t *p,
+                              const int16_t *newest, const int16_t *weights_time, int16_t *state, int8_t *output);
+
 /* The int16-state feature FC: newest[b][f] = clamp(requant(bias[f] + dot(weights_feature[f], input[b])), int16)
  * with bias[f] = -input_zero_point * sum(weights_feature[f]) and one triple per filter (output zero point 0;
  * exact form where the fast one is not proven, `exact_filters` set). Four filters share each input load. */

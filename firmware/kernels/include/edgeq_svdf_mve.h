@@ -1,0 +1,113 @@
+/*
+ * edgeq_svdf_mve.h — what the Helium SVDF kernels (mve/edgeq_svdf_*_mve*.c) share: the requantization of
+ * four filters or units per vector. Internal header; only for __ARM_FEATURE_MVE builds.
+ *
+ * SVDF has one rescale for all filters and one for all units (per-tensor scales), so one (multiplier, shift)
+ * serves every lane.
+ * VQRDMULH is TFLM's saturating rounding doubling high multiply for every int32 accumulator (it doubles at
+ * full precision; its one saturating case needs a multiplier of INT32_MIN, which QuantizeMultiplier never
+ * gives), so unlike the SMMULR form no accumulator bound is needed and dead units with biases near 2^31 take
+ * the same path. The rounding divide by 2^r (half away from zero) is VRSHL by -r (half up) of x - [x < 0]:
+ * |x| < 2^31 after the multiply, so the subtraction cannot wrap.
+ */
+#ifndef EDGEQ_SVDF_MVE_H
+#define EDGEQ_SVDF_MVE_H
+
+#include "edgeq_mve_util.h"
+
+/* A rescale's constants as vectors, built once per kernel call (the output stores may alias the parameters). */
+typedef struct {
+    int32x4_t left, right, zero_point, lo, hi;
+    int32_t multiplier, rounds;
+} edgeq_svdf_rescale_mve_t;
+
+/* TFLM's (multiplier, shift) split into a left and a right shift (one of them 0), then + zero_point, clamped
+ * to [lo, hi]. */
+static inline edgeq_svdf_rescale_mve_t edgeq_svdf_rescale_mve(int32_t multiplier, int32_t left_shift,
+                                                             int32_t right_shift, int32_t zero_point, int32_t lo,
+                                                             int32_t hi)
+{
+    edgeq_svdf_rescale_mve_t r;
+    r.left = vdupq_n_s32(left_shift);
+    r.right = vdupq_n_s32(-right_shift);
+    r.zero_point = vdupq_n_s32(zero_point);
+    r.lo = vdupq_n_s32(lo);
+    r.hi = vdupq_n_s32(hi);
+    r.multiplier = multiplier;
+    r.rounds = right_shift > 0;
+    return r;
+}
+
+/* Four accumulators rescaled, plus the zero point, clamped. */
+static inline int32x4_t edgeq_svdf_requant4_mve(const edgeq_svdf_rescale_mve_t *r, int32x4_t acc)
+{
+    int32x4_t x = vqrdmulhq_n_s32(vshlq_s32(acc, r->left), r->multiplier); /* the shift wraps, as TFLM's */
+    if (r->rounds) {
+        x = vrshlq_s32(vaddq_s32(x, vshrq_n_s32(x, 31)), r->right);
+    }
+    return vminq_s32(vmaxq_s32(vaddq_s32(x, r->zero_point), r->lo), r->hi);
+}
+
+/* Four dot products of n int8: lane k = sum over i of a_k[i] * b_k[i] (wrapping), 16 products per
+ * VMLADAVA step, the last one over zero-predicated loads (inactive lanes read as 0, past the rows untouched)
+ * into unpredicated VMLADAVAs. The four sums stay in registers; callers point the rows of a
+ * partial block at a valid row and discard those lanes. */
+static inline int32x4_t edgeq_svdf_dot4_mve_s8(const int8_t *a0, const int8_t *b0, const int8_t *a1,
+                                               const int8_t *b1, const int8_t *a2, const int8_t *b2,
+                                               const int8_t *a3, const int8_t *b3, int32_t n)
+{
+    int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int32x4_t v;
+    for (; n >= 16; n -= 16) {
+        s0 = vmladavaq_s8(s0, vldrbq_s8(a0), vldrbq_s8(b0));
+        s1 = vmladavaq_s8(s1, vldrbq_s8(a1), vldrbq_s8(b1));
+        s2 = vmladavaq_s8(s2, vldrbq_s8(a2), vldrbq_s8(b2));
+        s3 = vmladavaq_s8(s3, vldrbq_s8(a3), vldrbq_s8(b3));
+        a0 += 16, b0 += 16, a1 += 16, b1 += 16;
+        a2 += 16, b2 += 16, a3 += 16, b3 += 16;
+    }
+    if (n > 0) {
+        const mve_pred16_t tail = vctp8q((uint32_t)n);
+        s0 = vmladavaq_s8(s0, vldrbq_z_s8(a0, tail), vldrbq_z_s8(b0, tail));
+        s1 = vmladavaq_s8(s1, vldrbq_z_s8(a1, tail), vldrbq_z_s8(b1, tail));
+        s2 = vmladavaq_s8(s2, vldrbq_z_s8(a2, tail), vldrbq_z_s8(b2, tail));
+        s3 = vmladavaq_s8(s3, vldrbq_z_s8(a3, tail), vldrbq_z_s8(b3, tail));
+    }
+    v = vdupq_n_s32(s0);
+    v = vsetq_lane_s32(s1, v, 1);
+    v = vsetq_lane_s32(s2, v, 2);
+    return vsetq_lane_s32(s3, v, 3);
+}
+
+/* Four dot products of n int16: lane k = sum over i of a_k[i] * b_k[i] (wrapping), 8 products per
+ * VMLADAVA step, the last one over zero-predicated loads (inactive lanes read as 0, past the rows untouched)
+ * into unpredicated VMLADAVAs. The four sums stay in registers; callers point the rows of a
+ * partial block at a valid row and discard those lanes. */
+static inline int32x4_t edgeq_svdf_dot4_mve_s16(const int16_t *a0, const int16_t *b0, const int16_t *a1,
+                                                const int16_t *b1, const int16_t *a2, const int16_t *b2,
+                                                const int16_t *a3, const int16_t *b3, int32_t n)
+{
+    int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int32x4_t v;
+    for (; n >= 8; n -= 8) {
+        s0 = vmladavaq_s16(s0, vldrhq_s16(a0), vldrhq_s16(b0));
+        s1 = vmladavaq_s16(s1, vldrhq_s16(a1), vldrhq_s16(b1));
+        s2 = vmladavaq_s16(s2, vldrhq_s16(a2), vldrhq_s16(b2));
+        s3 = vmladavaq_s16(s3, vldrhq_s16(a3), vldrhq_s16(b3));
+        a0 += 8, b0 += 8, a1 += 8, b1 += 8;
+        a2 += 8, b2 += 8, a3 += 8, b3 += 8;
+    }
+    if (n > 0) {
+        const mve_pred16_t tail = vctp16q((uint32_t)n);
+        s0 = vmladavaq_s16(s0, vldrhq_z_s16(a0, tail), vldrhq_z_s16(b0, tail));
+        s1 = vmladavaq_s16(s1, vldrhq_z_s16(a1, tail), vldrhq_z_s16(b1, tail));
+        s2 = vmladavaq_s16(s2, vldrhq_z_s16(a2, tail), vldrhq_z_s16(b2, tail));
+        s3 = vmladavaq_s16(s3, vldrhq_z_s16(a3, tail), vldrhq_z_s16(b3, tail));
+    }
+    v = vdupq_n_s32(s0);
+    v = vsetq_lane_s32(s1, v, 1);
+    v = vsetq_lane_s32(s2, v, 2);
+    return vsetq_lane_s32(s3, v, 3);
+}
+
+#endif /* EDGEQ_SVDF_MVE_H */
