@@ -26,6 +26,7 @@ from zoo.cases_hostile_conv import CASES
 CASE_IDS = [f"{spec['name']}-int8" for spec in CASES]
 CONVOLUTIONS = ("CONV_2D", "DEPTHWISE_CONV_2D")
 COMPANIONS = {"variants/edgeq_conv2d_im2col_s8.c": "edgeq_conv2d_im2col_s8_scratch_size",
+              "variants/edgeq_conv2d_ring_direct_s8.c": "edgeq_conv2d_ring_direct_s8_scratch_size",
               "variants/edgeq_depthwise_ring_s8.c": "edgeq_depthwise_ring_s8_scratch_size"}
 
 

@@ -3,7 +3,8 @@ stride, dilation, padding and batch TFLite can produce:
 
 * one input channel (a first layer, e.g. micro_speech's 10x8 filter with depth multiplier 8): the op is
   a CONV_2D with `depth_multiplier` filters over that channel, so it runs the im2col GEMM
-  (im2col_variants.py) with weights [m][filter_h * filter_w];
+  (im2col_variants.py) with weights [m][filter_h * filter_w] (with at most 8 channels the direct ring
+  kernel, whose output may overlap its input);
 * otherwise `edgeq_depthwise_ring_s8`: four output channels per group (the last group padded with zero
   weights; only its valid channels are stored), the input ring replicating each input channel m times
   when the depth multiplier m > 1, and weights stored four channels per word.

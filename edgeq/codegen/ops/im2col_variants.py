@@ -6,6 +6,12 @@ layers with 1-3 input channels are covered too (the window depth is padded to wh
 convolutions take the pointwise GEMM instead (dsp_variants.py); quantization folding and weight packing
 are shared with it (`packed_quant`). A DEPTHWISE_CONV_2D with one input channel is the same GEMM
 (depthwise_variants.py calls `im2col_call`).
+
+With at most 8 output channels and no dilation across the width (first layers: micro_speech's depthwise
+with depth multiplier 8), `edgeq_conv2d_ring_direct_s8` runs instead: the window straight from the ring
+against int16 weights, no expanded windows in scratch (the ring and one int8 window), which the tile would share among
+too few channels to pay for. Both kernels write output row oy only after loading the input rows it reads
+into the ring, so their output may overlap their input (`ring_output_gap`, edgeq.plan.overlap).
 """
 from __future__ import annotations
 
@@ -17,6 +23,10 @@ from edgeq.codegen.ops.common import struct
 from edgeq.codegen.ops.dsp_variants import exact_notes, pack_gemm, packed_quant, packed_struct, round4, same_shape
 
 _KERNELS = ("variants/edgeq_conv2d_im2col_s8.c", "variants/edgeq_gemm_row_s8.c", "variants/edgeq_ring_load_s8.c")
+_RING_DIRECT = ("variants/edgeq_conv2d_ring_direct_s8.c", "variants/edgeq_ring_load_s8.c")
+#: Most output channels the direct kernel takes: it re-reads the window per 4 channels, where the im2col
+#: tile expands it once for all of them.
+RING_DIRECT_MAX_CHANNELS = 8
 
 
 def ring_cols(geom: dict[str, int]) -> int:
@@ -58,8 +68,56 @@ def im2col_scratch_bytes(geom: dict[str, int]) -> int:
     return round4(ring_cols(geom) * geom["input_c"]) * ring_rows(geom) + words * 4 + 4 + rows * words * 8
 
 
+def ring_direct_scratch_bytes(geom: dict[str, int]) -> int:
+    """edgeq_conv2d_ring_direct_s8_scratch_size: the ring, 4 bytes read past a window's last word, the
+    gathered window."""
+    window = geom["filter_h"] * round4(geom["filter_w"] * geom["input_c"])
+    return round4(ring_cols(geom) * geom["input_c"]) * ring_rows(geom) + 4 + window
+
+
+def pack_ring_direct(w2d: np.ndarray, geom: dict[str, int]) -> np.ndarray:
+    """[N][filter_h * filter_w * input_c] → int16 in edgeq_conv2d_ring_direct_s8.c's order: per group of 4
+    channels, per filter row, per window word i, per channel, (w[4i], w[4i+2]) then (w[4i+1], w[4i+3])."""
+    n, fh = w2d.shape[0], geom["filter_h"]
+    run = geom["filter_w"] * geom["input_c"]
+    words = round4(run) // 4
+    padded = np.zeros((round4(n), fh, words * 4), dtype=np.int64)
+    padded[:n, :, :run] = w2d.reshape(n, fh, run)
+    six = padded.reshape(-1, 4, fh, words, 2, 2)  # [g][c][fy][i][s][t]: depth 4i + 2s + t
+    return np.ascontiguousarray(six.transpose(0, 2, 3, 1, 5, 4)).reshape(-1)  # [g][fy][i][c][t][s]
+
+
+def ring_direct_call(ctx: OpContext, geom: dict[str, int], w2d: np.ndarray) -> KernelCall | Declined:
+    quant = packed_quant(ctx, w2d)
+    if isinstance(quant, Declined):
+        return quant
+    weights = ctx.const_array("w16", "int16_t", pack_ring_direct(w2d, geom))
+    bias = ctx.const_array("packed_bias", "int32_t", quant.bias)
+    requant = ctx.const_array("requant", "int32_t", quant.requant)
+    words = round4(geom["filter_w"] * geom["input_c"]) // 4
+    return KernelCall(
+        statements=(
+            struct("edgeq_conv_geom_t", "geom", geom),
+            struct("edgeq_packed_s8_t", "packed", {
+                "channels": geom["output_c"], "depth_words": words, **quant.fields(),
+                "weights": f"(const int8_t *){weights.name}", "bias": bias.name, "requant": requant.name}),
+            f"edgeq_conv2d_ring_direct_s8(&geom, &packed, {quant.input_zero_point}, {ctx.input_ptr(0)}, "
+            f"{ctx.output_ptr()}, {ctx.scratch_ptr()});",
+        ),
+        kernels=_RING_DIRECT,
+        arrays=(weights, bias, requant),
+        scratch_bytes=ring_direct_scratch_bytes(geom),
+        inplace=same_shape(ctx),
+        output_below_input=ring_output_gap(geom),
+        declined=exact_notes(quant),
+    )
+
+
 def im2col_call(ctx: OpContext, geom: dict[str, int], w2d: np.ndarray) -> KernelCall | Declined:
-    """The im2col GEMM for weights [output channels][filter_h * filter_w * input_c] (the window order)."""
+    """The im2col GEMM for weights [output channels][filter_h * filter_w * input_c] (the window order), or
+    the direct ring kernel for few channels."""
+    if geom["output_c"] <= RING_DIRECT_MAX_CHANNELS and geom["dilation_w"] == 1:
+        return ring_direct_call(ctx, geom, w2d)
     quant = packed_quant(ctx, w2d)
     if isinstance(quant, Declined):
         return quant

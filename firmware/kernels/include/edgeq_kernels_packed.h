@@ -83,6 +83,12 @@ void edgeq_gemm_rows_direct_s8(const edgeq_packed_s8_t *p, int32_t rows, int32_t
 void edgeq_conv2d_im2col_s8(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t *p, int32_t pad_value,
                             const int8_t *input, int8_t *output, void *scratch);
 
+/* CONV_2D with at most 8 output channels and dilation_w 1 (also DEPTHWISE_CONV_2D with one input
+ * channel), straight from the ring: no expanded window; weights as int16 pairs (see the source).
+ * Scratch: edgeq_conv2d_ring_direct_s8_scratch_size(g). */
+void edgeq_conv2d_ring_direct_s8(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t *p, int32_t pad_value,
+                                 const int8_t *input, int8_t *output, void *scratch);
+
 /* DEPTHWISE_CONV_2D, any depth multiplier, channel count, kernel size, stride, dilation, padding and
  * batch, four output channels per group (the last group padded with zero weights, only its valid
  * channels stored). Scratch: edgeq_depthwise_ring_s8_scratch_size(g). */
@@ -125,6 +131,12 @@ static inline int32_t edgeq_conv2d_im2col_s8_scratch_size(const edgeq_conv_geom_
     const int32_t rows = g->output_h * g->output_w >= 4 ? 4 : 1; /* GEMM rows expanded at once */
     /* the ring, the gathered window (+ 4 bytes for word copies past its end), the expanded rows */
     return edgeq_ring_row_bytes(g) * edgeq_ring_rows(g) + depth_words * 4 + 4 + rows * depth_words * 8;
+}
+
+static inline int32_t edgeq_conv2d_ring_direct_s8_scratch_size(const edgeq_conv_geom_t *g)
+{
+    /* the ring, 4 bytes read past a window's last word, the gathered window (whole words per filter row) */
+    return edgeq_ring_row_bytes(g) * edgeq_ring_rows(g) + 4 + g->filter_h * ((g->filter_w * g->input_c + 3) & ~3);
 }
 
 static inline int32_t edgeq_depthwise_ring_s8_scratch_size(const edgeq_conv_geom_t *g)

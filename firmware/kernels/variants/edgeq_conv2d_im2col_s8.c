@@ -11,7 +11,10 @@
  * single-row GEMM. Runs of contiguous window bytes whose length is a multiple of 4 are expanded
  * straight from the ring; others are gathered into a byte column first. Safe in place (see
  * edgeq_ring_load_s8.c): a tile's outputs are written after the ring rows of its last pixel are
- * loaded, which only delays writes to rows the ring already holds.
+ * loaded, which only delays writes to rows the ring already holds. The same order lets the output
+ * overlap the input from below (edgeq.plan.overlap, im2col_variants.ring_output_gap): every byte of
+ * output row oy (and of a tile completed in it) is written after edgeq_ring_load_s8 has copied the input
+ * rows up to oy * stride_h - pad_top + edgeq_ring_rows(g) - 1, and no input row is read after it is copied.
  */
 #include <string.h>
 
