@@ -38,7 +38,7 @@ class Svdf:
 
 #: (batches, input size, chain): each SVDF's input is the previous one's output.
 CHAINS = (
-    (1, 13, (Svdf("INT8", units=5, rank=2, memory=7, state_zero_point=5, dead_unit=True),
+    (1, 37, (Svdf("INT8", units=5, rank=2, memory=7, state_zero_point=5, dead_unit=True),
              Svdf("INT8", units=6, rank=1, memory=1, state_zero_point=-50),
              Svdf("INT16", units=3, rank=3, memory=5),
              Svdf("INT8", units=4, rank=1, memory=9, state_zero_point=-3, gain_1=1.5, gain_2=1.25),

@@ -1,6 +1,7 @@
 /*
- * edgeq_svdf_mve.h — what the Helium SVDF kernels (mve/edgeq_svdf_*_mve*.c) share: the requantization of
- * four filters or units per vector. Internal header; only for __ARM_FEATURE_MVE builds.
+ * edgeq_svdf_mve.h — what the Helium SVDF kernels (mve/edgeq_svdf_*_mve*.c) share: the state shift, four dot
+ * products at a time and the requantization of four filters or units per vector. Internal header; only for
+ * __ARM_FEATURE_MVE builds.
  *
  * SVDF has one rescale for all filters and one for all units (per-tensor scales), so one (multiplier, shift)
  * serves every lane.
@@ -14,6 +15,19 @@
 #define EDGEQ_SVDF_MVE_H
 
 #include "edgeq_mve_util.h"
+
+/* p[i] = p[i + shift] for i < n bytes, forward (shift 1 or 2: the state moving by one int8 or int16 element):
+ * unpredicated steps of 16 bytes, the last one predicated (edgeq_mve_copy_s8 predicates every step). */
+static inline void edgeq_svdf_shift_mve(int8_t *p, int32_t shift, int32_t n)
+{
+    for (; n >= 16; n -= 16, p += 16) {
+        vstrbq_s8(p, vldrbq_s8(p + shift));
+    }
+    if (n > 0) {
+        const mve_pred16_t tail = vctp8q((uint32_t)n);
+        vstrbq_p_s8(p, vldrbq_z_s8(p + shift, tail), tail);
+    }
+}
 
 /* A rescale's constants as vectors, built once per kernel call (the output stores may alias the parameters). */
 typedef struct {
@@ -108,6 +122,114 @@ static inline int32x4_t edgeq_svdf_dot4_mve_s16(const int16_t *a0, const int16_t
     v = vsetq_lane_s32(s1, v, 1);
     v = vsetq_lane_s32(s2, v, 2);
     return vsetq_lane_s32(s3, v, 3);
+}
+
+/* Four dot products of n <= 16 int8 (one step), rows k at a + k * a_stride and b + k * b_stride (bytes; a
+ * stride of 0 reuses one row), as one block of assembly: in C, GCC 12 saves and restores the predicate around
+ * every predicated intrinsic and spills the row pointers. Zero-predicated loads, unpredicated VMLADAVs. */
+static inline int32x4_t edgeq_svdf_dot4_short_mve_s8(const int8_t *a, int32_t a_stride, const int8_t *b,
+                                                      int32_t b_stride, int32_t n)
+{
+    int32_t s0, s1, s2, s3;
+    int8x16_t x0, y0, x1, y1;
+    int32x4_t v;
+    __asm__ volatile("vctp.8 %[n]\n\t"
+                     "vpstt\n\t"
+                     "vldrbt.8 %q[x0], [%[a]]\n\t"
+                     "vldrbt.8 %q[y0], [%[b]]\n\t"
+                     "add %[a], %[a], %[as]\n\t"
+                     "add %[b], %[b], %[bs]\n\t"
+                     "vpstt\n\t"
+                     "vldrbt.8 %q[x1], [%[a]]\n\t"
+                     "vldrbt.8 %q[y1], [%[b]]\n\t"
+                     "add %[a], %[a], %[as]\n\t"
+                     "add %[b], %[b], %[bs]\n\t"
+                     "vmladav.s8 %[s0], %q[x0], %q[y0]\n\t"
+                     "vmladav.s8 %[s1], %q[x1], %q[y1]\n\t"
+                     "vpstt\n\t"
+                     "vldrbt.8 %q[x0], [%[a]]\n\t"
+                     "vldrbt.8 %q[y0], [%[b]]\n\t"
+                     "add %[a], %[a], %[as]\n\t"
+                     "add %[b], %[b], %[bs]\n\t"
+                     "vpstt\n\t"
+                     "vldrbt.8 %q[x1], [%[a]]\n\t"
+                     "vldrbt.8 %q[y1], [%[b]]\n\t"
+                     "vmladav.s8 %[s2], %q[x0], %q[y0]\n\t"
+                     "vmladav.s8 %[s3], %q[x1], %q[y1]\n\t"
+                     "vmov %q[v][2], %q[v][0], %[s0], %[s2]\n\t"
+                     "vmov %q[v][3], %q[v][1], %[s1], %[s3]\n\t"
+                     : [s0] "=&Te"(s0), [s1] "=&Te"(s1), [s2] "=&Te"(s2), [s3] "=&Te"(s3), [x0] "=&w"(x0),
+                       [y0] "=&w"(y0), [x1] "=&w"(x1), [y1] "=&w"(y1), [v] "=&w"(v), [a] "+r"(a), [b] "+r"(b)
+                     : [as] "r"(a_stride), [bs] "r"(b_stride), [n] "r"(n)
+                     : "memory");
+    return v;
+}
+
+/* Four dot products of n <= 8 int16 (one step), rows k at a + k * a_stride and b + k * b_stride (bytes; a
+ * stride of 0 reuses one row), as one block of assembly: in C, GCC 12 saves and restores the predicate around
+ * every predicated intrinsic and spills the row pointers. Zero-predicated loads, unpredicated VMLADAVs. */
+static inline int32x4_t edgeq_svdf_dot4_short_mve_s16(const int16_t *a, int32_t a_stride, const int16_t *b,
+                                                       int32_t b_stride, int32_t n)
+{
+    int32_t s0, s1, s2, s3;
+    int16x8_t x0, y0, x1, y1;
+    int32x4_t v;
+    __asm__ volatile("vctp.16 %[n]\n\t"
+                     "vpstt\n\t"
+                     "vldrht.16 %q[x0], [%[a]]\n\t"
+                     "vldrht.16 %q[y0], [%[b]]\n\t"
+                     "add %[a], %[a], %[as]\n\t"
+                     "add %[b], %[b], %[bs]\n\t"
+                     "vpstt\n\t"
+                     "vldrht.16 %q[x1], [%[a]]\n\t"
+                     "vldrht.16 %q[y1], [%[b]]\n\t"
+                     "add %[a], %[a], %[as]\n\t"
+                     "add %[b], %[b], %[bs]\n\t"
+                     "vmladav.s16 %[s0], %q[x0], %q[y0]\n\t"
+                     "vmladav.s16 %[s1], %q[x1], %q[y1]\n\t"
+                     "vpstt\n\t"
+                     "vldrht.16 %q[x0], [%[a]]\n\t"
+                     "vldrht.16 %q[y0], [%[b]]\n\t"
+                     "add %[a], %[a], %[as]\n\t"
+                     "add %[b], %[b], %[bs]\n\t"
+                     "vpstt\n\t"
+                     "vldrht.16 %q[x1], [%[a]]\n\t"
+                     "vldrht.16 %q[y1], [%[b]]\n\t"
+                     "vmladav.s16 %[s2], %q[x0], %q[y0]\n\t"
+                     "vmladav.s16 %[s3], %q[x1], %q[y1]\n\t"
+                     "vmov %q[v][2], %q[v][0], %[s0], %[s2]\n\t"
+                     "vmov %q[v][3], %q[v][1], %[s1], %[s3]\n\t"
+                     : [s0] "=&Te"(s0), [s1] "=&Te"(s1), [s2] "=&Te"(s2), [s3] "=&Te"(s3), [x0] "=&w"(x0),
+                       [y0] "=&w"(y0), [x1] "=&w"(x1), [y1] "=&w"(y1), [v] "=&w"(v), [a] "+r"(a), [b] "+r"(b)
+                     : [as] "r"(a_stride), [bs] "r"(b_stride), [n] "r"(n)
+                     : "memory");
+    return v;
+}
+
+/* Four dot products of any n int8, rows as for edgeq_svdf_dot4_short_mve_s8: one block per 16 elements. */
+static inline int32x4_t edgeq_svdf_dot4_rows_mve_s8(const int8_t *a, int32_t a_stride, const int8_t *b,
+                                                     int32_t b_stride, int32_t n)
+{
+    int32x4_t sums = edgeq_svdf_dot4_short_mve_s8(a, a_stride, b, b_stride, n < 16 ? n : 16);
+    for (n -= 16; n > 0; n -= 16) {
+        a += 16; /* a shared row (stride 0) advances too */
+        b += 16;
+        sums = vaddq_s32(sums, edgeq_svdf_dot4_short_mve_s8(a, a_stride, b, b_stride, n < 16 ? n : 16));
+    }
+    return sums;
+}
+
+/* Four dot products of any n int16, rows as for edgeq_svdf_dot4_short_mve_s16: one block per 8 elements. */
+static inline int32x4_t edgeq_svdf_dot4_rows_mve_s16(const int16_t *a, int32_t a_stride, const int16_t *b,
+                                                      int32_t b_stride, int32_t n)
+{
+    int32x4_t sums = edgeq_svdf_dot4_short_mve_s16(a, a_stride, b, b_stride, n < 8 ? n : 8);
+    for (n -= 8; n > 0; n -= 8) {
+        a += 8; /* a shared row (stride 0) advances too */
+        b += 8;
+        sums = vaddq_s32(sums, edgeq_svdf_dot4_short_mve_s16(a, a_stride, b, b_stride, n < 8 ? n : 8));
+    }
+    return sums;
 }
 
 #endif /* EDGEQ_SVDF_MVE_H */

@@ -1,11 +1,10 @@
 /*
  * SVDF state update and time reduction on Helium, int8 state and time weights (contract:
  * edgeq_svdf_state_mve_t in edgeq_kernels_recurrent.h; same results as variants/edgeq_svdf_state_s8.c). The
- * state moves one element towards the front 16 bytes per step (VLDRB/VSTRB, the last step predicated), each
- * filter's last slot receives its newest value (int16, from edgeq_svdf_feature_mve_s8) plus the state zero point,
- * four rows per scatter store, and each unit's rank consecutive rows are one VMLADAVA dot product (16 products
- * per step; a unit of up to 16 elements is one step with its predicate computed once), requantized four units
- * per vector (edgeq_svdf_mve.h). Sums wrap modulo 2^32 like TFLM's int32 ones, in any order.
+ * state moves one element towards the front 16 bytes per step, each filter's last slot receives its newest value
+ * (int16, from edgeq_svdf_feature_mve_s8) plus the state zero point four rows per scatter store, and each unit's
+ * rank consecutive rows are one dot product: four units per block of VMLADAVAs (edgeq_svdf_mve.h), their sums
+ * requantized as one vector. Sums wrap modulo 2^32 like TFLM's int32 ones, in any order.
  */
 #include "edgeq_svdf_mve.h"
 
@@ -20,21 +19,26 @@ void edgeq_svdf_state_mve_s8(const edgeq_svdf_geom_t *geom, const edgeq_svdf_sta
     const int32x4_t zp = vdupq_n_s32(p->state_zero_point);
     uint32x4_t slots = vmulq_n_u32(vidupq_n_u32(0, 1), (uint32_t)memory); /* rows i .. i+3, in elements */
     int32_t i, b, u;
-    edgeq_mve_copy_s8((int8_t *)state, (const int8_t *)(state + 1), (int32_t)sizeof(*state) * (rows * memory - 1));
-    for (i = 0; i < rows; i += 4, newest += 4) {
-        /* last slot of each row = newest + the state zero point, narrowed modulo 2^8 as TFLM does */
+    edgeq_svdf_shift_mve((int8_t *)state, (int32_t)sizeof(*state), (int32_t)sizeof(*state) * (rows * memory - 1));
+    /* last slot of each row = newest + the state zero point, narrowed modulo 2^8 as TFLM does; four rows per
+     * scatter store, the last ones predicated */
+    for (i = 0; i + 4 <= rows; i += 4, newest += 4) {
+        vstrbq_scatter_offset_s32(state + memory - 1, slots, vaddq_s32(vldrhq_s32(newest), zp));
+        slots = vaddq_n_u32(slots, 4u * (uint32_t)memory);
+    }
+    if (i < rows) {
         const mve_pred16_t tail = vctp32q((uint32_t)(rows - i));
         vstrbq_scatter_offset_p_s32(state + memory - 1, slots, vaddq_s32(vldrhq_z_s32(newest, tail), zp), tail);
-        slots = vaddq_n_u32(slots, 4u * (uint32_t)memory);
     }
     for (b = 0; b < geom->batches; ++b, state += units * length, output += units) {
         for (u = 0; u < units; u += 4) {
             const int32_t left = units - u; /* a partial block repeats its first unit in the missing lanes */
             const int8_t *s0 = state + u * length, *w0 = weights_time + u * length;
             const int32_t d1 = left > 1 ? length : 0, d2 = left > 2 ? 2 * length : 0, d3 = left > 3 ? 3 * length : 0;
-            const int32x4_t acc = vaddq_s32(edgeq_svdf_dot4_mve_s8(s0, w0, s0 + d1, w0 + d1, s0 + d2, w0 + d2, s0 + d3,
-                                                                   w0 + d3, length),
-                                            vldrwq_s32(bias + u));
+            const int32x4_t sums = left >= 4 ? edgeq_svdf_dot4_rows_mve_s8(s0, length, w0, length, length)
+                                       : edgeq_svdf_dot4_mve_s8(s0, w0, s0 + d1, w0 + d1, s0 + d2, w0 + d2, s0 + d3,
+                                                                w0 + d3, length);
+            const int32x4_t acc = vaddq_s32(sums, vldrwq_s32(bias + u));
             vstrbq_p_s32(output + u, edgeq_svdf_requant4_mve(&rescale, acc), vctp32q((uint32_t)left));
         }
     }
