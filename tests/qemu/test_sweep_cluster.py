@@ -1,13 +1,15 @@
 """A grid sweep on a real Ray cluster on loopback, against the local executor, with a lab computer dying.
 
 Two Keras models (the digits CNN and a small dense classifier) × fp32/int8/fp16 × (host, the emulated
-Cortex-M4): the local executor runs it first. Then a Ray head (CPUs only: it has no QEMU to offer) and a
-worker node started with `edgeq lab serve` that offers `qemu`, the stand-in board every emulated cell needs.
-The conversions are copied from the local run (a second machine redoes nothing done); every cell is
-measured again. As soon as the worker is seen building or emulating a cell, the worker is killed with every
-process under it (the lab computer loses power) and a second worker joins: the lost cells must be retried
-there and the grid must finish with the same deterministic figures as the local run. Every process the
-test started is stopped, and none of them (nor any QEMU of theirs) is left.
+Cortex-M4): the local executor runs it first, while a loopback Ray cluster starts beside it: a head (CPUs
+only: it has no QEMU to offer) and two worker nodes started with `edgeq lab serve`, each offering `qemu`,
+the stand-in board every emulated cell needs. The conversions are copied from the local run (a second machine
+redoes nothing done); every cell is measured again on the cluster. As soon as a worker is seen emulating a
+cell, every Ray process of that node is killed with SIGKILL (the node is lost; no cleanup runs) — all but
+its QEMU, which must then end by itself (it dies with its parent, `edgeq.process_group.group_options`). The
+lost cells must be retried on the other worker and the grid must finish with the same deterministic figures
+as the local run. The test stops its cluster with SIGKILL too, and no process it ever saw under its own
+(nor any QEMU of theirs, in sessions of their own) may be left.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -37,7 +40,8 @@ DETERMINISTIC = ("status", "stage", "accuracy", "accuracy_source", "host_accurac
 # inference starts within a tick depends on when the host's UART bytes arrived, so two runs of the same
 # firmware may differ by one tick (local vs Ray measured 1,742,080 vs 1,742,120).
 INSTRUCTIONS_PER_TICK = 40
-BUSY = {"qemu-system-arm", "make", "arm-none-eabi-gcc", "cc1", "as", "collect2", "ld"}
+QEMU = "qemu-system-arm"
+ORPHAN_GRACE_S = 10.0  # a step's QEMU must be gone this soon after its Ray worker was killed
 EDGEQ = str(Path(sys.executable).parent / "edgeq")
 
 
@@ -77,20 +81,22 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def _kill_tree(proc: subprocess.Popen, sig: int = signal.SIGKILL) -> list[int]:
-    pids = [proc.pid, *_descendants(proc.pid)]
-    for pid in pids:
-        try:
-            os.kill(pid, sig)
-        except ProcessLookupError:
-            pass
-    return pids
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def _node_lost(worker: subprocess.Popen) -> list[int]:
+    """SIGKILL every process of a worker node except the QEMU its steps started; their pids."""
+    qemus = [pid for pid in _descendants(worker.pid) if _comm(pid) == QEMU]
+    for pid in [worker.pid, *_descendants(worker.pid)]:
+        if pid not in qemus:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+    return qemus
 
 
 def _wait_for(log: Path, text: str, proc: subprocess.Popen, timeout: float) -> None:
@@ -144,27 +150,14 @@ def _cells(results: Path) -> dict:
 def test_grid_on_a_ray_cluster_matches_local_and_survives_a_dead_worker(digits, dense_model, tmp_path):  # noqa: F811
     from edgeq.cli.main import cli
 
-    code_before = _code()
-    local = tmp_path / "local"
-    res = CliRunner().invoke(cli, _args(digits, dense_model, local), catch_exceptions=False)
-    assert res.exit_code == 0, res.output
-    expected = _cells(local / "results.json")
-    assert len(expected) == 2 * 3 * 2
-    assert "per-board" in (local / "summary.md").read_text()
-
-    # the second machine: conversions come from the first one's cache, every measurement is redone
-    remote = tmp_path / "remote"
-    (remote / "cache").mkdir(parents=True)
-    for entry in (local / "cache").iterdir():
-        if entry.name.startswith(("convert-", "float-")):
-            shutil.copytree(entry, remote / "cache" / entry.name)
-
     temp = Path(tempfile.mkdtemp(prefix="rq", dir="/tmp"))  # Ray's sockets need a short path
     port = _free_port()
+    address = f"127.0.0.1:{port}"
     env = {**os.environ, "EDGEQ_LAB": str(tmp_path / "no-lab.toml"), "RAY_health_check_period_ms": "500",
            "RAY_health_check_failure_threshold": "4", "RAY_health_check_initial_delay_ms": "1000"}
     started: list[subprocess.Popen] = []
-    owned: set[int] = set()
+    owned: set[int] = set()  # every pid this test's processes ever had (checked at the end)
+    orphans: list[int] = []  # QEMUs whose Ray worker was killed
     code_changed = False
 
     def start(name: str, *args: str) -> tuple[subprocess.Popen, Path]:
@@ -174,33 +167,65 @@ def test_grid_on_a_ray_cluster_matches_local_and_survives_a_dead_worker(digits, 
         started.append(proc)
         return proc, log
 
+    def cluster_up() -> None:  # one node at a time: nodes joining at once race for the session's socket names
+        try:
+            head, head_log = start("head", "lab", "serve", "--head", "--port", str(port), "--num-cpus", "1",
+                                   "--no-qemu", "--loopback", "--temp-dir", str(temp))
+            _wait_for(head_log, "Ray runtime started", head, 120)
+            assert '"qemu"' not in head_log.read_text()
+            for i in (1, 2):
+                workers.append(start(f"worker{i}", "lab", "serve", "--address", address, "--num-cpus", "1",
+                                     "--loopback"))
+                _wait_for(workers[-1][1], "Ray runtime started", workers[-1][0], 120)
+                assert '"qemu": 1.0' in workers[-1][1].read_text()
+        except BaseException as err:  # raised again by the test's own thread
+            failures.append(err)
+
+    workers: list[tuple[subprocess.Popen, Path]] = []
+    failures: list[BaseException] = []
+    cluster = threading.Thread(target=cluster_up)
     try:
-        head, head_log = start("head", "lab", "serve", "--head", "--port", str(port), "--num-cpus", "1",
-                               "--no-qemu", "--loopback", "--temp-dir", str(temp))
-        _wait_for(head_log, "Ray runtime started", head, 90)
-        address = f"127.0.0.1:{port}"
-        worker, worker_log = start("worker1", "lab", "serve", "--address", address, "--num-cpus", "1", "--loopback")
-        _wait_for(worker_log, "Ray runtime started", worker, 90)
-        assert '"qemu": 1.0' in worker_log.read_text() and '"qemu"' not in head_log.read_text()
+        cluster.start()  # the cluster starts while the local executor runs the grid
+        code_before = _code()
+        local = tmp_path / "local"
+        res = CliRunner().invoke(cli, _args(digits, dense_model, local), catch_exceptions=False)
+        assert res.exit_code == 0, res.output
+        expected = _cells(local / "results.json")
+        assert len(expected) == 2 * 3 * 2
+        assert "per-board" in (local / "summary.md").read_text()
+        for model in (digits.model, dense_model):  # each (model, target) logs apart
+            assert (local / "logs" / f"{model.name}@mps2-an386" / "int8-uart.txt").is_file(), \
+                {cell: (m["status"], m["reason"]) for cell, m in expected.items()}
+
+        # the second machine: conversions come from the first one's cache, every measurement is redone
+        remote = tmp_path / "remote"
+        (remote / "cache").mkdir(parents=True)
+        for entry in (local / "cache").iterdir():
+            if entry.name.startswith(("convert-", "float-")):
+                shutil.copytree(entry, remote / "cache" / entry.name)
+
+        cluster.join()
+        if failures:
+            raise failures[0]
 
         sweep, sweep_log = start("sweep", *_args(digits, dense_model, remote)[:-2], "-o", str(remote),
                                  "--ray-address", address, "--no-report", "--force")
-        killed_busy: list[str] = []
-        deadline = time.monotonic() + 400
+        deadline = time.monotonic() + 300
         while sweep.poll() is None and time.monotonic() < deadline:
-            if not killed_busy:
-                busy = [_comm(pid) for pid in _descendants(worker.pid) if _comm(pid) in BUSY]
-                if busy:  # the lab computer dies while it builds or emulates a cell
-                    owned.update(_kill_tree(worker))
-                    worker.wait()
-                    killed_busy = busy
-                    worker, worker_log = start("worker2", "lab", "serve", "--address", address, "--num-cpus", "1",
-                                               "--loopback")
             for proc in started:
                 owned.update(_descendants(proc.pid))
+            if not orphans:
+                busy = [w for w, _ in workers if any(_comm(pid) == QEMU for pid in _descendants(w.pid))]
+                if busy:  # the node is lost while one of its workers emulates a cell
+                    orphans = _node_lost(busy[0])
+                    busy[0].wait()
+                    lost_at = time.monotonic()
             time.sleep(0.2)
         assert sweep.poll() == 0, sweep_log.read_text(errors="replace")[-4000:]
-        assert killed_busy, "the worker never ran a board cell: nothing was killed mid-step"
+        assert orphans, "no worker was seen emulating a cell: nothing was killed mid-step"
+        while any(_alive(pid) for pid in orphans) and time.monotonic() < lost_at + ORPHAN_GRACE_S:
+            time.sleep(0.1)
+        assert not [pid for pid in orphans if _alive(pid)], "a QEMU outlived its killed Ray worker"
 
         got = _cells(remote / "results.json")
         assert got.keys() == expected.keys()
@@ -220,34 +245,28 @@ def test_grid_on_a_ray_cluster_matches_local_and_survives_a_dead_worker(digits, 
             assert all(abs(a["ticks"] - b["ticks"]) <= 1 for a, b in zip(got[cell]["layers"], want["layers"])
                        if a["ticks"] is not None and b["ticks"] is not None), cell
     finally:
+        cluster.join()
+        # Stop the cluster as a lab loses power: SIGKILL to the process group of each command this test started
+        # (Ray keeps its node's processes in it). What a step started has a session of its own (QEMU, make, the
+        # converter) and must die with its parent, so every process seen under ours must be gone.
         for proc in started:
             owned.update([proc.pid, *_descendants(proc.pid)])
-            if proc.poll() is None:
-                try:
-                    os.killpg(proc.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
-        end = time.monotonic() + 15
-        for proc in started:
-            try:
-                proc.wait(timeout=max(0.1, end - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                pass
-        for proc in started:
-            owned.update(_descendants(proc.pid))
             try:
                 os.killpg(proc.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+        for proc in started:
             proc.wait()
-        for pid in list(owned):  # stragglers in sessions of their own (QEMU, make)
+        end = time.monotonic() + 5
+        while any(_alive(pid) for pid in owned) and time.monotonic() < end:
+            time.sleep(0.1)
+        left = [(pid, _comm(pid)) for pid in owned if _alive(pid)]  # before the stragglers are killed below
+        for pid in list(owned):  # so that a failure leaves nothing behind
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-        time.sleep(0.5)
         shutil.rmtree(temp, ignore_errors=True)
-    left = [(pid, _comm(pid)) for pid in owned if _alive(pid)]
-    assert left == [], f"processes of this test still running: {left}"
+    assert left == [], f"processes of this test still running after it stopped its cluster: {left}"
     if code_changed:
         pytest.skip("edgeq's sources changed during the test: the two runs measured different code")
