@@ -184,8 +184,17 @@ static void block_row(const edgeq_conv_geom_t *g, ring_t rows, int32_t offset, c
     store(acc, rest, q, act, n, ch, out);
 }
 
-/* Input row iy (PAD_ROW: outside the image) into a slot: every word padding first where the row has padding
- * columns, then each image column's channels scattered into their blocks, 16 per VSTRW. */
+/* Column x of every block of a slot set to the padding word (four blocks per VSTRW scatter). */
+static void pad_column(int32_t *slot, int32_t x, int32_t blocks, int32_t cols, uint32x4_t words, int32x4_t pad4)
+{
+    int32_t b;
+    for (b = 0; b < blocks; b += 4, slot += 4 * cols) {
+        vstrwq_scatter_shifted_offset_p_s32(slot + x, words, pad4, vctp32q((uint32_t)(blocks - b)));
+    }
+}
+
+/* Input row iy (PAD_ROW: outside the image) into a slot: a padding row is written whole; an image row gets its
+ * padding columns per block and each image column's channels scattered into their blocks, 16 per VSTRW. */
 static void load_row(const edgeq_conv_geom_t *g, int8_t pad, const int8_t *image, int32_t iy, int32_t cols,
                      int8_t *slot)
 {
@@ -194,17 +203,23 @@ static void load_row(const edgeq_conv_geom_t *g, int8_t pad, const int8_t *image
     const int32_t left = g->pad_left < cols ? g->pad_left : cols;
     const int32_t avail = g->input_w < cols - left ? g->input_w : cols - left; /* image columns kept */
     const uint32x4_t words = vmulq_n_u32(vidupq_n_u32(0, 1), (uint32_t)cols); /* block b + j at word j * cols */
+    const int32x4_t pad4 = vreinterpretq_s32_s8(vdupq_n_s8(pad));
+    int32_t *const base = (int32_t *)(void *)slot;
     const int8_t *src;
     int32_t x, c;
-    if (iy == PAD_ROW || left > 0 || left + avail < cols) {
-        edgeq_mve_fill_s8(slot, pad, blocks * cols * 4);
-    }
     if (iy == PAD_ROW) {
+        edgeq_mve_fill_s8(slot, pad, blocks * cols * 4);
         return;
+    }
+    for (x = 0; x < left; ++x) {
+        pad_column(base, x, blocks, cols, words, pad4);
+    }
+    for (x = left + avail; x < cols; ++x) {
+        pad_column(base, x, blocks, cols, words, pad4);
     }
     src = image + iy * g->input_w * ch;
     for (x = 0; x < avail; ++x, src += ch) {
-        int32_t *dst = (int32_t *)(void *)slot + left + x;
+        int32_t *dst = base + left + x;
         for (c = 0; c + 16 <= ch; c += 16, dst += 4 * cols) {
             vstrwq_scatter_shifted_offset_s32(dst, words, vreinterpretq_s32_s8(vld1q_s8(src + c)));
         }
@@ -258,16 +273,18 @@ void edgeq_depthwise_mve_s8(const edgeq_conv_geom_t *g, const edgeq_mve_gemm_s8_
             for (k = 0; k < blocks; ++k, r[0] += 4 * cols, r[1] += 4 * cols, r[2] += 4 * cols) {
                 const int32_t c = 4 * k;
                 const int32_t *rq = p->requant + 4 * c; /* the block's 16 words: requantization, then bias */
-                const int32x4_t bias = vld1q_s32(rq + 12);
-                const edgeq_mve_rq4_t q = edgeq_mve_rq4(rq, p->exact_channels);
                 const int8_t *w = p->weights + c * taps;
                 const int32_t n = ch - c < 4 ? ch - c : 4;
-                if (!unrolled || n < 4 || q.full_range) {
-                    block_row(g, rows, k * cols * 4, w, bias, &q, act, n, out_row + c);
-                } else if (g->stride_w == 1) {
-                    block_row_3x3_asm_s1(g, r, w, rq, act_words, out_row + c);
+                /* the assembly: four real channels, every shift word on the fast form (< 0) */
+                if (unrolled && n == 4 && (!p->exact_channels || (rq[4] < 0 && rq[5] < 0 && rq[6] < 0 && rq[7] < 0))) {
+                    if (g->stride_w == 1) {
+                        block_row_3x3_asm_s1(g, r, w, rq, act_words, out_row + c);
+                    } else {
+                        block_row_3x3_asm_s2(g, r, w, rq, act_words, out_row + c);
+                    }
                 } else {
-                    block_row_3x3_asm_s2(g, r, w, rq, act_words, out_row + c);
+                    const edgeq_mve_rq4_t q = edgeq_mve_rq4(rq, p->exact_channels);
+                    block_row(g, rows, k * cols * 4, w, vld1q_s32(rq + 12), &q, act, n, out_row + c);
                 }
             }
         }
