@@ -137,8 +137,7 @@ def mve_statements(ctx: OpContext, geom: dict[str, int], quant: SvdfQuant, newes
     state = "edgeq_svdf_state_mve_s16" if wide else "edgeq_svdf_state_mve_s8"
     statements = (
         struct("edgeq_svdf_feature_mve_t", "feature_p", {
-            **rescale_fields(quant.scale_1), "act_min": -32768 if wide else -128, "act_max": 32767 if wide else 127,
-            "bias": arrays[1].name}),
+            **rescale_fields(quant.scale_1), "state_bits": 16 if wide else 8, "bias": arrays[1].name}),
         f"edgeq_svdf_feature_mve_s8(&geom, &feature_p, {ctx.input_ptr(_INPUT)}, {arrays[0].name}, {newest});",
         struct("edgeq_svdf_state_mve_t", "state_p", {
             "state_zero_point": quant.state_zero_point, "output_zero_point": quant.output_zero_point,

@@ -175,13 +175,13 @@ void edgeq_svdf_state_s16(const edgeq_svdf_geom_t *geom, const edgeq_svdf_state_
                           const int16_t *weights_time, int16_t *state, int8_t *output);
 
 /* Helium (mve/, Cortex-M55 builds only), same results: the feature FC edgeq_svdf_feature_mve_s8 writes `newest`
- * as int16 for both state types (clamped to [act_min, act_max], the state type's range), the state kernels
- * read it. SVDF's two rescales are each one (multiplier, shift) for all filters / units, as TFLM's Prepare
+ * as int16 for both state types (saturated to the state type's `state_bits`, 8 or 16), the state kernels read
+ * it. SVDF's two rescales are each one (multiplier, shift) for all filters / units, as TFLM's Prepare
  * derives them, split into a left and a right shift (one of them 0), applied four lanes per vector and exact for
  * every accumulator (edgeq_svdf_mve.h); `bias` per filter (-input_zero_point * sum of its feature weights) or
  * per unit (as the first word of edgeq_svdf_state_q_t's units). */
 typedef struct {
-    int32_t multiplier, left_shift, right_shift, act_min, act_max;
+    int32_t multiplier, left_shift, right_shift, state_bits;
     const int32_t *bias;
 } edgeq_svdf_feature_mve_t;
 

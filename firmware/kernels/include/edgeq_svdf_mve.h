@@ -29,37 +29,22 @@ static inline void edgeq_svdf_shift_mve(int8_t *p, int32_t shift, int32_t n)
     }
 }
 
-/* A rescale's constants as vectors, built once per kernel call (the output stores may alias the parameters). */
+/* A rescale's constants, as scalars: the vector instructions take them from registers (VSHL / VRSHL by a
+ * register, VQRDMULH and VADD by a scalar), so no constant vectors compete for the eight Q registers. */
 typedef struct {
-    int32x4_t left, right, zero_point, lo, hi;
-    int32_t multiplier, rounds;
+    int32_t multiplier, left_shift, right_shift, zero_point;
 } edgeq_svdf_rescale_mve_t;
 
-/* TFLM's (multiplier, shift) split into a left and a right shift (one of them 0), then + zero_point, clamped
- * to [lo, hi]. */
-static inline edgeq_svdf_rescale_mve_t edgeq_svdf_rescale_mve(int32_t multiplier, int32_t left_shift,
-                                                             int32_t right_shift, int32_t zero_point, int32_t lo,
-                                                             int32_t hi)
+/* Four accumulators rescaled (TFLM's (multiplier, shift) split into a left and a right shift, one of them 0),
+ * plus the zero point, saturated to `bits` (8 or 16) by a saturating shift left and back (no clamp vectors). */
+static inline int32x4_t edgeq_svdf_requant4_mve(const edgeq_svdf_rescale_mve_t *r, int32x4_t acc, int32_t bits)
 {
-    edgeq_svdf_rescale_mve_t r;
-    r.left = vdupq_n_s32(left_shift);
-    r.right = vdupq_n_s32(-right_shift);
-    r.zero_point = vdupq_n_s32(zero_point);
-    r.lo = vdupq_n_s32(lo);
-    r.hi = vdupq_n_s32(hi);
-    r.multiplier = multiplier;
-    r.rounds = right_shift > 0;
-    return r;
-}
-
-/* Four accumulators rescaled, plus the zero point, clamped. */
-static inline int32x4_t edgeq_svdf_requant4_mve(const edgeq_svdf_rescale_mve_t *r, int32x4_t acc)
-{
-    int32x4_t x = vqrdmulhq_n_s32(vshlq_s32(acc, r->left), r->multiplier); /* the shift wraps, as TFLM's */
-    if (r->rounds) {
-        x = vrshlq_s32(vaddq_s32(x, vshrq_n_s32(x, 31)), r->right);
+    int32x4_t x = vqrdmulhq_n_s32(vshlq_r_s32(acc, r->left_shift), r->multiplier); /* the shift wraps, as TFLM's */
+    if (r->right_shift > 0) {
+        x = vrshlq_n_s32(vaddq_s32(x, vshrq_n_s32(x, 31)), -r->right_shift);
     }
-    return vminq_s32(vmaxq_s32(vaddq_s32(x, r->zero_point), r->lo), r->hi);
+    x = vaddq_n_s32(x, r->zero_point);
+    return bits == 8 ? vshrq_n_s32(vqshlq_n_s32(x, 24), 24) : vshrq_n_s32(vqshlq_n_s32(x, 16), 16);
 }
 
 /* Four dot products of n int8: lane k = sum over i of a_k[i] * b_k[i] (wrapping), 16 products per

@@ -3,7 +3,7 @@
  * at a time, each filter's dot product with the input row by VMLADAVA (16 products per step; an input of up to
  * 16 bytes as one block of assembly, longer ones in C, where GCC loads each input chunk once for the four), the
  * four sums plus their biases requantized as one vector with the one feature rescale (edgeq_svdf_mve.h, exact for
- * every accumulator), clamped to the state's range and stored as int16. Weights are the model's own
+ * every accumulator), saturated to the state's range and stored as int16. Weights are the model's own
  * [filters][input_size] bytes; a last partial block reads row 0 again for its missing filters and does not
  * store them.
  */
@@ -13,8 +13,8 @@ void edgeq_svdf_feature_mve_s8(const edgeq_svdf_geom_t *geom, const edgeq_svdf_f
                                const int8_t *weights_feature, int16_t *newest)
 {
     const int32_t n = geom->input_size, filters = geom->filters;
-    const edgeq_svdf_rescale_mve_t rescale = edgeq_svdf_rescale_mve(p->multiplier, p->left_shift, p->right_shift, 0,
-                                                                     p->act_min, p->act_max);
+    const edgeq_svdf_rescale_mve_t rescale = {p->multiplier, p->left_shift, p->right_shift, 0};
+    const int32_t bits = p->state_bits;
     const int32_t *bias = p->bias;
     int32_t b, f;
     for (b = 0; b < geom->batches; ++b, input += n, newest += filters) {
@@ -27,7 +27,7 @@ void edgeq_svdf_feature_mve_s8(const edgeq_svdf_geom_t *geom, const edgeq_svdf_f
                                                         : edgeq_svdf_dot4_mve_s8(input, w0, input, w1, input, w2, input,
                                                                                  w3, n);
             const int32x4_t acc = vaddq_s32(sums, vldrwq_s32(bias + f));
-            vstrhq_p_s32(newest + f, edgeq_svdf_requant4_mve(&rescale, acc), vctp32q((uint32_t)left));
+            vstrhq_p_s32(newest + f, edgeq_svdf_requant4_mve(&rescale, acc, bits), vctp32q((uint32_t)left));
         }
     }
 }

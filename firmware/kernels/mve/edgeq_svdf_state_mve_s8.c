@@ -13,8 +13,7 @@ void edgeq_svdf_state_mve_s8(const edgeq_svdf_geom_t *geom, const edgeq_svdf_sta
 {
     const int32_t memory = geom->memory, rows = geom->batches * geom->filters, units = geom->units;
     const int32_t length = geom->rank * memory;
-    const edgeq_svdf_rescale_mve_t rescale = edgeq_svdf_rescale_mve(p->multiplier, p->left_shift, p->right_shift,
-                                                                     p->output_zero_point, -128, 127);
+    const edgeq_svdf_rescale_mve_t rescale = {p->multiplier, p->left_shift, p->right_shift, p->output_zero_point};
     const int32_t *bias = p->bias;
     const int32x4_t zp = vdupq_n_s32(p->state_zero_point);
     uint32x4_t slots = vmulq_n_u32(vidupq_n_u32(0, 1), (uint32_t)memory); /* rows i .. i+3, in elements */
@@ -39,7 +38,7 @@ void edgeq_svdf_state_mve_s8(const edgeq_svdf_geom_t *geom, const edgeq_svdf_sta
                                        : edgeq_svdf_dot4_mve_s8(s0, w0, s0 + d1, w0 + d1, s0 + d2, w0 + d2, s0 + d3,
                                                                 w0 + d3, length);
             const int32x4_t acc = vaddq_s32(sums, vldrwq_s32(bias + u));
-            vstrbq_p_s32(output + u, edgeq_svdf_requant4_mve(&rescale, acc), vctp32q((uint32_t)left));
+            vstrbq_p_s32(output + u, edgeq_svdf_requant4_mve(&rescale, acc, 8), vctp32q((uint32_t)left));
         }
     }
 }
