@@ -119,23 +119,28 @@ def gate_major_blocks(per_gate: list[np.ndarray], padded_units: int) -> np.ndarr
     return out.reshape(4 * padded_units, *per_gate[0].shape[1:])
 
 
-def block_params(c: ChannelTerms, padded_units: int) -> np.ndarray:
-    """edgeq_lstm_mve_s8_t's EDGEQ_LSTM_UNIT_PARAMS int32 per block of 4 units of one gate (padding lanes: bias 0
-    and a harmless fast triple); the fast form's shift stored negated (mve_variants.mve_requant)."""
-    def padded(values: np.ndarray, fill) -> np.ndarray:
-        out = np.empty((4, padded_units, *values.shape[2:]), np.int64)
-        out[...] = fill
-        out[:, :values.shape[1]] = values
-        return out.reshape(-1, 4, *values.shape[2:])  # [blocks][4 lanes](...)
+def block_params(terms: list[lstm.GateTerms], padded_units: int) -> np.ndarray:
+    """edgeq_lstm_mve_s8_t's EDGEQ_LSTM_MVE_BLOCK_PARAMS int32 per block of 4 units of one gate (padding lanes:
+    bias 0, multiplier 0). Each FC's rescale is one (multiplier, shift) per gate, stored per lane as the multiplier,
+    the left shift, the negated right shift and the rounding mask (edgeq_kernels_recurrent.h)."""
+    units = terms[0].input_weights.shape[0]
 
-    def lanes(rq: np.ndarray) -> np.ndarray:
-        rq = rq.copy()
-        fast = rq[..., 1] < RQ_EXACT - 31
-        rq[..., 1] = np.where(fast, -rq[..., 1], rq[..., 1])
-        return padded(rq, (1 << 30, -1, 0)).transpose(0, 2, 1).reshape(-1, 12)  # 4 m, 4 shifts, 4 roundings
+    def lanes(per_gate: list[np.ndarray]) -> np.ndarray:  # [4][units] -> [blocks][4]
+        out = np.zeros((4, padded_units), np.int64)
+        for g, values in enumerate(per_gate):
+            out[g, :units] = values
+        return out.reshape(-1, 4)
 
-    return np.concatenate([padded(c.input_bias, 0), padded(c.recurrent_bias, 0), lanes(c.input_rq),
-                           lanes(c.recurrent_rq)], axis=1).reshape(-1)
+    def rescale_words(rescales: list[tuple[int, int]]) -> np.ndarray:
+        words = []
+        for pick in (lambda m, s: m, lambda m, s: max(s, 0), lambda m, s: -max(-s, 0), lambda m, s: -1 if s < 0 else 0):
+            words.append(lanes([np.full(units, pick(m, s), np.int64) for m, s in rescales]))
+        return np.concatenate(words, axis=1)  # [blocks][16]
+
+    recurrent_bias = [t.recurrent_bias if t.recurrent_bias is not None else np.zeros(units, np.int64) for t in terms]
+    return np.concatenate([lanes([t.input_bias for t in terms]), lanes(recurrent_bias),
+                           rescale_words([t.input_rescale for t in terms]),
+                           rescale_words([t.recurrent_rescale for t in terms])], axis=1).reshape(-1)
 
 
 @register_variant("UNIDIRECTIONAL_SEQUENCE_LSTM", "int8", first=True)
@@ -143,19 +148,16 @@ def lstm_mve(ctx: OpContext) -> KernelCall | None:
     if not isa_enabled("mve"):
         return None
     geom, cell, terms = _lstm_inputs(ctx)
-    channels = channel_terms(terms)
     padded_units = (geom["state_size"] + 3) // 4 * 4
     arrays = (ctx.const_array("lstm_mve_input_w", "int8_t",
                               pack_mve_gemm(gate_major_blocks([t.input_weights for t in terms], padded_units))),
               ctx.const_array("lstm_mve_recurrent_w", "int8_t",
                               pack_mve_gemm(gate_major_blocks([t.recurrent_weights for t in terms], padded_units))),
-              ctx.const_array("lstm_mve_params", "int32_t", block_params(channels, padded_units)))
-    fields = {"input_weights": arrays[0].name, "recurrent_weights": arrays[1].name, "params": arrays[2].name,
-              "exact_channels": int(channels.exact)}
+              ctx.const_array("lstm_mve_params", "int32_t", block_params(terms, padded_units)))
+    fields = {"input_weights": arrays[0].name, "recurrent_weights": arrays[1].name, "params": arrays[2].name}
     return KernelCall(
         statements=_call(ctx, "edgeq_lstm_mve_s8", "edgeq_lstm_mve_s8_t", geom, cell, fields, "int16_t"),
         kernels=("mve/edgeq_lstm_mve_s8.c", kernel("edgeq_sigmoid_table_s16")),
         arrays=arrays,
         scratch_bytes=8 * padded_units + 16 * ((geom["input_size"] + 15) // 16 + (geom["state_size"] + 15) // 16),
-        declined=_exact_note(channels),
     )

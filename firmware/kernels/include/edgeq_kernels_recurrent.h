@@ -98,14 +98,14 @@ void edgeq_lstm_packed_s8(const edgeq_lstm_geom_t *geom, const edgeq_lstm_cell_q
 /* Helium (mve/edgeq_lstm_mve_s8.c, Cortex-M55 builds only), bit-exact with edgeq_lstm_s8. Gate rows are ordered
  * gate by gate, each gate's units rounded up to 4 with zero rows, in blocks of 4 rows (4 units of one gate):
  * weights in the layout of edgeq_kernels_mve.h (per block, chunks of 16 depths, the 4 rows' 16 bytes each; depth
- * past input_size / state_size zero). `params`: EDGEQ_LSTM_UNIT_PARAMS int32 per block: 4 input biases, 4
+ * past input_size / state_size zero). `params`: EDGEQ_LSTM_MVE_BLOCK_PARAMS int32 per block: 4 input biases, 4
  * recurrent biases (folded as for edgeq_lstm_packed_s8_t), then for the input and the recurrent FC 4 multipliers,
- * 4 shift words (-r: fast form with rounding 2^(r-1); EDGEQ_RQ_EXACT + shift: full range, `exact_channels` set)
- * and 4 rounding terms. */
+ * 4 left shifts (max(shift, 0)), 4 negated right shifts (-max(-shift, 0)) and 4 rounding masks (-1 where the
+ * right shift is >= 1, else 0): TFLM's rescale of any accumulator (edgeq_lstm_mve_s8.c, requant_block). */
+#define EDGEQ_LSTM_MVE_BLOCK_PARAMS 40
 typedef struct {
     const int8_t *input_weights, *recurrent_weights;
     const int32_t *params;
-    int32_t exact_channels;
 } edgeq_lstm_mve_s8_t;
 
 /* Scratch: 8 * ceil(state_size / 4) * 4 + 16 * (ceil(input_size / 16) + ceil(state_size / 16)) bytes, 4-byte

@@ -8,9 +8,9 @@
  * so no chunk needs a predicate, and the weights past the depth are zero), both FCs requantized to Q3.12 four
  * lanes at once and added with int16 saturation; the pre-activations go to scratch. (2) four units at a time:
  * their gates' sigmoid (tanh for the cell gate), table entries gathered (VLDRH gather), then the cell and
- * hidden updates. h_{t-1} is read only from its copy, so (2) writes h_t in place. Lanes whose requantization
- * needs TFLM's full-range form (a flag in their block's shift words) and cell products without the SMMULR form
- * take the scalar path of edgeq_lstm_cell.h, per block.
+ * hidden updates. h_{t-1} is read only from its copy, so (2) writes h_t in place. The gate FCs' requantization
+ * is exact in vector form for every accumulator and shift (requant_block), so no row needs a scalar path; cell
+ * products without the SMMULR form (edgeq_lstm_mul_q_t.rounding 0) take edgeq_lstm_cell.h's scalar one.
  */
 #include "edgeq_lstm_cell.h"
 #include "edgeq_mve_util.h"
@@ -45,56 +45,55 @@ EDGEQ_INLINE int32x4_t sat_s16(int32x4_t v)
     return vmaxq_s32(vminq_s32(v, vdupq_n_s32(32767)), vdupq_n_s32(-32768));
 }
 
-/* One FC's four accumulators (bias added) to Q3.12, clamped: rq = 4 multipliers, 4 shift words (-r: fast;
- * EDGEQ_RQ_EXACT + shift > 0: full range), 4 rounding terms. */
-EDGEQ_INLINE int32x4_t requant_block(int32x4_t acc, const int32_t *rq, int32_t exact)
+/* One FC's four accumulators (bias added) to Q3.12, clamped, exactly as TFLM's MultiplyByQuantizedMultiplier for
+ * every int32 accumulator and shift: the left shift wraps like TFLM's; VQRDMULH is its saturating rounding
+ * doubling high multiply (internally wide, so no bound on the accumulator); the rounding divide by 2^r (half away
+ * from zero) is VRSHL's round-half-up of x - [x < 0] (wide too), and for r = 0 the mask drops the correction.
+ * rq: 4 multipliers, 4 left shifts (>= 0), 4 right shifts as -r (<= 0), 4 masks (-1 where r >= 1, else 0). */
+EDGEQ_INLINE int32x4_t requant_block(int32x4_t acc, const int32_t *rq)
 {
-    if (exact && (rq[4] & rq[5] & rq[6] & rq[7]) >= 0) { /* some lane is full-range: lane by lane */
-        int32_t lane[4], i;
-        vst1q_s32(lane, acc);
-        for (i = 0; i < 4; ++i) {
-            if (rq[4 + i] < 0) {
-                const int32_t x = edgeq_smmulr((int32_t)((uint32_t)lane[i] << 1), rq[i]);
-                lane[i] = (x + rq[8 + i] - (int32_t)((uint32_t)x >> 31)) >> -rq[4 + i];
-            } else {
-                lane[i] = edgeq_requantize(lane[i], rq[i], rq[4 + i] - EDGEQ_RQ_EXACT);
-            }
-        }
-        return sat_s16(vld1q_s32(lane));
-    }
-    return sat_s16(rescale_fast(acc, vld1q_s32(rq), vld1q_s32(rq + 4), vld1q_s32(rq + 8)));
+    const int32x4_t x = vqrdmulhq_s32(vshlq_s32(acc, vld1q_s32(rq + 4)), vld1q_s32(rq));
+    const int32x4_t corrected = vaddq_s32(x, vandq_s32(vshrq_n_s32(x, 31), vld1q_s32(rq + 12)));
+    return sat_s16(vrshlq_s32(corrected, vld1q_s32(rq + 8)));
 }
 
 /* edgeq_lstm_sigmoid_gate on four lanes of x = 3 * pre-activation: |x| <= 3 * 2^15 < 255 * 2^9, so the index
- * stays below 255 and the saturated branch never applies. */
+ * stays below 255 and the saturated branch never applies. Constants as scalar operands (few Q registers). */
 EDGEQ_INLINE int32x4_t sigmoid4(int32x4_t x)
 {
     const int32x4_t abs_x = vabsq_s32(x);
-    const uint32x4_t index = vreinterpretq_u32_s32(vshrq_n_s32(abs_x, 9));
-    const int32x4_t a = vreinterpretq_s32_u32(vldrhq_gather_shifted_offset_u32(edgeq_sigmoid_table_u16, index));
+    const int32x4_t index = vshrq_n_s32(abs_x, 9);
+    const int32x4_t a = vreinterpretq_s32_u32(
+        vldrhq_gather_shifted_offset_u32(edgeq_sigmoid_table_u16, vreinterpretq_u32_s32(index)));
     const int32x4_t b = vreinterpretq_s32_u32(
-        vldrhq_gather_shifted_offset_u32(edgeq_sigmoid_table_u16, vaddq_n_u32(index, 1)));
-    const int32x4_t result = vaddq_s32(vshlq_n_s32(a, 9), vmulq_s32(vandq_s32(abs_x, vdupq_n_s32(0x1FF)),
-                                                                    vsubq_s32(b, a)));
+        vldrhq_gather_shifted_offset_u32(edgeq_sigmoid_table_u16 + 1, vreinterpretq_u32_s32(index)));
+    const int32x4_t frac = vsubq_s32(abs_x, vshlq_n_s32(index, 9));
+    const int32x4_t result = vaddq_s32(vshlq_n_s32(a, 9), vmulq_s32(frac, vsubq_s32(b, a)));
+    /* x >= 0: result + 2^9; else 2^25 + 2^9 - 1 - result */
     const int32x4_t mirrored = vpselq_s32(vaddq_n_s32(result, 1 << 9),
-                                          vsubq_s32(vdupq_n_s32((1 << 25) + (1 << 9) - 1), result),
+                                          vnegq_s32(vsubq_n_s32(result, (1 << 25) + (1 << 9) - 1)),
                                           vcmpgeq_n_s32(x, 0));
     return vshrq_n_s32(vshlq_n_s32(mirrored, 6), 16); /* (int16)(result >> 10) */
 }
 
-/* edgeq_lstm_tanh_one on four lanes of x (the input already rescaled). */
+/* edgeq_lstm_tanh_one on four lanes of x (the input already rescaled). |x| is first bounded by 255 * 2^8 - 1:
+ * there (index 254, fraction 255) the interpolation gives 0xFFFF00 - 1 where the saturated branch gives
+ * 0xFFFF00, and both round to the same +-32767, as they do for every larger |x|. */
 EDGEQ_INLINE int32x4_t tanh4(int32x4_t x)
 {
-    const int32x4_t abs_x = vabsq_s32(x);
-    const uint32x4_t index = vreinterpretq_u32_s32(vminq_s32(vshrq_n_s32(abs_x, 8), vdupq_n_s32(254)));
-    const int32x4_t a = vreinterpretq_s32_u32(vldrhq_gather_shifted_offset_u32(edgeq_sigmoid_table_u16, index));
+    const int32x4_t abs_x = vminq_s32(vabsq_s32(x), vdupq_n_s32(255 * 256 - 1));
+    const int32x4_t index = vshrq_n_s32(abs_x, 8);
+    const int32x4_t a = vreinterpretq_s32_u32(
+        vldrhq_gather_shifted_offset_u32(edgeq_sigmoid_table_u16, vreinterpretq_u32_s32(index)));
     const int32x4_t b = vreinterpretq_s32_u32(
-        vldrhq_gather_shifted_offset_u32(edgeq_sigmoid_table_u16, vaddq_n_u32(index, 1)));
-    int32x4_t result = vaddq_s32(vshlq_n_s32(a, 8), vmulq_s32(vandq_s32(abs_x, vdupq_n_s32(0xFF)), vsubq_s32(b, a)));
-    result = vpselq_s32(vdupq_n_s32(0xFFFF << 8), result, vcmpgtq_n_s32(abs_x, 255 * 256 - 1));
-    result = vpselq_s32(vaddq_n_s32(result, -(1 << 23) + (1 << 7)), vsubq_s32(vdupq_n_s32((1 << 23) + (1 << 7) - 1), result),
-                        vcmpgeq_n_s32(x, 0));
-    return vshrq_n_s32(vshlq_n_s32(result, 8), 16); /* (int16)(result >> 8) */
+        vldrhq_gather_shifted_offset_u32(edgeq_sigmoid_table_u16 + 1, vreinterpretq_u32_s32(index)));
+    const int32x4_t frac = vsubq_s32(abs_x, vshlq_n_s32(index, 8));
+    const int32x4_t result = vaddq_s32(vshlq_n_s32(a, 8), vmulq_s32(frac, vsubq_s32(b, a)));
+    /* x >= 0: result - 2^23 + 2^7; else 2^23 + 2^7 - 1 - result */
+    const int32x4_t mirrored = vpselq_s32(vaddq_n_s32(result, -(1 << 23) + (1 << 7)),
+                                          vnegq_s32(vsubq_n_s32(result, (1 << 23) + (1 << 7) - 1)),
+                                          vcmpgeq_n_s32(x, 0));
+    return vshrq_n_s32(vshlq_n_s32(mirrored, 8), 16); /* (int16)(result >> 8) */
 }
 
 /* edgeq_lstm_mul_one's fast form on four lanes (q->rounding != 0: |a * b| < 2^30, right shift >= 1). */
@@ -113,14 +112,14 @@ EDGEQ_INLINE int32x4_t mul4(const edgeq_lstm_mul_q_t *q, int32x4_t a, int32x4_t 
  * stays in registers) except in the generic one. `params` points at the bias words of the first block; the
  * triples follow at `rq_offset` in each block. */
 EDGEQ_INLINE void fc_pass(const int8_t *w, const int32_t *params, int32_t rq_offset, const int8_t *x, int32_t chunks,
-                          int32_t n, int32_t accumulate, int32_t exact, int16_t *pre)
+                          int32_t n, int32_t accumulate, int16_t *pre)
 {
     int8x16_t held[EDGEQ_LSTM_HELD_CHUNKS];
     int32_t k, c;
     for (c = 0; c < chunks && c < EDGEQ_LSTM_HELD_CHUNKS; ++c) {
         held[c] = vld1q_s8(x + 16 * c);
     }
-    for (k = 0; k < n; k += 4, params += EDGEQ_LSTM_UNIT_PARAMS, w += 64 * chunks) {
+    for (k = 0; k < n; k += 4, params += EDGEQ_LSTM_MVE_BLOCK_PARAMS, w += 64 * chunks) {
         int32_t a0 = vmladavq_s8(held[0], vld1q_s8(w)), a1 = vmladavq_s8(held[0], vld1q_s8(w + 16));
         int32_t a2 = vmladavq_s8(held[0], vld1q_s8(w + 32)), a3 = vmladavq_s8(held[0], vld1q_s8(w + 48));
         int32x4_t v;
@@ -134,50 +133,43 @@ EDGEQ_INLINE void fc_pass(const int8_t *w, const int32_t *params, int32_t rq_off
                 EDGEQ_LSTM_CHUNK(xv, w + 64 * c, a0, a1, a2, a3);
             }
         }
-        v = requant_block(vaddq_s32(lanes(a0, a1, a2, a3), vld1q_s32(params)), params + rq_offset, exact);
+        v = requant_block(vaddq_s32(lanes(a0, a1, a2, a3), vld1q_s32(params)), params + rq_offset);
         vstrhq_s32(pre + k, accumulate ? sat_s16(vaddq_s32(vldrhq_s32(pre + k), v)) : v);
     }
 }
 
-static EDGEQ_NOINLINE void fc_pass_1(const int8_t *w, const int32_t *params, int32_t rq_offset, const int8_t *x,
-                                     int32_t n, int32_t accumulate, int32_t exact, int16_t *pre)
-{
-    fc_pass(w, params, rq_offset, x, 1, n, accumulate, exact, pre);
-}
-
-static EDGEQ_NOINLINE void fc_pass_2(const int8_t *w, const int32_t *params, int32_t rq_offset, const int8_t *x,
-                                     int32_t n, int32_t accumulate, int32_t exact, int16_t *pre)
-{
-    fc_pass(w, params, rq_offset, x, 2, n, accumulate, exact, pre);
-}
-
-static EDGEQ_NOINLINE void fc_pass_3(const int8_t *w, const int32_t *params, int32_t rq_offset, const int8_t *x,
-                                     int32_t n, int32_t accumulate, int32_t exact, int16_t *pre)
-{
-    fc_pass(w, params, rq_offset, x, 3, n, accumulate, exact, pre);
-}
+/* The passes with the chunk count and the accumulation as constants (rows of up to EDGEQ_LSTM_HELD_CHUNKS
+ * chunks), and the generic one. */
+#define EDGEQ_LSTM_FC_PASS(name, chunks, accumulate)                                                                 \
+    static EDGEQ_NOINLINE void name(const int8_t *w, const int32_t *params, int32_t rq_offset, const int8_t *x,   \
+                                    int32_t n, int16_t *pre)                                                      \
+    {                                                                                                             \
+        fc_pass(w, params, rq_offset, x, chunks, n, accumulate, pre);                                             \
+    }
+EDGEQ_LSTM_FC_PASS(fc_pass_1, 1, 0)
+EDGEQ_LSTM_FC_PASS(fc_pass_1_add, 1, 1)
+EDGEQ_LSTM_FC_PASS(fc_pass_2, 2, 0)
+EDGEQ_LSTM_FC_PASS(fc_pass_2_add, 2, 1)
+EDGEQ_LSTM_FC_PASS(fc_pass_3, 3, 0)
+EDGEQ_LSTM_FC_PASS(fc_pass_3_add, 3, 1)
 
 static EDGEQ_NOINLINE void fc_pass_n(const int8_t *w, const int32_t *params, int32_t rq_offset, const int8_t *x,
-                                     int32_t chunks, int32_t n, int32_t accumulate, int32_t exact, int16_t *pre)
+                                     int32_t chunks, int32_t n, int32_t accumulate, int16_t *pre)
 {
-    fc_pass(w, params, rq_offset, x, chunks, n, accumulate, exact, pre);
+    fc_pass(w, params, rq_offset, x, chunks, n, accumulate, pre);
 }
 
 static void fc(const int8_t *w, const int32_t *params, int32_t rq_offset, const int8_t *x, int32_t chunks, int32_t n,
-               int32_t accumulate, int32_t exact, int16_t *pre)
+               int32_t accumulate, int16_t *pre)
 {
-    switch (chunks) {
-    case 1:
-        fc_pass_1(w, params, rq_offset, x, n, accumulate, exact, pre);
-        break;
-    case 2:
-        fc_pass_2(w, params, rq_offset, x, n, accumulate, exact, pre);
-        break;
-    case 3:
-        fc_pass_3(w, params, rq_offset, x, n, accumulate, exact, pre);
-        break;
-    default:
-        fc_pass_n(w, params, rq_offset, x, chunks, n, accumulate, exact, pre);
+    if (chunks == 1) {
+        (accumulate ? fc_pass_1_add : fc_pass_1)(w, params, rq_offset, x, n, pre);
+    } else if (chunks == 2) {
+        (accumulate ? fc_pass_2_add : fc_pass_2)(w, params, rq_offset, x, n, pre);
+    } else if (chunks == 3) {
+        (accumulate ? fc_pass_3_add : fc_pass_3)(w, params, rq_offset, x, n, pre);
+    } else {
+        fc_pass_n(w, params, rq_offset, x, chunks, n, accumulate, pre);
     }
 }
 
@@ -187,8 +179,8 @@ static void gates_row(const edgeq_lstm_mve_s8_t *p, int32_t units, int32_t x_chu
                       const int8_t *x, const int8_t *h, int16_t *pre)
 {
     const int32_t n = 4 * ((units + 3) & ~3);
-    fc(p->input_weights, p->params, 8, x, x_chunks, n, 0, p->exact_channels, pre);
-    fc(p->recurrent_weights, p->params + 4, 16, h, h_chunks, n, 1, p->exact_channels, pre);
+    fc(p->input_weights, p->params, 8, x, x_chunks, n, 0, pre);
+    fc(p->recurrent_weights, p->params + 4, 20, h, h_chunks, n, 1, pre);
 }
 
 /* Phase (2) for one row: the gates' activations, then cell and hidden state, four units at a time. */
