@@ -217,4 +217,57 @@ static inline int32x4_t edgeq_svdf_dot4_rows_mve_s16(const int16_t *a, int32_t a
     return sums;
 }
 
+/* Four dot products of one shared int8 row x with rows w, w + w_stride, w + 2 * w_stride, w + 3 * w_stride (any
+ * n): each 16-byte chunk of x loaded once for the four, post-incremented loads, the last chunk predicated. */
+static inline int32x4_t edgeq_svdf_dot4_shared_mve_s8(const int8_t *x, const int8_t *w, int32_t w_stride, int32_t n)
+{
+    const int8_t *w0 = w, *w1 = w + w_stride, *w2 = w + 2 * w_stride, *w3 = w + 3 * w_stride;
+    int32_t s0, s1, s2, s3;
+    int8x16_t xv, a, b;
+    int32x4_t v;
+    __asm__ volatile("movs %[s0], #0\n\t"
+                     "movs %[s1], #0\n\t"
+                     "movs %[s2], #0\n\t"
+                     "movs %[s3], #0\n\t"
+                     "cmp %[n], #16\n\t"
+                     "blt 2f\n"
+                     "1:\n\t"
+                     "vldrb.8 %q[xv], [%[x]], #16\n\t"
+                     "vldrb.8 %q[a], [%[w0]], #16\n\t"
+                     "vldrb.8 %q[b], [%[w1]], #16\n\t"
+                     "vmladava.s8 %[s0], %q[xv], %q[a]\n\t"
+                     "vmladava.s8 %[s1], %q[xv], %q[b]\n\t"
+                     "vldrb.8 %q[a], [%[w2]], #16\n\t"
+                     "vldrb.8 %q[b], [%[w3]], #16\n\t"
+                     "vmladava.s8 %[s2], %q[xv], %q[a]\n\t"
+                     "vmladava.s8 %[s3], %q[xv], %q[b]\n\t"
+                     "subs %[n], %[n], #16\n\t"
+                     "cmp %[n], #16\n\t"
+                     "bge 1b\n"
+                     "2:\n\t"
+                     "cmp %[n], #0\n\t"
+                     "ble 3f\n\t"
+                     "vctp.8 %[n]\n\t"
+                     "vpsttt\n\t"
+                     "vldrbt.8 %q[xv], [%[x]]\n\t"
+                     "vldrbt.8 %q[a], [%[w0]]\n\t"
+                     "vldrbt.8 %q[b], [%[w1]]\n\t"
+                     "vmladava.s8 %[s0], %q[xv], %q[a]\n\t"
+                     "vmladava.s8 %[s1], %q[xv], %q[b]\n\t"
+                     "vpstt\n\t"
+                     "vldrbt.8 %q[a], [%[w2]]\n\t"
+                     "vldrbt.8 %q[b], [%[w3]]\n\t"
+                     "vmladava.s8 %[s2], %q[xv], %q[a]\n\t"
+                     "vmladava.s8 %[s3], %q[xv], %q[b]\n"
+                     "3:\n\t"
+                     "vmov %q[v][2], %q[v][0], %[s0], %[s2]\n\t"
+                     "vmov %q[v][3], %q[v][1], %[s1], %[s3]\n\t"
+                     : [s0] "=&Te"(s0), [s1] "=&Te"(s1), [s2] "=&Te"(s2), [s3] "=&Te"(s3), [xv] "=&w"(xv),
+                       [a] "=&w"(a), [b] "=&w"(b), [v] "=&w"(v), [x] "+r"(x), [w0] "+r"(w0), [w1] "+r"(w1),
+                       [w2] "+r"(w2), [w3] "+r"(w3), [n] "+r"(n)
+                     :
+                     : "memory", "cc");
+    return v;
+}
+
 #endif /* EDGEQ_SVDF_MVE_H */

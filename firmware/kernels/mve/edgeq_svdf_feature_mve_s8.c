@@ -23,9 +23,8 @@ void edgeq_svdf_feature_mve_s8(const edgeq_svdf_geom_t *geom, const edgeq_svdf_f
             const int8_t *w0 = weights_feature + f * n;
             const int8_t *w1 = left > 1 ? w0 + n : w0, *w2 = left > 2 ? w0 + 2 * n : w0;
             const int8_t *w3 = left > 3 ? w0 + 3 * n : w0;
-            const int32x4_t sums = left >= 4 && n <= 16 ? edgeq_svdf_dot4_short_mve_s8(input, 0, w0, n, n)
-                                                        : edgeq_svdf_dot4_mve_s8(input, w0, input, w1, input, w2, input,
-                                                                                 w3, n);
+            const int32x4_t sums = left >= 4 ? edgeq_svdf_dot4_shared_mve_s8(input, w0, n, n)
+                                             : edgeq_svdf_dot4_mve_s8(input, w0, input, w1, input, w2, input, w3, n);
             const int32x4_t acc = vaddq_s32(sums, vldrwq_s32(bias + f));
             vstrhq_p_s32(newest + f, edgeq_svdf_requant4_mve(&rescale, acc, bits), vctp32q((uint32_t)left));
         }
