@@ -1,11 +1,10 @@
 /*
  * The SVDF feature FC on Helium (contract: edgeq_svdf_feature_mve_t in edgeq_kernels_recurrent.h): four filters
- * at a time, each filter's dot product with the input row by VMLADAVA (16 products per step; an input of up to
- * 16 bytes as one block of assembly, longer ones in C, where GCC loads each input chunk once for the four), the
- * four sums plus their biases requantized as one vector with the one feature rescale (edgeq_svdf_mve.h, exact for
- * every accumulator), saturated to the state's range and stored as int16. Weights are the model's own
- * [filters][input_size] bytes; a last partial block reads row 0 again for its missing filters and does not
- * store them.
+ * at a time, each 16-byte chunk of the input row loaded once for the four VMLADAVAs (edgeq_svdf_mve.h, assembly),
+ * the four sums plus their biases requantized as one vector with the one feature rescale (exact for every
+ * accumulator), saturated to the state's range and stored as int16. Weights are the model's own
+ * [filters][input_size] bytes; 1-3 leftover filters take the C dot products, their missing lanes repeating the
+ * first filter, not stored.
  */
 #include "edgeq_svdf_mve.h"
 
@@ -18,14 +17,17 @@ void edgeq_svdf_feature_mve_s8(const edgeq_svdf_geom_t *geom, const edgeq_svdf_f
     const int32_t *bias = p->bias;
     int32_t b, f;
     for (b = 0; b < geom->batches; ++b, input += n, newest += filters) {
-        for (f = 0; f < filters; f += 4) {
+        for (f = 0; f + 4 <= filters; f += 4) {
+            const int32x4_t acc = vaddq_s32(edgeq_svdf_dot4_shared_mve_s8(input, weights_feature + f * n, n, n),
+                                            vldrwq_s32(bias + f));
+            vstrhq_s32(newest + f, edgeq_svdf_requant4_mve(&rescale, acc, bits));
+        }
+        if (f < filters) { /* 1-3 filters: the missing lanes repeat the first one and are not stored */
             const int32_t left = filters - f;
             const int8_t *w0 = weights_feature + f * n;
             const int8_t *w1 = left > 1 ? w0 + n : w0, *w2 = left > 2 ? w0 + 2 * n : w0;
-            const int8_t *w3 = left > 3 ? w0 + 3 * n : w0;
-            const int32x4_t sums = left >= 4 ? edgeq_svdf_dot4_shared_mve_s8(input, w0, n, n)
-                                             : edgeq_svdf_dot4_mve_s8(input, w0, input, w1, input, w2, input, w3, n);
-            const int32x4_t acc = vaddq_s32(sums, vldrwq_s32(bias + f));
+            const int32x4_t acc = vaddq_s32(edgeq_svdf_dot4_mve_s8(input, w0, input, w1, input, w2, input, w0, n),
+                                            vldrwq_s32(bias + f));
             vstrhq_p_s32(newest + f, edgeq_svdf_requant4_mve(&rescale, acc, bits), vctp32q((uint32_t)left));
         }
     }

@@ -30,14 +30,19 @@ void edgeq_svdf_state_mve_s8(const edgeq_svdf_geom_t *geom, const edgeq_svdf_sta
         vstrbq_scatter_offset_p_s32(state + memory - 1, slots, vaddq_s32(vldrhq_z_s32(newest, tail), zp), tail);
     }
     for (b = 0; b < geom->batches; ++b, state += units * length, output += units) {
-        for (u = 0; u < units; u += 4) {
-            const int32_t left = units - u; /* a partial block repeats its first unit in the missing lanes */
+        for (u = 0; u + 4 <= units; u += 4) {
             const int8_t *s0 = state + u * length, *w0 = weights_time + u * length;
-            const int32_t d1 = left > 1 ? length : 0, d2 = left > 2 ? 2 * length : 0, d3 = left > 3 ? 3 * length : 0;
-            const int32x4_t sums = left >= 4 ? edgeq_svdf_dot4_rows_mve_s8(s0, length, w0, length, length)
-                                       : edgeq_svdf_dot4_mve_s8(s0, w0, s0 + d1, w0 + d1, s0 + d2, w0 + d2, s0 + d3,
-                                                                w0 + d3, length);
+            const int32x4_t sums = edgeq_svdf_dot4_rows_mve_s8(s0, length, w0, length, length);
             const int32x4_t acc = vaddq_s32(sums, vldrwq_s32(bias + u));
+            vstrbq_s32(output + u, edgeq_svdf_requant4_mve(&rescale, acc, 8));
+        }
+        if (u < units) { /* 1-3 units: the missing lanes repeat the first unit and are not stored */
+            const int32_t left = units - u;
+            const int8_t *s0 = state + u * length, *w0 = weights_time + u * length;
+            const int32_t d1 = left > 1 ? length : 0, d2 = left > 2 ? 2 * length : 0;
+            const int32x4_t acc = vaddq_s32(edgeq_svdf_dot4_mve_s8(s0, w0, s0 + d1, w0 + d1, s0 + d2, w0 + d2, s0, w0,
+                                                                   length),
+                                            vldrwq_s32(bias + u));
             vstrbq_p_s32(output + u, edgeq_svdf_requant4_mve(&rescale, acc, 8), vctp32q((uint32_t)left));
         }
     }
