@@ -59,6 +59,42 @@ def gemm_struct(ctx: OpContext, w2d: np.ndarray, quant: PackedQuant) -> tuple[st
     return text, arrays
 
 
+def gemm_output_gap(rows: int, depth: int, channels: int) -> int:
+    """Bytes edgeq_gemm_mve_s8's output must start below its input to overlap it (edgeq.plan.overlap;
+    negative: it may start that far above). Rows go two at a time (the last one alone) and each channel block's
+    outputs are written while the rows are still read for the next blocks, so rows r and r + 1 written must end
+    before input row r starts."""
+    ends = [(r, min(r + 2, rows)) for r in range(0, rows, 2)]
+    return max(end * channels - r * depth for r, end in ends)
+
+
+def row_stream_gap(geom: dict[str, int]) -> int | None:
+    """The same for the ring kernels (edgeq_depthwise_mve_s8, edgeq_conv2d_mve_s8) with dilation_h 1: input rows
+    are loaded in order, each once, and output row oy of batch b is written after the rows up to
+    oy * stride_h - pad_top + filter_h - 1 are, so its end must not pass the first input row still to load.
+    With dilation_h > 1 a row can be loaded again (its slot shared): None, never overlapped."""
+    if geom["dilation_h"] != 1:
+        return None
+    in_row, out_row = geom["input_w"] * geom["input_c"], geom["output_w"] * geom["output_c"]
+    batches, in_h, out_h = geom["batches"], geom["input_h"], geom["output_h"]
+    gap = None
+    for b in range(batches):
+        for oy in range(out_h):
+            loaded = max(0, min(oy * geom["stride_h"] - geom["pad_top"] + geom["filter_h"], in_h))
+            if b == batches - 1 and loaded == in_h:
+                break  # nothing left to read
+            need = (b * out_h + oy + 1) * out_row - (b * in_h + loaded) * in_row
+            gap = need if gap is None else max(gap, need)
+    return -batches * in_h * in_row if gap is None else gap
+
+
+def overlap_fields(ctx: OpContext, gap: int | None) -> dict:
+    """KernelCall's inplace / output_below_input for a kernel whose output may start `gap` bytes below its
+    input (in place when the shapes match and it may start at the input)."""
+    same = tuple(ctx.input(0).shape) == tuple(ctx.output().shape)
+    return {"inplace": same and gap is not None and gap <= 0, "output_below_input": gap}
+
+
 def gemm_rows(ctx: OpContext, w2d: np.ndarray, rows: int) -> KernelCall | Declined:
     quant = packed_quant(ctx, w2d)
     if isinstance(quant, Declined):
@@ -69,6 +105,7 @@ def gemm_rows(ctx: OpContext, w2d: np.ndarray, rows: int) -> KernelCall | Declin
         kernels=("mve/edgeq_gemm_mve_s8.c", _ROW),
         arrays=arrays,
         declined=exact_notes(quant),
+        **overlap_fields(ctx, gemm_output_gap(rows, w2d.shape[1], w2d.shape[0])),
     )
 
 
@@ -112,6 +149,7 @@ def im2col_call(ctx: OpContext, geom: dict[str, int], w2d: np.ndarray) -> Kernel
         arrays=arrays,
         scratch_bytes=conv_scratch_bytes(geom),
         declined=exact_notes(quant),
+        **overlap_fields(ctx, row_stream_gap(geom)),
     )
 
 
@@ -169,4 +207,5 @@ def depthwise_mve(ctx: OpContext) -> KernelCall | Declined | None:
         arrays=arrays,
         scratch_bytes=depthwise_scratch_bytes(geom),
         declined=exact_notes(quant),
+        **overlap_fields(ctx, row_stream_gap(geom)),
     )
