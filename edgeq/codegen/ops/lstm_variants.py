@@ -1,16 +1,23 @@
-"""The int8 UNIDIRECTIONAL_SEQUENCE_LSTM over packed weights: `edgeq_lstm_packed_s8`
-(firmware/kernels/variants/edgeq_lstm_packed_s8.c, contract in edgeq_kernels_recurrent.h).
+"""Fast int8 UNIDIRECTIONAL_SEQUENCE_LSTM kernels: `edgeq_lstm_packed_s8` (firmware/kernels/variants/, SMLAD on
+cores with DSP, portable C elsewhere) and, on cores with Helium, `edgeq_lstm_mve_s8` (firmware/kernels/mve/).
+Contracts in edgeq_kernels_recurrent.h; both bit-exact with the base emitter's edgeq_lstm_s8.
 
 Everything lstm.py's base emitter computes for TFLM's Prepare is reused (`gate_terms_s8`, `cell_fields`); what
-changes is the layout. The 4 gates' input weights (and, separately, their recurrent weights) become one GEMM
-of 4 x units rows ordered unit by unit (row 4u + g: gate g of unit u), packed in the channel-pair layout of
-edgeq_kernels_packed.h (`dsp_variants.pack_gemm`), so one unit's four gates are one block of two channel pairs
-and the kernel finishes the unit's cell and hidden value right after its dot products. Per unit the biases
-(zero points folded in modulo 2^32) and the Q3.12 requantization triples of its 8 FCs follow each other in
-one parameter block; each triple is the SMMULR form where the channel's accumulator provably stays below
-2^30 (|bias| + 128 * sum|w|) and the shift is a right shift, the full-range form otherwise (the channel only:
-the op's `exact_channels` flag switches on a per-value check). So every int8 LSTM the base emitter takes runs
-here; nothing declines.
+changes is the layout.
+
+Packed: the 4 gates' input weights (and, separately, their recurrent weights) become one GEMM of 4 x units rows
+ordered unit by unit (row 4u + g: gate g of unit u), packed in the channel-pair layout of edgeq_kernels_packed.h
+(`dsp_variants.pack_gemm`), so one unit's four gates are one block of two channel pairs and the kernel finishes
+the unit's cell and hidden value right after its dot products. Per unit the biases (zero points folded in
+modulo 2^32) and the Q3.12 requantization triples of its 8 FCs follow each other in one parameter block. A
+triple is an SMMULR form where the row's accumulator provably stays small enough (|bias| + 128 * sum|w| below
+2^30, or below 2^(30 - s) for a left shift s), the full-range form otherwise (that row only: the op's
+`exact_channels` flag switches on a per-value check of the form).
+
+Helium: rows ordered gate by gate, four units of one gate per block (`pack_mve_gemm`), each FC's rescale as
+per-lane words of a vector form that is exact for every accumulator (`block_params`).
+
+Neither declines: every int8 LSTM the base emitter takes runs on one of them.
 """
 from __future__ import annotations
 
@@ -28,22 +35,28 @@ UNIT_PARAMS = 32  # EDGEQ_LSTM_UNIT_PARAMS: 4 input biases, 4 recurrent biases, 
 
 
 def _triple(rescale: tuple[int, int], bound: int) -> tuple[int, int, int]:
+    """(m, r, 2^(r-1)) for a right shift r with |acc| < 2^30; (m, -s, 0) for a left shift s >= 0 with
+    |acc| < 2^(30 - s) (SMMULR(acc << (1 + s), m), no divide); else the full-range (m, RQ_EXACT + shift, 0)."""
     multiplier, shift = rescale
-    if shift <= -1 and -shift <= 31 and bound < ACC_LIMIT:
+    if shift <= -1 and bound < ACC_LIMIT:
         return multiplier, -shift, 1 << (-shift - 1)
+    if shift >= 0 and bound << shift < ACC_LIMIT:
+        return multiplier, -shift, 0
     return multiplier, RQ_EXACT + shift, 0
 
 
 @dataclass(frozen=True)
 class ChannelTerms:
     """Per gate and unit ([4][units]): folded input and recurrent biases, and the (m, r | RQ_EXACT + shift,
-    rounding) triples of both FCs ([4][units][3]); `exact`: some triple is the full-range form."""
+    rounding) triples of both FCs ([4][units][3]); `exact`: some triple is not the right-shift SMMULR form (the
+    kernel then checks each value's form); `full_range`: some triple is TFLM's full-range one."""
 
     input_bias: np.ndarray
     recurrent_bias: np.ndarray
     input_rq: np.ndarray
     recurrent_rq: np.ndarray
     exact: bool
+    full_range: bool
 
 
 def channel_terms(terms: list[lstm.GateTerms]) -> ChannelTerms:
@@ -59,8 +72,9 @@ def channel_terms(terms: list[lstm.GateTerms]) -> ChannelTerms:
 
     input_rq = triples(input_bias, "input_weights", "input_rescale")
     recurrent_rq = triples(recurrent_bias, "recurrent_weights", "recurrent_rescale")
-    exact = bool((input_rq[..., 1] >= RQ_EXACT - 31).any() or (recurrent_rq[..., 1] >= RQ_EXACT - 31).any())
-    return ChannelTerms(input_bias, recurrent_bias, input_rq, recurrent_rq, exact)
+    shifts = np.concatenate([input_rq[..., 1].reshape(-1), recurrent_rq[..., 1].reshape(-1)])
+    return ChannelTerms(input_bias, recurrent_bias, input_rq, recurrent_rq, exact=bool((shifts <= 0).any() or
+                        (shifts >= RQ_EXACT - 31).any()), full_range=bool((shifts >= RQ_EXACT - 31).any()))
 
 
 def unit_major(per_gate: list[np.ndarray]) -> np.ndarray:
@@ -76,7 +90,7 @@ def unit_params(c: ChannelTerms) -> np.ndarray:
 
 
 def _exact_note(c: ChannelTerms) -> tuple[str, ...]:
-    return ("exact requantization for some gate rows (accumulator bound or shift)",) if c.exact else ()
+    return ("exact requantization for some gate rows (accumulator bound or shift)",) if c.full_range else ()
 
 
 def _lstm_inputs(ctx: OpContext) -> tuple[dict, dict, list[lstm.GateTerms]]:

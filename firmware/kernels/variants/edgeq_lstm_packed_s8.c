@@ -79,14 +79,17 @@ static inline void unit_accumulators(const edgeq_lstm_sums_t *s, int32_t sum, co
     acc[3] = (int32_t)(s->c1 - ((uint32_t)s->d1 << 8) - sum128 + (uint32_t)bias[3]);
 }
 
-/* Gate FC rescale to Q3.12, clamped to int16: a fast triple (m, r, 2^(r-1)) or, when `exact`, either form
- * (edgeq_simd.h's EDGEQ_RQ_EXACT convention, output zero point 0). */
+/* Gate FC rescale to Q3.12, clamped to int16, from the row's triple (edgeq_kernels_recurrent.h): without `exact`
+ * every triple is the right-shift SMMULR form (m, r, 2^(r-1)); with it each value checks its form: that one, the
+ * left-shift one (m, -s, 0): SMMULR(acc << (1 + s), m) with no divide, or TFLM's full-range one. */
 EDGEQ_INLINE int32_t requant_s16(int32_t acc, const int32_t *rq, int32_t exact)
 {
     int32_t v;
-    if (!exact || rq[1] < EDGEQ_RQ_EXACT - 31) {
+    if (!exact || (rq[1] > 0 && rq[1] < EDGEQ_RQ_EXACT - 31)) {
         const int32_t x = edgeq_smmulr((int32_t)((uint32_t)acc << 1), rq[0]);
         v = (x + rq[2] - (int32_t)((uint32_t)x >> 31)) >> rq[1];
+    } else if (rq[1] <= 0) {
+        v = edgeq_smmulr((int32_t)((uint32_t)acc << (1 - rq[1])), rq[0]);
     } else {
         v = edgeq_requantize(acc, rq[0], rq[1] - EDGEQ_RQ_EXACT);
     }
