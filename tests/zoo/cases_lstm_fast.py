@@ -1,12 +1,12 @@
-"""Hostile shapes for the packed int8 LSTM (edgeq/codegen/ops/lstm_variants.py): the kernel computes each
-unit's four gates as one block of two channel pairs over x_t and h_{t-1} expanded to whole words, so these
-cases put the edges where the packing has them: an odd unit count (7) with an input size that leaves a
-partial word (13), units not a multiple of 4 with the input one word exactly (6 units, input 4), one unit
-(a block with a one-byte h), rows longer than the Helium kernel holds in registers (input 50: four 16-byte
-chunks; 37 units: three) and inputs far beyond the gates' Q3.12 range (data scale 8: the FC sums and
-their sum saturate int16 and the gates sit at 0 and 1, so the cell integrates to its bounds).
-Batches and time-major layouts come from no Keras layer (batch 1): tests/qemu/test_lstm_fast_m4.py edits
-converted models for those, and for int32-extreme biases and a saturating cell scale.
+"""Hostile shapes for the fast int8 LSTMs (edgeq/codegen/ops/lstm_variants.py). The packed kernel computes each
+unit's four gates as one block of two channel pairs over x_t and h_{t-1} expanded to whole words, the Helium one
+four units of a gate per block over 16-byte chunks, so these cases put the edges where the packing has them: an
+odd unit count (7) with an input size that leaves a partial word (13), rows longer than the Helium kernel holds
+in registers (input 50: four chunks; 37 units: three), and inputs far beyond the gates' Q3.12 range (data scale
+8: the FC sums and their sum saturate int16 and the gates sit at 0 and 1, so the cell integrates to its bounds).
+The converter gives these models left-shifting gate rescales (real multipliers >= 0.5), the packed kernel's
+second SMMULR form. Batches and time-major layouts come from no Keras layer (batch 1): tests/qemu/test_lstm_fast.py
+edits converted models for those, and for int32-extreme biases and a saturating cell scale.
 """
 from __future__ import annotations
 
@@ -21,8 +21,6 @@ def _lstm(name: str, steps: int, size: int, units: int, **kwargs) -> dict:
 
 CASES = (
     _lstm("lstm_fast_odd_units", 9, 13, 7),
-    _lstm("lstm_fast_units_6_input_4", 5, 4, 6),
-    _lstm("lstm_fast_one_unit", 6, 3, 1),
     _lstm("lstm_fast_saturating", 12, 6, 5, data_range=8.0),
     _lstm("lstm_fast_wide", 3, 50, 37),
 )
