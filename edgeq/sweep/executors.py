@@ -15,7 +15,8 @@ Executors:
   ray    (`RayExecutor`) the same chains as Ray tasks on an existing cluster: `needs` becomes a Ray
          custom resource, so a board step lands on the node `edgeq lab serve` advertised it from. A node
          that dies mid-step fails the task with a system error, which Ray retries on another node with the
-         resource (`retries` times); after that the cell fails with the reason.
+         resource (`retries` times); after that the cell fails with the reason. What the lost step had started
+         (QEMU, make, the converter) dies with its worker process (`edgeq.process_group.group_options`).
 Ctrl-C (or SIGTERM/SIGHUP, which `edgeq.cli.main` turns into KeyboardInterrupt) cancels what is queued and
 interrupts what runs, so each step's own cleanup ends its child process groups and discards its unsealed
 cache work (the cache only ever holds sealed entries, see `edgeq.sweep.cache`).
