@@ -61,11 +61,19 @@ def gemm_struct(ctx: OpContext, w2d: np.ndarray, quant: PackedQuant) -> tuple[st
 
 def gemm_output_gap(rows: int, depth: int, channels: int) -> int:
     """Bytes edgeq_gemm_mve_s8's output must start below its input to overlap it (edgeq.plan.overlap;
-    negative: it may start that far above). Rows go two at a time (the last one alone) and each channel block's
-    outputs are written while the rows are still read for the next blocks, so rows r and r + 1 written must end
-    before input row r starts."""
-    ends = [(r, min(r + 2, rows)) for r in range(0, rows, 2)]
-    return max(end * channels - r * depth for r, end in ends)
+    negative: it may start that far above). Rows go two at a time (the last one alone); each block of four
+    channels reads the pair's rows again and then writes its outputs. So every block but the last must write
+    before the pair's first input row (its outputs end at row end - 1, byte `last_block`), and the last block
+    before the next pair's rows."""
+    last_block = (channels - 1) // 4 * 4
+    needs = []
+    for r in range(0, rows, 2):
+        end = min(r + 2, rows)
+        if last_block:
+            needs.append((end - 1) * channels + last_block - r * depth)
+        if end < rows:
+            needs.append(end * channels - end * depth)
+    return max(needs, default=-rows * depth)
 
 
 def row_stream_gap(geom: dict[str, int]) -> int | None:
