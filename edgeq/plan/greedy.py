@@ -14,12 +14,18 @@ Step by step:
    so those offsets are candidates too.
 5. The arena size is the highest end offset. Buffers with disjoint lifetimes may share bytes, buffers
    alive together never do except as a granted overlap (`find_overlaps` verifies this for every plan).
+6. While the arena is above the lower bound (`lower_bound`, aligned), place again in up to `RESTARTS`
+   perturbed orders (each size scaled by a factor in [0.5, 1.5) from a fixed seed, so plans stay
+   deterministic) and keep the first smallest arena. Overlaps make the size order miss more often: on
+   person_detect a stride-2 depthwise output fits inside its input only if the next, larger output is
+   placed elsewhere first (51,072 bytes in size order, 41,856 = the bound after a few restarts).
 Placing big buffers first leaves the small ones to fill holes, which is why it rarely beats the
 lower bound (the largest sum of sizes alive at one operator) by much.
 """
 from __future__ import annotations
 
-from typing import AbstractSet, Mapping
+import random
+from typing import AbstractSet, Callable, Mapping
 
 from edgeq.ir.graph import Graph
 from edgeq.plan.lifetimes import Buffer, buffers_for
@@ -27,6 +33,8 @@ from edgeq.plan.model import MemoryPlan, Placement, check_plan
 from edgeq.plan.overlap import Overlap, grant_overlaps, overlap_between, union_bytes
 
 ALIGNMENT = 16
+#: Perturbed placement orders tried at most when the size order leaves the arena above the lower bound.
+RESTARTS = 64
 
 
 def _aligned(size: int, alignment: int) -> int:
@@ -55,6 +63,14 @@ def _place(buffer: Buffer, placed: list[Placement], alignment: int, overlaps: tu
     return min(c for c in candidates if c >= 0 and all(not low < c < high for low, high in blocked))
 
 
+def _greedy(buffers: tuple[Buffer, ...], overlaps: tuple[Overlap, ...], alignment: int,
+            order: Callable[[Buffer], tuple]) -> tuple[list[Placement], int]:
+    placed: list[Placement] = []
+    for buffer in sorted(buffers, key=order):
+        placed.append(Placement(buffer, _place(buffer, placed, alignment, overlaps)))
+    return placed, max((_aligned(p.end, alignment) for p in placed), default=0)
+
+
 def plan_memory(graph: Graph, scratch_bytes: Mapping[int, int] | None = None,
                 inplace_ops: AbstractSet[int] = frozenset(), alignment: int = ALIGNMENT,
                 output_overlaps: Mapping[int, int] | None = None) -> MemoryPlan:
@@ -62,12 +78,18 @@ def plan_memory(graph: Graph, scratch_bytes: Mapping[int, int] | None = None,
     (`KernelCall.output_below_input`); granted under `edgeq.plan.overlap`'s contract."""
     buffers = buffers_for(graph, scratch_bytes, inplace_ops)
     overlaps = grant_overlaps(graph, buffers, output_overlaps or {})
-    order = sorted(buffers, key=lambda b: (-_aligned(b.size, alignment), b.first_op, b.key))
-    placed: list[Placement] = []
-    for buffer in order:
-        placed.append(Placement(buffer, _place(buffer, placed, alignment, overlaps)))
+    placed, arena = _greedy(buffers, overlaps, alignment,
+                            lambda b: (-_aligned(b.size, alignment), b.first_op, b.key))
+    bound = _aligned(_most_alive(len(graph.ops), buffers, overlaps), alignment)
+    rng = random.Random(0)
+    for _ in range(RESTARTS):
+        if arena <= bound:
+            break
+        factor = {b.key: 0.5 + rng.random() for b in buffers}
+        candidate, size = _greedy(buffers, overlaps, alignment, lambda b: (-b.size * factor[b.key], b.key))
+        if size < arena:
+            placed, arena = candidate, size
     placed.sort(key=lambda p: (p.offset, p.buffer.key))
-    arena = max((_aligned(p.end, alignment) for p in placed), default=0)
     plan = MemoryPlan(placements=tuple(placed), arena_bytes=arena, alignment=alignment, algorithm="greedy",
                       overlaps=overlaps)
     check_plan(plan)
@@ -90,8 +112,11 @@ def lower_bound(graph: Graph, scratch_bytes: Mapping[int, int] | None = None,
     """The most bytes alive at any one operator (an overlapping output and input counted as the fewest
     bytes they can take together): no plan can be smaller than this."""
     buffers = buffers_for(graph, scratch_bytes, inplace_ops)
+    return _most_alive(len(graph.ops), buffers, grant_overlaps(graph, buffers, output_overlaps or {}))
+
+
+def _most_alive(op_count: int, buffers: tuple[Buffer, ...], overlaps: tuple[Overlap, ...]) -> int:
     by_key = {b.key: b for b in buffers}
-    overlaps = grant_overlaps(graph, buffers, output_overlaps or {})
 
     def alive(i: int) -> int:
         total = sum(b.size for b in buffers if b.first_op <= i <= b.last_op)
@@ -101,4 +126,4 @@ def lower_bound(graph: Graph, scratch_bytes: Mapping[int, int] | None = None,
                 total -= source.size + target.size - union_bytes(o, source.size, target.size)
         return total
 
-    return max((alive(i) for i in range(len(graph.ops))), default=0)
+    return max((alive(i) for i in range(op_count)), default=0)

@@ -1,10 +1,10 @@
-"""The overlap the ring-streaming convolutions (edgeq_conv2d_im2col_s8, edgeq_conv2d_ring_direct_s8) declare (KernelCall.output_below_input, edgeq.plan.overlap) is
+"""The overlap the row-streaming convolutions (edgeq_conv2d_im2col_s8, edgeq_conv2d_ring_direct_s8,
+edgeq_depthwise_ring_s8, edgeq_pointwise_s8) declare (KernelCall.output_below_input, edgeq.plan.overlap) is
 tested, not trusted: for random geometries (kernel sizes, strides, dilations, SAME/VALID padding, channel
 counts, depth multipliers, batch 2) a one-operator int8 model is generated with its input placed exactly
 `gap` bytes above its output start (the tightest the claim allows, not rounded to the plan's alignment),
-run on the host under ASan/UBSan and compared with TFLite Micro. A control places the input one output row
-lower than claimed and must then differ (so the comparison can fail), and micro_speech's plan must use the
-overlap.
+run on the host under ASan/UBSan and compared with TFLite Micro. Controls place the input closer than
+claimed and must then differ (so the comparison can fail), and micro_speech's plan must use the overlap.
 """
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ from edgeq.reference import run_tflm
 from handmade_models import T, one_op_model
 from harness import CFLAGS, KERNELS, REPO, RUNNER, HostModel, random_inputs
 
-RING_KERNELS = ("variants/edgeq_conv2d_im2col_s8.c", "variants/edgeq_conv2d_ring_direct_s8.c")
+OVERLAP_KERNELS = ("variants/edgeq_conv2d_im2col_s8.c", "variants/edgeq_conv2d_ring_direct_s8.c",
+                   "variants/edgeq_depthwise_ring_s8.c", "variants/edgeq_pointwise_s8.c")
 SHARED = Path(os.environ.get("EDGEQ_SHARED", REPO.parent / "shared")) / "models"
 
 
@@ -57,26 +58,34 @@ def _conv_model(rng: np.random.Generator, depthwise: bool, batches: int, size: t
 
 
 def _geometries(count: int, seed: int):
-    """Random convolutions the ring kernels run (CONV_2D, or DEPTHWISE_CONV_2D with one input channel): the
-    im2col GEMM, or for at most 8 channels without width dilation the direct one."""
+    """Random convolutions for every kernel declaring an overlap, in turn: the direct ring kernel (at most 8
+    channels, no width dilation), the im2col GEMM (CONV_2D, or DEPTHWISE_CONV_2D with one input channel),
+    the depthwise ring (several input channels, depth multipliers 1-3), the pointwise GEMM (1x1 stride 1)."""
     rng = np.random.default_rng(seed)
     made = 0
     while made < count:
-        depthwise = bool(rng.integers(0, 2))
+        kind = made % 4
         kh, kw = (int(k) for k in rng.integers(1, 6, size=2))
-        sh, sw = (int(s) for s in rng.integers(1, 4, size=2))
+        sh, sw = (int(s) for s in rng.choice([1, 1, 2, 3], size=2))
         dh, dw = (int(d) for d in rng.choice([1, 1, 2], size=2))
         h, w = (int(x) for x in rng.integers(2, 14, size=2))
-        same = bool(rng.integers(0, 2))
+        same = bool(rng.integers(0, 3))
+        depthwise = kind == 2 or (kind < 2 and bool(rng.integers(0, 2)))
+        in_c = 1 if kind < 2 and depthwise else int(rng.choice([1, 2, 3, 4, 8]))
+        out_c = int(rng.integers(1, 9) if kind == 0 else rng.integers(9, 13))
+        if kind == 2:
+            in_c = int(rng.integers(2, 7))
+            out_c = in_c * int(rng.integers(1, 4))
+        elif kind == 3:
+            kh = kw = sh = sw = dh = dw = 1
+            in_c, out_c = (int(c) for c in rng.integers(1, 21, size=2))
         if not same and ((kh - 1) * dh >= h or (kw - 1) * dw >= w):
             continue
-        in_c = 1 if depthwise else int(rng.choice([1, 2, 3, 4, 8]))
-        out_c = int(rng.integers(1, 9) if made % 2 == 0 else rng.integers(9, 13))  # direct, then im2col
-        if not depthwise and kh == kw == sh == sw == 1:
-            continue  # the pointwise GEMM, not a ring kernel
+        if kind != 3 and not depthwise and kh == kw == sh == sw == 1:
+            continue  # the pointwise GEMM
         batches = 2 if made % 5 == 4 else 1
         geometry = (depthwise, batches, (h, w), in_c, out_c, (kh, kw), (sh, sw), (dh, dw), same)
-        yield f"{'dw' if depthwise else 'conv'}{made}", _conv_model(rng, *geometry)
+        yield f"{('direct', 'im2col', 'dwring', 'pointwise')[kind]}{made}", _conv_model(rng, *geometry)
         made += 1
 
 
@@ -116,14 +125,18 @@ def _mismatches(data: bytes, plan_shift: int, workdir: Path, seed: int) -> tuple
         assert find_overlaps(plan) == []
     compiled = _build(graph, plan, workdir)
     (op,) = compiled.generated.ops
-    assert set(RING_KERNELS) & set(op.kernels), (op.kernels, op.declined)
+    assert set(OVERLAP_KERNELS) & set(op.kernels), (op.kernels, op.declined)
     inputs = random_inputs(graph, 3, seed=seed)
     (expected,) = run_tflm(data, inputs).outputs
     (actual,) = compiled.run(inputs)
     return int(np.count_nonzero(actual != expected)), expected.size
 
 
-GEOMETRIES = list(_geometries(10, seed=2026))
+# + two with the output larger than the input (a positive gap) for the depthwise ring and a pointwise tail row
+GEOMETRIES = list(_geometries(10, seed=2026)) + [
+    ("dwring_m2_same", _conv_model(np.random.default_rng(3), True, 1, (9, 7), 3, 6, (3, 3), (1, 1), (1, 1), True)),
+    ("pointwise_tail", _conv_model(np.random.default_rng(4), False, 1, (7, 3), 3, 16, (1, 1), (1, 1), (1, 1), True)),
+]
 
 
 @pytest.mark.tools("gcc")
@@ -133,14 +146,22 @@ def test_overlapped_output_bit_exact_with_tflm(name, data, tmp_path):
     assert mismatched == 0, f"{name}: {mismatched} of {total} elements differ from TFLM with the output overlapped"
 
 
+MICRO_SPEECH_LIKE = _conv_model(np.random.default_rng(7), True, 1, (49, 40), 1, 8, (10, 8), (2, 2), (1, 1), True)
+
+
 @pytest.mark.tools("gcc")
-def test_overlap_closer_than_claimed_is_caught(tmp_path):
-    """micro_speech's geometry (49x40x1, 10x8 filter, stride 2, depth multiplier 8) with the input one
-    output row (160 bytes) lower than the claimed gap: the kernel overwrites input it has not read yet."""
-    data = _conv_model(np.random.default_rng(7), True, 1, (49, 40), 1, 8, (10, 8), (2, 2), (1, 1), True)
-    assert arena_plan(parse(data)).plan.overlaps[0].gap == 1600
-    mismatched, _ = _mismatches(data, -160, tmp_path, seed=1)
-    assert mismatched > 0
+@pytest.mark.parametrize("name,data,shift", [
+    ("micro_speech_like", MICRO_SPEECH_LIKE, -160), *[(n, d, -1) for n, d in GEOMETRIES[-2:]]])
+def test_overlap_closer_than_claimed_is_caught(name, data, shift, tmp_path):
+    """Input `-shift` bytes lower than the claimed gap: the kernel overwrites input it has not read yet.
+    micro_speech's geometry (49x40x1, 10x8 filter, stride 2, depth multiplier 8, gap 1,600) one output row
+    (160 bytes) too low; the depthwise ring and the pointwise GEMM are exact to the byte."""
+    mismatched, _ = _mismatches(data, shift, tmp_path, seed=1)
+    assert mismatched > 0, f"{name}: placing the input {-shift} B closer than claimed went unnoticed"
+
+
+def test_micro_speech_like_gap():
+    assert arena_plan(parse(MICRO_SPEECH_LIKE)).plan.overlaps[0].gap == 1600
 
 
 def test_micro_speech_plan_overlaps_the_depthwise_output():

@@ -4,10 +4,12 @@ stride, dilation, padding and batch TFLite can produce:
 * one input channel (a first layer, e.g. micro_speech's 10x8 filter with depth multiplier 8): the op is
   a CONV_2D with `depth_multiplier` filters over that channel, so it runs the im2col GEMM
   (im2col_variants.py) with weights [m][filter_h * filter_w] (with at most 8 channels the direct ring
-  kernel, whose output may overlap its input);
+  kernel);
 * otherwise `edgeq_depthwise_ring_s8`: four output channels per group (the last group padded with zero
   weights; only its valid channels are stored), the input ring replicating each input channel m times
   when the depth multiplier m > 1, and weights stored four channels per word.
+Both load input rows into their ring before writing the output rows that read them, so the output may
+overlap the input (`ring_output_gap`, edgeq.plan.overlap).
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from edgeq.codegen.ops import Declined, KernelCall, OpContext, register_variant
 from edgeq.codegen.ops import conv as conv_ops
 from edgeq.codegen.ops.common import struct
 from edgeq.codegen.ops.dsp_variants import exact_notes, packed_quant, packed_struct, round4, same_shape
-from edgeq.codegen.ops.im2col_variants import im2col_call, ring_cols, ring_rows
+from edgeq.codegen.ops.im2col_variants import im2col_call, ring_cols, ring_output_gap, ring_rows
 
 
 def _pack_depthwise(w: np.ndarray) -> np.ndarray:
@@ -58,5 +60,6 @@ def depthwise_packed(ctx: OpContext) -> KernelCall | Declined:
         arrays=arrays,
         scratch_bytes=ring_scratch_bytes(geom),
         inplace=same_shape(ctx),
+        output_below_input=ring_output_gap(geom),  # rows loaded as edgeq_ring_load_s8 does, then row oy written
         declined=exact_notes(quant),
     )

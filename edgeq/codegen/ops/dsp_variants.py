@@ -25,7 +25,9 @@ So every int8 weight tensor TFLite can produce runs the SIMD kernels; nothing de
 
 In place: the convolution variants read what they still need into scratch before overwriting it, so
 an op whose output has the input's shape returns `inplace=True` and the planner may merge the two
-buffers (this is what brings the depthwise-separable and residual models' arenas down).
+buffers (this is what brings the depthwise-separable and residual models' arenas down). Of another
+shape, the output may still overlap the input from the byte its kernel has read past
+(`KernelCall.output_below_input`: `pointwise_output_gap`, im2col_variants.ring_output_gap).
 """
 from __future__ import annotations
 
@@ -159,6 +161,16 @@ def same_shape(ctx: OpContext) -> bool:
     return tuple(ctx.input(0).shape) == tuple(ctx.output().shape)
 
 
+def pointwise_output_gap(rows: int, depth: int, channels: int) -> int:
+    """Bytes edgeq_pointwise_s8's output must start below its input to overlap it (edgeq.plan.overlap;
+    negative: it may start that far above). Its rows are read (expanded into scratch) four at a time, the
+    last rows % 4 one at a time, and each tile's output rows written after its input rows are read: after
+    k rows are written, k * channels bytes are, and the input from row k on is still to be read."""
+    done = [k for k in range(4, rows - rows % 4 + 1, 4)] + list(range(rows - rows % 4 + 1, rows + 1))
+    still_reading = [k for k in done if k < rows] or [rows]
+    return max(k * (channels - depth) for k in still_reading)
+
+
 def pointwise(ctx: OpContext, w2d: np.ndarray, rows: int, depth: int, inplace: bool) -> KernelCall | Declined:
     """The GEMM variants for `rows` input rows of `depth` bytes against weights [channels][depth]."""
     quant = packed_quant(ctx, w2d)
@@ -191,6 +203,7 @@ def pointwise(ctx: OpContext, w2d: np.ndarray, rows: int, depth: int, inplace: b
         arrays=arrays,
         scratch_bytes=scratch,
         inplace=inplace,
+        output_below_input=pointwise_output_gap(rows, depth, channels),
         declined=exact_notes(quant),
     )
 
