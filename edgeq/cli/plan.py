@@ -48,11 +48,12 @@ def command(model: str, as_json: bool) -> None:
         click.echo(f"  kernel scratch {sum(scratch.values()):,} bytes in {len(scratch)} operator(s); "
                    f"{len(inplace)} operator(s) in place; activations alone, nothing in place: "
                    f"{activations_only.arena_bytes:,} bytes")
-    if plan.overlaps:
-        click.echo(f"  {len(plan.overlaps)} operator(s) write their output over their input (row-streaming "
-                   "kernels):")
-        for line in explain(plan.overlaps, {p.buffer.key: p.offset for p in plan.placements},
-                            {p.buffer.key: p.buffer.size for p in plan.placements}, [op.opcode for op in graph.ops]):
+    overlapping = explain(plan.overlaps, {p.buffer.key: p.offset for p in plan.placements},
+                          {p.buffer.key: p.buffer.size for p in plan.placements}, [op.opcode for op in graph.ops])
+    if overlapping:
+        click.echo(f"  {len(overlapping)} operator(s) write their output over their input (row-streaming kernels; "
+                   "`*` in the chart):")
+        for line in overlapping:
             click.echo(line)
     click.echo(f"  linear baseline (no reuse) {baseline.arena_bytes:,}; lower bound {bound:,} "
                "(the most bytes alive at one operator, with the same scratch, in-place and overlapping operators)")

@@ -79,13 +79,17 @@ def union_bytes(overlap: Overlap, input_size: int, output_size: int) -> int:
 
 def explain(overlaps: tuple[Overlap, ...], offsets: Mapping[str, int], sizes: Mapping[str, int],
             op_names: list[str]) -> list[str]:
-    """One line per granted overlap, for `edgeq plan`."""
+    """One line per granted overlap the plan uses (input and output sharing bytes), for `edgeq plan`."""
     lines = []
     for o in overlaps:
-        below = offsets[o.input] - offsets[o.output]  # negative: above
-        shared = max(0, min(offsets[o.input] + sizes[o.input], offsets[o.output] + sizes[o.output])
-                     - max(offsets[o.input], offsets[o.output]))
-        lines.append(f"  op {o.op} {op_names[o.op]}: output {o.output} ({sizes[o.output]:,} B) starts {below:,} B below "
-                     f"its input {o.input} ({sizes[o.input]:,} B), sharing {shared:,} B; its kernel needs >= "
-                     f"{o.gap:,} B: it has read every input byte before its output rows reach that address")
+        below = offsets[o.input] - offsets[o.output]
+        shared = min(offsets[o.input] + sizes[o.input], offsets[o.output] + sizes[o.output]) \
+            - max(offsets[o.input], offsets[o.output])
+        if shared <= 0:
+            continue
+        where = f"{below:,} B below" if below >= 0 else f"{-below:,} B above"
+        need = f"at least {o.gap:,} B below" if o.gap >= 0 else f"at most {-o.gap:,} B above"
+        lines.append(f"  op {o.op} {op_names[o.op]}: output {o.output} ({sizes[o.output]:,} B) starts {where} its "
+                     f"input {o.input} ({sizes[o.input]:,} B), sharing {shared:,} B; allowed {need}: the kernel "
+                     "reads every input byte before its output reaches that address")
     return lines
