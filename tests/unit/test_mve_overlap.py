@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from edgeq.codegen.ops.mve_variants import gemm_output_gap, row_stream_gap
+from edgeq.codegen.ops.mve_variants import gemm_output_gap, row_stream_gap, staged_output_gap
 
 
 def _geom(in_hw, in_c, filt, out_hw, out_c, stride=(1, 1), dil=(1, 1), pad=(0, 0), batches=1) -> dict:
@@ -50,6 +50,15 @@ def gemm_events(rows: int, depth: int, channels: int) -> list[tuple[str, int, in
             events.append(("read", r * depth, end * depth))
             for k in range(r, end):
                 events.append(("write", k * channels + c, k * channels + min(c + 4, channels)))
+    return events
+
+
+def staged_events(rows: int, depth: int, channels: int) -> list[tuple[str, int, int]]:
+    events = []
+    for r in range(0, rows, 2):
+        end = min(r + 2, rows)
+        events.append(("read", r * depth, end * depth))  # the pair copied into scratch
+        events.append(("write", r * channels, end * channels))
     return events
 
 
@@ -96,5 +105,14 @@ def test_height_dilation_reloads_rows_and_never_overlaps(depthwise):
 def test_gemm_gap_is_safe_and_tight(rows, depth, channels):
     events = gemm_events(rows, depth, channels)
     gap = gemm_output_gap(rows, depth, channels)
+    assert safe(events, gap)
+    assert not safe(events, gap - 1)
+
+
+@pytest.mark.parametrize("rows, depth, channels", [(25, 64, 64), (35, 20, 12), (6, 16, 16), (9, 16, 8)])
+def test_staged_gemm_gap_is_safe_and_tight(rows, depth, channels):
+    events = staged_events(rows, depth, channels)
+    gap = staged_output_gap(rows, depth, channels)
+    assert gap <= 0  # in place possible
     assert safe(events, gap)
     assert not safe(events, gap - 1)

@@ -1,5 +1,5 @@
 """Helium (MVE) variants for Cortex-M55-class cores: int8 FULLY_CONNECTED and CONV_2D as GEMM rows of
-VMLADAVA.S8 dot products, DEPTHWISE_CONV_2D (depth multiplier 1) four channels per int32 vector, and
+VMLADAVA.S8 dot products (1x1 convolutions staging row pairs in scratch so they may run in place), DEPTHWISE_CONV_2D (depth multiplier 1) four channels per int32 vector, and
 DEPTHWISE_CONV_2D with one input channel (any multiplier) as the im2col convolution
 (firmware/kernels/mve/, layouts in edgeq_kernels_mve.h).
 
@@ -103,17 +103,36 @@ def overlap_fields(ctx: OpContext, gap: int | None) -> dict:
     return {"inplace": same and gap is not None and gap <= 0, "output_below_input": gap}
 
 
+def staged_output_gap(rows: int, depth: int, channels: int) -> int:
+    """The gap for edgeq_gemm_staged_mve_s8: a pair's rows are in scratch before its outputs are written, so
+    output rows up to `end` must end before the next pair's input rows."""
+    return max(min(r + 2, rows) * (channels - depth) for r in range(0, rows, 2))
+
+
 def gemm_rows(ctx: OpContext, w2d: np.ndarray, rows: int) -> KernelCall | Declined:
+    """Rows straight from the input, or (several rows, output rows no longer than the input's: a 1x1
+    convolution that may run in place) staged pairwise in scratch."""
     quant = packed_quant(ctx, w2d)
     if isinstance(quant, Declined):
         return Declined("mve", quant.reason)
     text, arrays = gemm_struct(ctx, w2d, quant)
+    channels, depth = w2d.shape
+    if rows >= 2 and channels <= depth:
+        return KernelCall(
+            statements=(text, f"edgeq_gemm_staged_mve_s8(&gemm, {rows}, {ctx.input_ptr(0)}, {ctx.output_ptr()}, "
+                              f"{ctx.scratch_ptr()});"),
+            kernels=("mve/edgeq_gemm_staged_mve_s8.c", _ROW),
+            arrays=arrays,
+            scratch_bytes=round_up(2 * depth, 16),  # edgeq_gemm_staged_mve_s8_scratch_size
+            declined=exact_notes(quant),
+            **overlap_fields(ctx, staged_output_gap(rows, depth, channels)),
+        )
     return KernelCall(
         statements=(text, f"edgeq_gemm_mve_s8(&gemm, {rows}, {ctx.input_ptr(0)}, {ctx.output_ptr()});"),
         kernels=("mve/edgeq_gemm_mve_s8.c", _ROW),
         arrays=arrays,
         declined=exact_notes(quant),
-        **overlap_fields(ctx, gemm_output_gap(rows, w2d.shape[1], w2d.shape[0])),
+        **overlap_fields(ctx, gemm_output_gap(rows, depth, channels)),
     )
 
 

@@ -45,6 +45,16 @@ typedef struct {
  * p->channels bytes. No scratch; not in place. */
 void edgeq_gemm_mve_s8(const edgeq_mve_gemm_s8_t *p, int32_t rows, const int8_t *input, int8_t *output);
 
+/* edgeq_gemm_mve_s8 staging each pair of input rows in scratch before writing its outputs, so the output may
+ * overlap the input (in place when channels <= depth). Scratch: edgeq_gemm_staged_mve_s8_scratch_size(p). */
+void edgeq_gemm_staged_mve_s8(const edgeq_mve_gemm_s8_t *p, int32_t rows, const int8_t *input, int8_t *output,
+                              void *scratch);
+
+static inline int32_t edgeq_gemm_staged_mve_s8_scratch_size(const edgeq_mve_gemm_s8_t *p)
+{
+    return (2 * p->depth + 15) & ~15;
+}
+
 /* One or two GEMM rows (the building block of the kernels above and below): out0[n] from row x0 and, when x1
  * is not NULL, out1[n] from row x1, n < channels. */
 void edgeq_gemm_row_mve_s8(const edgeq_mve_gemm_s8_t *p, const int8_t *x0, const int8_t *x1, int8_t *out0,

@@ -167,21 +167,16 @@ static void block_row(const edgeq_conv_geom_t *g, ring_t rows, int32_t offset, c
 {
     const int32_t ch = g->input_c, fh = g->filter_h, fw = g->filter_w;
     const int32_t tap_step = 4 * g->dilation_w, step = 4 * g->stride_w;
-    const int32_t rest = g->output_w & 3;
     int32x4_t acc[4];
     int32_t ox;
     for (ox = 0; ox + 4 <= g->output_w; ox += 4, offset += 4 * step, out += 4 * ch) {
         group_taps(rows, offset, w, fh, fw, tap_step, step, 4, bias, acc);
         store(acc, 4, q, act, n, ch, out);
     }
-    if (rest == 3) {
-        group_taps(rows, offset, w, fh, fw, tap_step, step, 3, bias, acc);
-    } else if (rest == 2) {
-        group_taps(rows, offset, w, fh, fw, tap_step, step, 2, bias, acc);
-    } else if (rest == 1) {
+    for (; ox < g->output_w; ++ox, offset += step, out += ch) { /* the last 1..3 pixels one by one (code size) */
         group_taps(rows, offset, w, fh, fw, tap_step, step, 1, bias, acc);
+        store(acc, 1, q, act, n, ch, out);
     }
-    store(acc, rest, q, act, n, ch, out);
 }
 
 /* Column x of every block of a slot set to the padding word (four blocks per VSTRW scatter). */
