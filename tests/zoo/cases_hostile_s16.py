@@ -16,3 +16,11 @@ CASES = (
     _case("hostile_fc_s16_k9_n1", [[9]], [L("Dense", units=1)], ("FULLY_CONNECTED",), variants=_S16),
     _case("hostile_fc_s16_k16_n4_rows", [[3, 16]], [L("Dense", units=4)], ("FULLY_CONNECTED",), variants=_S16),
 )
+
+# int16 ADD/SUB of an odd element count (edgeq_add_fast_s16's last, unpaired element), one with RELU6 (a
+# clamp range other than the whole int16 range or RELU's).
+CASES += (
+    _case("add_s16_odd_relu6", [[3, 5, 7], [3, 5, 7]], [L("ReLU", max_value=6.0)], ("ADD",),
+          combine=["Add", {}], variants=_S16),
+    _case("sub_s16_odd", [[3, 5, 7], [3, 5, 7]], [], ("SUB",), combine=["Subtract", {}], variants=_S16),
+)

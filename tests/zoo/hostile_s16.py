@@ -78,3 +78,21 @@ def hostile_s16_inputs(graph, samples: int, seed: int) -> list[np.ndarray]:
     uniform = rng.integers(-32768, 32768, size=shape)
     return [np.where(np.arange(samples).reshape(-1, *[1] * (len(shape) - 1)) < samples // 2, full,
                      uniform).astype(np.int16)]
+
+
+def rescaled_add_s16(data: bytes, input1_scale: float, input2_scale: float, output_scale: float) -> bytes:
+    """The first ADD or SUB with these tensor scales (zero points 0), e.g. to choose which input has the
+    larger scale (whose rescale is exactly x << 14 in edgeq_add_fast_s16)."""
+    import flatbuffers
+    from ai_edge_litert import schema_py_generated as schema
+
+    model = schema.ModelT.InitFromPackedBuf(data, 0)
+    sub = model.subgraphs[0]
+    op = next(o for o in sub.operators if _opcode(schema, model, o) in ("ADD", "SUB"))
+    for index, scale in zip((op.inputs[0], op.inputs[1], op.outputs[0]), (input1_scale, input2_scale, output_scale)):
+        sub.tensors[index].quantization.scale = [float(scale)]
+        sub.tensors[index].quantization.zeroPoint = [0]
+    builder = flatbuffers.Builder(len(data) + 4096)
+    builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
+    return bytes(builder.Output())
+
