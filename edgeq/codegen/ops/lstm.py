@@ -16,7 +16,9 @@ fixes the arithmetic reproduced here at generation time:
 The int8 kernel takes the SMMULR form of a rescale where the generator proves it exact (`_fast_rounding`,
 `_mul_q`), TFLM's full-range one elsewhere; both give TFLM's result.
 Kernels: firmware/kernels/include/edgeq_kernels_recurrent.h. The state tensors persist across inferences
-(edgeq.plan.lifetimes) and are reset by edgeq_model_reset() (edgeq.codegen.model).
+(edgeq.plan.lifetimes) and are reset by edgeq_model_reset() (edgeq.codegen.model). The int8 LSTM normally runs
+on a faster kernel over re-laid-out weights (lstm_variants.py), from the same terms (`gate_terms_s8`,
+`cell_fields`); the base kernels here are the reference the variants are tested against.
 """
 from __future__ import annotations
 
