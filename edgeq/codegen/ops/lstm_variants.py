@@ -31,8 +31,6 @@ from edgeq.codegen.ops.common import struct
 from edgeq.codegen.ops.dsp_variants import ACC_LIMIT, RQ_EXACT, pack_gemm, round4
 from edgeq.codegen.ops.mve_variants import pack_mve_gemm
 
-UNIT_PARAMS = 32  # EDGEQ_LSTM_UNIT_PARAMS: 4 input biases, 4 recurrent biases, 4 + 4 triples
-
 
 def _triple(rescale: tuple[int, int], bound: int) -> tuple[int, int, int]:
     """(m, r, 2^(r-1)) for a right shift r with |acc| < 2^30; (m, -s, 0) for a left shift s >= 0 with
