@@ -21,7 +21,8 @@ def ring_events(g: dict, depthwise: bool) -> list[tuple[str, int, int]]:
     """("read" | "write", start, end) byte ranges relative to the input / output, in kernel order."""
     in_row, out_row = g["input_w"] * g["input_c"], g["output_w"] * g["output_c"]
     fh, dh, sh = g["filter_h"], g["dilation_h"], g["stride_h"]
-    span = fh if depthwise else (fh - 1) * dh + 1 + sh
+    # the convolution keeps the rows of both output rows of a pair only where pairs straddle (odd width)
+    span = fh if depthwise else (fh - 1) * dh + 1 + (g["output_w"] % 2) * sh
     events = []
     for b in range(g["batches"]):
         tags = [None] * span
@@ -80,6 +81,7 @@ RING_CASES = [
     ("conv 3x3 same 16->16", _geom((8, 8), 16, (3, 3), (8, 8), 16, pad=(1, 1)), False),
     ("conv 10x8 s2 c1 m8", _geom((49, 40), 1, (10, 8), (25, 20), 8, stride=(2, 2), pad=(4, 3)), False),
     ("conv 3x3 valid 3->12 batch", _geom((9, 9), 3, (3, 3), (7, 7), 12, batches=2), False),
+    ("conv 3x3 s2 even width", _geom((9, 12), 4, (3, 3), (5, 6), 8, stride=(2, 2), pad=(1, 1)), False),
 ]
 
 

@@ -181,12 +181,14 @@ def im2col_call(ctx: OpContext, geom: dict[str, int], w2d: np.ndarray) -> Kernel
 
 
 def conv_scratch_bytes(geom: dict[str, int]) -> int:
-    """edgeq_conv2d_mve_s8_scratch_size: two windows, span + 1 padded input rows (span: the rows two consecutive
-    output rows read), a tag per image row slot and two tables of filter_h row pointers."""
+    """edgeq_conv2d_mve_s8_scratch_size: two windows, span + 1 padded input rows (span: the rows the output rows
+    of one pixel pair read, two output rows where the output width is odd), a tag per image row slot and a
+    table of filter_h row pointers per output row of a pair."""
     window = round_up(geom["filter_h"] * geom["filter_w"] * geom["input_c"], 16)
     cols = (geom["output_w"] - 1) * geom["stride_w"] + (geom["filter_w"] - 1) * geom["dilation_w"] + 1
-    span = (geom["filter_h"] - 1) * geom["dilation_h"] + 1 + geom["stride_h"]
-    return 2 * window + (span + 1) * round_up(cols * geom["input_c"], 4) + 4 * span + 8 * geom["filter_h"]
+    tables = 1 + geom["output_w"] % 2
+    span = (geom["filter_h"] - 1) * geom["dilation_h"] + 1 + (tables - 1) * geom["stride_h"]
+    return 2 * window + (span + 1) * round_up(cols * geom["input_c"], 4) + 4 * span + 4 * tables * geom["filter_h"]
 
 
 def depthwise_scratch_bytes(geom: dict[str, int]) -> int:

@@ -89,10 +89,16 @@ static inline int32_t edgeq_depthwise_mve_s8_scratch_size(const edgeq_conv_geom_
     return (g->filter_h * (slot_bytes + 4) + 15) & ~15; /* filter_h slots, then one int32 tag per slot */
 }
 
-/* Padded input rows edgeq_conv2d_mve_s8 keeps: those two consecutive output rows read. */
+/* Output rows one pixel pair of edgeq_conv2d_mve_s8 can touch: two where the output width is odd. */
+static inline int32_t edgeq_conv2d_mve_tables(const edgeq_conv_geom_t *g)
+{
+    return 1 + (g->output_w & 1);
+}
+
+/* Padded input rows it keeps: those the output rows of one pixel pair read. */
 static inline int32_t edgeq_conv2d_mve_span(const edgeq_conv_geom_t *g)
 {
-    return (g->filter_h - 1) * g->dilation_h + 1 + g->stride_h;
+    return (g->filter_h - 1) * g->dilation_h + 1 + (edgeq_conv2d_mve_tables(g) - 1) * g->stride_h;
 }
 
 /* Columns of one of its padded rows (as edgeq_depthwise_mve_cols). */
@@ -106,8 +112,8 @@ static inline int32_t edgeq_conv2d_mve_s8_scratch_size(const edgeq_conv_geom_t *
     const int32_t window = (g->filter_h * g->filter_w * g->input_c + 15) & ~15;
     const int32_t slot = (edgeq_conv2d_mve_cols(g) * g->input_c + 3) & ~3;
     const int32_t span = edgeq_conv2d_mve_span(g);
-    /* two windows, span image slots + one padding slot, span tags, two tables of filter_h row pointers */
-    return 2 * window + (span + 1) * slot + 4 * span + 8 * g->filter_h;
+    /* two windows, span image slots + one padding slot, span tags, the tables of filter_h row pointers */
+    return 2 * window + (span + 1) * slot + 4 * span + 4 * edgeq_conv2d_mve_tables(g) * g->filter_h;
 }
 
 #ifdef __cplusplus

@@ -7,11 +7,12 @@
  * which the folded bias makes contribute nothing, as in TFLM), and rows outside the image read one all-padding
  * slot. So no window needs a border case: a window is filter_h runs of filter_w * input_c bytes (dilation_w
  * 1: one predicated vector move per run of up to 16 bytes) or filter_h * filter_w runs of input_c bytes.
- * Image row iy lives in slot iy mod `span`, span = (filter_h - 1) * dilation_h + 1 + stride_h: the rows of
- * two consecutive output rows (a pixel pair may straddle them) never share a slot, and each row is copied
- * once. Per output row a table of its filter_h row pointers is built once (two tables: rows oy and oy + 1).
+ * Image row iy lives in slot iy mod `span` (edgeq_conv2d_mve_span): the rows of one output row, or of two
+ * consecutive ones where a pixel pair straddles them (an odd output width), never share a slot, and each row
+ * is copied once. Per output row a table of its filter_h row pointers is built once (one table per output row
+ * a pair can touch: edgeq_conv2d_mve_tables).
  *
- * Scratch (edgeq_conv2d_mve_s8_scratch_size): two windows, span + 1 slots, span tags, two pointer tables.
+ * Scratch (edgeq_conv2d_mve_s8_scratch_size): two windows, span + 1 slots, span tags, the pointer tables.
  */
 #include "edgeq_mve_util.h"
 
@@ -23,7 +24,7 @@ typedef struct {
     int32_t *tags;       /* [span]: the image row each slot holds */
     const int8_t **rows; /* [2][filter_h]: row pointers of output rows with even / odd index */
     int32_t table_oy[2]; /* which output row each table holds */
-    int32_t span, cols, slot_bytes;
+    int32_t span, cols, slot_bytes, table_mask; /* table of output row oy: oy & table_mask */
 } conv_rows_t;
 
 /* Image row iy into its slot, padded: left padding, the image columns the output reads, right padding. */
@@ -43,19 +44,20 @@ static const int8_t *load_row(const edgeq_conv_geom_t *g, conv_rows_t *r, int8_t
     return row;
 }
 
-/* The filter_h row pointers of output row oy (loading its rows), cached per output-row parity. */
+/* The filter_h row pointers of output row oy (loading its rows), cached in its table. */
 static const int8_t *const *row_table(const edgeq_conv_geom_t *g, conv_rows_t *r, int8_t pad, const int8_t *image,
                                       int32_t oy)
 {
-    const int8_t **table = r->rows + (oy & 1) * g->filter_h;
+    const int32_t t = oy & r->table_mask;
+    const int8_t **table = r->rows + t * g->filter_h;
     int32_t ky;
-    if (r->table_oy[oy & 1] != oy) {
+    if (r->table_oy[t] != oy) {
         for (ky = 0; ky < g->filter_h; ++ky) {
             const int32_t iy = oy * g->stride_h - g->pad_top + ky * g->dilation_h;
             table[ky] = iy < 0 || iy >= g->input_h ? r->slots + r->span * r->slot_bytes
                                                    : load_row(g, r, pad, image, iy);
         }
-        r->table_oy[oy & 1] = oy;
+        r->table_oy[t] = oy;
     }
     return table;
 }
@@ -112,6 +114,7 @@ void edgeq_conv2d_mve_s8(const edgeq_conv_geom_t *g, const edgeq_mve_gemm_s8_t *
     conv_rows_t r;
     int32_t b, i, k;
     r.span = edgeq_conv2d_mve_span(g);
+    r.table_mask = edgeq_conv2d_mve_tables(g) - 1;
     r.cols = edgeq_conv2d_mve_cols(g);
     r.slot_bytes = (r.cols * g->input_c + 3) & ~3;
     r.win0 = (int8_t *)scratch;
@@ -130,10 +133,11 @@ void edgeq_conv2d_mve_s8(const edgeq_conv_geom_t *g, const edgeq_mve_gemm_s8_t *
             const int32_t oy0 = i / g->output_w, ox0 = i - oy0 * g->output_w;
             const int32_t oy1 = ox0 + 1 < g->output_w ? oy0 : oy0 + 1;
             const int32_t ox1 = ox0 + 1 < g->output_w ? ox0 + 1 : 0;
-            gather_window(g, r.table_oy[oy0 & 1] == oy0 ? r.rows + (oy0 & 1) * g->filter_h
-                                                         : row_table(g, &r, pad, image, oy0), ox0, r.win0);
-            gather_window(g, r.table_oy[oy1 & 1] == oy1 ? r.rows + (oy1 & 1) * g->filter_h
-                                                         : row_table(g, &r, pad, image, oy1), ox1, r.win1);
+            const int32_t t0 = oy0 & r.table_mask, t1 = oy1 & r.table_mask;
+            gather_window(g, r.table_oy[t0] == oy0 ? r.rows + t0 * g->filter_h : row_table(g, &r, pad, image, oy0),
+                          ox0, r.win0);
+            gather_window(g, r.table_oy[t1] == oy1 ? r.rows + t1 * g->filter_h : row_table(g, &r, pad, image, oy1),
+                          ox1, r.win1);
             edgeq_gemm_row_mve_s8(p, r.win0, r.win1, output, output + g->output_c);
             output += 2 * g->output_c;
         }
