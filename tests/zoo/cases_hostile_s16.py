@@ -24,3 +24,10 @@ CASES += (
           combine=["Add", {}], variants=_S16),
     _case("sub_s16_odd", [[3, 5, 7], [3, 5, 7]], [], ("SUB",), combine=["Subtract", {}], variants=_S16),
 )
+
+# int16x8 1x1 stride-2 convolution over whole quads of channels: edgeq_conv2d_im2col_s16 reads pixel pairs
+# in place (no window copy), the odd last pixel through the window path.
+CASES += (
+    _case("conv_s16_1x1_s2_in_place", [[5, 5, 8]], [L("Conv2D", filters=6, kernel_size=1, strides=2)],
+          ("CONV_2D",), variants=_S16),
+)

@@ -192,14 +192,21 @@ void edgeq_gemm_rows_s16(const edgeq_packed_s16_t *p, int32_t rows, const int16_
     }
 }
 
-/* Gathers the window of output pixel (oy, ox) into col (zeros for taps outside the image). */
+/* Gathers the window of output pixel (oy, ox) into col (zeros for taps outside the image); a filter row
+ * whose taps are all inside and adjacent (dilation 1) is one copy. */
 static void gather_window(const edgeq_conv_geom_t *g, const int16_t *image, int32_t oy, int32_t ox, int16_t *col)
 {
     const int32_t run = g->input_c; /* int16 per filter tap */
     const int32_t y0 = oy * g->stride_h - g->pad_top, x0 = ox * g->stride_w - g->pad_left;
+    const int whole_rows = g->dilation_w == 1 && x0 >= 0 && x0 + g->filter_w <= g->input_w;
     int32_t fy, fx, i;
     for (fy = 0; fy < g->filter_h; ++fy) {
         const int32_t y = y0 + fy * g->dilation_h;
+        if (whole_rows && y >= 0 && y < g->input_h) {
+            edgeq_copy_s8((int8_t *)col, (const int8_t *)(image + (y * g->input_w + x0) * run), 2 * run * g->filter_w);
+            col += run * g->filter_w;
+            continue;
+        }
         for (fx = 0; fx < g->filter_w; ++fx, col += run) {
             const int32_t x = x0 + fx * g->dilation_w;
             if (y < 0 || y >= g->input_h || x < 0 || x >= g->input_w) {
@@ -213,11 +220,19 @@ static void gather_window(const edgeq_conv_geom_t *g, const int16_t *image, int3
     }
 }
 
+/* Input pixel of output pixel k for a 1x1 filter without padding: the window itself, read in place. */
+static inline const int16_t *pixel_1x1(const edgeq_conv_geom_t *g, const int16_t *image, int32_t k)
+{
+    return image + ((k / g->output_w) * g->stride_h * g->input_w + (k % g->output_w) * g->stride_w) * g->input_c;
+}
+
 void edgeq_conv2d_im2col_s16(const edgeq_conv_geom_t *g, const edgeq_packed_s16_t *p, const int16_t *input,
                              int16_t *output, void *scratch)
 {
     const int32_t padded = (p->depth + 3) & ~3;
     const int32_t pixels = g->output_h * g->output_w;
+    const int direct = g->filter_h == 1 && g->filter_w == 1 && g->pad_top == 0 && g->pad_left == 0
+                       && (g->input_c & 3) == 0;
     int16_t *col0 = (int16_t *)scratch, *col1 = col0 + padded;
     int32_t b, i, k;
     for (i = p->depth; i < padded; ++i) {
@@ -227,9 +242,15 @@ void edgeq_conv2d_im2col_s16(const edgeq_conv_geom_t *g, const edgeq_packed_s16_
     for (b = 0; b < g->batches; ++b) {
         const int16_t *image = input + b * g->input_h * g->input_w * g->input_c;
         for (k = 0; k + 2 <= pixels; k += 2, output += 2 * p->channels) {
-            gather_window(g, image, k / g->output_w, k % g->output_w, col0);
-            gather_window(g, image, (k + 1) / g->output_w, (k + 1) % g->output_w, col1);
-            gemm_row_pair(p, col0, col1, padded >> 2, output, output + p->channels);
+            const int16_t *x0 = col0, *x1 = col1;
+            if (direct) {
+                x0 = pixel_1x1(g, image, k);
+                x1 = pixel_1x1(g, image, k + 1);
+            } else {
+                gather_window(g, image, k / g->output_w, k % g->output_w, col0);
+                gather_window(g, image, (k + 1) / g->output_w, (k + 1) % g->output_w, col1);
+            }
+            gemm_row_pair(p, x0, x1, padded >> 2, output, output + p->channels);
         }
         if (k < pixels) {
             gather_window(g, image, k / g->output_w, k % g->output_w, col0);
