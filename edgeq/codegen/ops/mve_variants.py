@@ -1,4 +1,5 @@
-"""Helium (MVE) variants for Cortex-M55-class cores: int8 FULLY_CONNECTED and CONV_2D as GEMM rows of
+"""Helium (MVE) variants for Cortex-M55-class cores: same-shape int8 ADD / SUB through per-input tables
+(VLDRW gathers), int8 FULLY_CONNECTED and CONV_2D as GEMM rows of
 VMLADAVA.S8 dot products (1x1 convolutions staging row pairs in scratch so they may run in place), DEPTHWISE_CONV_2D (depth multiplier 1) four channels per int32 vector, and
 DEPTHWISE_CONV_2D with one input channel (any multiplier) as the im2col convolution
 (firmware/kernels/mve/, layouts in edgeq_kernels_mve.h).
@@ -20,8 +21,10 @@ import numpy as np
 from edgeq.codegen.ops import Declined, KernelCall, OpContext, isa_enabled, register_variant
 from edgeq.codegen.ops import conv as conv_ops
 from edgeq.codegen.ops import fully_connected as fc_ops
+from edgeq.codegen.ops import elementwise
 from edgeq.codegen.ops.common import struct
 from edgeq.codegen.ops.dsp_variants import RQ_EXACT, PackedQuant, exact_notes, packed_quant
+from edgeq.codegen.ops.elementwise_variants import _output_triple, _table
 
 _ROW = "mve/edgeq_gemm_row_mve_s8.c"
 
@@ -238,3 +241,45 @@ def depthwise_mve(ctx: OpContext) -> KernelCall | Declined | None:
         declined=exact_notes(quant),
         **overlap_fields(ctx, row_stream_gap(geom)),
     )
+
+
+def add_lut_mve(ctx: OpContext, subtract: bool) -> KernelCall | None:
+    """Same-shape int8 ADD / SUB: elementwise_variants' per-input tables, rotated so the unsigned input byte
+    indexes them, and its output triple replicated into the four-lane requantization words. Broadcasting
+    operands are left to the LUT variant."""
+    if not isa_enabled("mve"):
+        return None
+    shape = tuple(ctx.output().shape)
+    if not tuple(ctx.input(0).shape) == tuple(ctx.input(1).shape) == shape:
+        return None
+    params = elementwise.add_sub_constants(ctx, single_precision=subtract)
+    tables = [_table(params[f"input{k}_offset"], params["left_shift"], params[f"input{k}_multiplier"],
+                     params[f"input{k}_shift"], negate=subtract and k == 2) for k in (1, 2)]
+    triple = np.array(_output_triple(params["output_multiplier"], params["output_shift"],
+                                     params["output_zero_point"], *tables), dtype=np.int64)
+    words = mve_requant(PackedQuant(np.zeros(4, dtype=np.int64), np.tile(triple, 4), (), (), 0, 0, 0))
+    arrays = (ctx.const_array("table1", "int32_t", np.roll(tables[0], 128)),  # [u] = table[(int8)u + 128]
+              ctx.const_array("table2", "int32_t", np.roll(tables[1], 128)),
+              ctx.const_array("requant", "int32_t", words))
+    text = struct("edgeq_add_lut_mve_s8_t", "lut", {
+        "elements": ctx.output().num_elements, "act_min": params["act_min"], "act_max": params["act_max"],
+        "exact": int(triple[1] >= RQ_EXACT - 31),
+        "table1": arrays[0].name, "table2": arrays[1].name, "requant": arrays[2].name})
+    a, arrays_a = elementwise._operand(ctx, 0)
+    b, arrays_b = elementwise._operand(ctx, 1)
+    return KernelCall(
+        statements=(text, f"edgeq_add_lut_mve_s8(&lut, {a}, {b}, {ctx.output_ptr()});"),
+        kernels=("mve/edgeq_add_lut_mve_s8.c",),
+        arrays=arrays + arrays_a + arrays_b,
+        output_bytes=ctx.output().num_elements,
+    )
+
+
+@register_variant("ADD", "int8", first=True)
+def add_mve(ctx: OpContext) -> KernelCall | None:
+    return add_lut_mve(ctx, subtract=False)
+
+
+@register_variant("SUB", "int8", first=True)
+def sub_mve(ctx: OpContext) -> KernelCall | None:
+    return add_lut_mve(ctx, subtract=True)

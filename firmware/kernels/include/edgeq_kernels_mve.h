@@ -76,6 +76,19 @@ void edgeq_conv2d_mve_s8(const edgeq_conv_geom_t *g, const edgeq_mve_gemm_s8_t *
 void edgeq_depthwise_mve_s8(const edgeq_conv_geom_t *g, const edgeq_mve_gemm_s8_t *p, int32_t pad_value,
                             const int8_t *input, int8_t *output, void *scratch);
 
+/* ADD / SUB of same-shape int8 tensors through per-input tables (edgeq_add_lut_mve_s8.c). */
+typedef struct {
+    int32_t elements;
+    int32_t act_min, act_max;
+    int32_t exact;         /* the output requantization is TFLM's full-range form (shift word > 0) */
+    const int32_t *table1; /* [256] input 1's rescaled value, indexed by the input byte as unsigned */
+    const int32_t *table2; /* [256] the same for input 2 (negated for SUB) */
+    const int32_t *requant; /* 12 words: the output triple's multiplier, shift word, offset, each x4 */
+} edgeq_add_lut_mve_s8_t;
+
+/* output[i] = requant(table1[a[i]] + table2[b[i]]); no scratch; may run in place. */
+void edgeq_add_lut_mve_s8(const edgeq_add_lut_mve_s8_t *p, const int8_t *a, const int8_t *b, int8_t *output);
+
 /* Columns of a depthwise row buffer: those one output row reads, (output_w - 1) * stride_w + the dilated
  * filter width. */
 static inline int32_t edgeq_depthwise_mve_cols(const edgeq_conv_geom_t *g)
