@@ -166,7 +166,9 @@ def lstm_mve(ctx: OpContext) -> KernelCall | None:
               ctx.const_array("lstm_mve_recurrent_w", "int8_t",
                               pack_mve_gemm(gate_major_blocks([t.recurrent_weights for t in terms], padded_units))),
               ctx.const_array("lstm_mve_params", "int32_t", block_params(terms, padded_units)))
-    fields = {"input_weights": arrays[0].name, "recurrent_weights": arrays[1].name, "params": arrays[2].name}
+    fields = {"input_weights": arrays[0].name, "recurrent_weights": arrays[1].name, "params": arrays[2].name,
+              "input_left_shifts": int(any(t.input_rescale[1] >= 0 for t in terms)),
+              "recurrent_left_shifts": int(any(t.recurrent_rescale[1] >= 0 for t in terms))}
     return KernelCall(
         statements=_call(ctx, "edgeq_lstm_mve_s8", "edgeq_lstm_mve_s8_t", geom, cell, fields, "int16_t"),
         kernels=("mve/edgeq_lstm_mve_s8.c", kernel("edgeq_sigmoid_table_s16")),

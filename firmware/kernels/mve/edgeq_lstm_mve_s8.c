@@ -49,12 +49,20 @@ EDGEQ_INLINE int32x4_t sat_s16(int32x4_t v)
  * every int32 accumulator and shift: the left shift wraps like TFLM's; VQRDMULH is its saturating rounding
  * doubling high multiply (internally wide, so no bound on the accumulator); the rounding divide by 2^r (half away
  * from zero) is VRSHL's round-half-up of x - [x < 0] (wide too), and for r = 0 the mask drops the correction.
- * rq: 4 multipliers, 4 left shifts (>= 0), 4 right shifts as -r (<= 0), 4 masks (-1 where r >= 1, else 0). */
-EDGEQ_INLINE int32x4_t requant_block(int32x4_t acc, const int32_t *rq)
+ * rq: 4 multipliers, 4 left shifts (>= 0), 4 right shifts as -r (<= 0), 4 masks (-1 where r >= 1, else 0).
+ * Without `general` every lane shifts right (r >= 1: no left shift, mask -1), which saves two loads and two
+ * operations. */
+EDGEQ_INLINE int32x4_t requant_block(int32x4_t acc, const int32_t *rq, int32_t general)
 {
-    const int32x4_t x = vqrdmulhq_s32(vshlq_s32(acc, vld1q_s32(rq + 4)), vld1q_s32(rq));
-    const int32x4_t corrected = vaddq_s32(x, vandq_s32(vshrq_n_s32(x, 31), vld1q_s32(rq + 12)));
-    return sat_s16(vrshlq_s32(corrected, vld1q_s32(rq + 8)));
+    int32x4_t x, sign;
+    if (general) {
+        x = vqrdmulhq_s32(vshlq_s32(acc, vld1q_s32(rq + 4)), vld1q_s32(rq));
+        sign = vandq_s32(vshrq_n_s32(x, 31), vld1q_s32(rq + 12));
+    } else {
+        x = vqrdmulhq_s32(acc, vld1q_s32(rq));
+        sign = vshrq_n_s32(x, 31);
+    }
+    return sat_s16(vrshlq_s32(vaddq_s32(x, sign), vld1q_s32(rq + 8)));
 }
 
 /* edgeq_lstm_sigmoid_gate on four lanes of x = 3 * pre-activation: |x| <= 3 * 2^15 < 255 * 2^9, so the index
@@ -112,7 +120,7 @@ EDGEQ_INLINE int32x4_t mul4(const edgeq_lstm_mul_q_t *q, int32x4_t a, int32x4_t 
  * stays in registers) except in the generic one. `params` points at the bias words of the first block; the
  * triples follow at `rq_offset` in each block. */
 EDGEQ_INLINE void fc_pass(const int8_t *w, const int32_t *params, int32_t rq_offset, const int8_t *x, int32_t chunks,
-                          int32_t n, int32_t accumulate, int16_t *pre)
+                          int32_t n, int32_t accumulate, int32_t general, int16_t *pre)
 {
     int8x16_t held[EDGEQ_LSTM_HELD_CHUNKS];
     int32_t k, c;
@@ -133,43 +141,51 @@ EDGEQ_INLINE void fc_pass(const int8_t *w, const int32_t *params, int32_t rq_off
                 EDGEQ_LSTM_CHUNK(xv, w + 64 * c, a0, a1, a2, a3);
             }
         }
-        v = requant_block(vaddq_s32(lanes(a0, a1, a2, a3), vld1q_s32(params)), params + rq_offset);
+        v = requant_block(vaddq_s32(lanes(a0, a1, a2, a3), vld1q_s32(params)), params + rq_offset, general);
         vstrhq_s32(pre + k, accumulate ? sat_s16(vaddq_s32(vldrhq_s32(pre + k), v)) : v);
     }
 }
 
-/* The passes with the chunk count and the accumulation as constants (rows of up to EDGEQ_LSTM_HELD_CHUNKS
- * chunks), and the generic one. */
-#define EDGEQ_LSTM_FC_PASS(name, chunks, accumulate)                                                                 \
+/* The passes with the chunk count, the accumulation and the rescale form as constants (rows of up to
+ * EDGEQ_LSTM_HELD_CHUNKS chunks), and the generic one. */
+#define EDGEQ_LSTM_FC_PASS(name, chunks, accumulate, general)                                                        \
     static EDGEQ_NOINLINE void name(const int8_t *w, const int32_t *params, int32_t rq_offset, const int8_t *x,   \
                                     int32_t n, int16_t *pre)                                                      \
     {                                                                                                             \
-        fc_pass(w, params, rq_offset, x, chunks, n, accumulate, pre);                                             \
+        fc_pass(w, params, rq_offset, x, chunks, n, accumulate, general, pre);                                    \
     }
-EDGEQ_LSTM_FC_PASS(fc_pass_1, 1, 0)
-EDGEQ_LSTM_FC_PASS(fc_pass_1_add, 1, 1)
-EDGEQ_LSTM_FC_PASS(fc_pass_2, 2, 0)
-EDGEQ_LSTM_FC_PASS(fc_pass_2_add, 2, 1)
-EDGEQ_LSTM_FC_PASS(fc_pass_3, 3, 0)
-EDGEQ_LSTM_FC_PASS(fc_pass_3_add, 3, 1)
+EDGEQ_LSTM_FC_PASS(fc_pass_1, 1, 0, 0)
+EDGEQ_LSTM_FC_PASS(fc_pass_1_add, 1, 1, 0)
+EDGEQ_LSTM_FC_PASS(fc_pass_2, 2, 0, 0)
+EDGEQ_LSTM_FC_PASS(fc_pass_2_add, 2, 1, 0)
+EDGEQ_LSTM_FC_PASS(fc_pass_3, 3, 0, 0)
+EDGEQ_LSTM_FC_PASS(fc_pass_3_add, 3, 1, 0)
+EDGEQ_LSTM_FC_PASS(fc_pass_1_general, 1, 0, 1)
+EDGEQ_LSTM_FC_PASS(fc_pass_1_add_general, 1, 1, 1)
+EDGEQ_LSTM_FC_PASS(fc_pass_2_general, 2, 0, 1)
+EDGEQ_LSTM_FC_PASS(fc_pass_2_add_general, 2, 1, 1)
+EDGEQ_LSTM_FC_PASS(fc_pass_3_general, 3, 0, 1)
+EDGEQ_LSTM_FC_PASS(fc_pass_3_add_general, 3, 1, 1)
 
 static EDGEQ_NOINLINE void fc_pass_n(const int8_t *w, const int32_t *params, int32_t rq_offset, const int8_t *x,
-                                     int32_t chunks, int32_t n, int32_t accumulate, int16_t *pre)
+                                     int32_t chunks, int32_t n, int32_t accumulate, int32_t general, int16_t *pre)
 {
-    fc_pass(w, params, rq_offset, x, chunks, n, accumulate, pre);
+    fc_pass(w, params, rq_offset, x, chunks, n, accumulate, general, pre);
 }
 
+typedef void (*edgeq_lstm_fc_pass_t)(const int8_t *, const int32_t *, int32_t, const int8_t *, int32_t, int16_t *);
+
 static void fc(const int8_t *w, const int32_t *params, int32_t rq_offset, const int8_t *x, int32_t chunks, int32_t n,
-               int32_t accumulate, int16_t *pre)
+               int32_t accumulate, int32_t general, int16_t *pre)
 {
-    if (chunks == 1) {
-        (accumulate ? fc_pass_1_add : fc_pass_1)(w, params, rq_offset, x, n, pre);
-    } else if (chunks == 2) {
-        (accumulate ? fc_pass_2_add : fc_pass_2)(w, params, rq_offset, x, n, pre);
-    } else if (chunks == 3) {
-        (accumulate ? fc_pass_3_add : fc_pass_3)(w, params, rq_offset, x, n, pre);
+    static const edgeq_lstm_fc_pass_t passes[2][2][EDGEQ_LSTM_HELD_CHUNKS] = {
+        {{fc_pass_1, fc_pass_2, fc_pass_3}, {fc_pass_1_add, fc_pass_2_add, fc_pass_3_add}},
+        {{fc_pass_1_general, fc_pass_2_general, fc_pass_3_general},
+         {fc_pass_1_add_general, fc_pass_2_add_general, fc_pass_3_add_general}}};
+    if (chunks <= EDGEQ_LSTM_HELD_CHUNKS) {
+        passes[general != 0][accumulate != 0][chunks - 1](w, params, rq_offset, x, n, pre);
     } else {
-        fc_pass_n(w, params, rq_offset, x, chunks, n, accumulate, pre);
+        fc_pass_n(w, params, rq_offset, x, chunks, n, accumulate, general, pre);
     }
 }
 
@@ -179,8 +195,8 @@ static void gates_row(const edgeq_lstm_mve_s8_t *p, int32_t units, int32_t x_chu
                       const int8_t *x, const int8_t *h, int16_t *pre)
 {
     const int32_t n = 4 * ((units + 3) & ~3);
-    fc(p->input_weights, p->params, 8, x, x_chunks, n, 0, pre);
-    fc(p->recurrent_weights, p->params + 4, 20, h, h_chunks, n, 1, pre);
+    fc(p->input_weights, p->params, 8, x, x_chunks, n, 0, p->input_left_shifts, pre);
+    fc(p->recurrent_weights, p->params + 4, 20, h, h_chunks, n, 1, p->recurrent_left_shifts, pre);
 }
 
 /* Phase (2) for one row: the gates' activations, then cell and hidden state, four units at a time. */
