@@ -80,8 +80,10 @@ void edgeq_lstm_s16(const edgeq_lstm_geom_t *geom, const edgeq_lstm_q_t *q, cons
  * the packed GEMM layout of edgeq_kernels_packed.h (input_weights: depth input_size, recurrent_weights: depth
  * state_size, each rounded up to words of 4). `params`: EDGEQ_LSTM_UNIT_PARAMS int32 per unit: the 4 gates'
  * input biases (gate bias - input zero point * sum(w)), their 4 recurrent biases (-hidden zero point *
- * sum(w)), then 4 input and 4 recurrent requantization triples to Q3.12 (edgeq_simd.h: fast (m, r, 2^(r-1))
- * where |accumulator| < 2^30 is proven, else (m, EDGEQ_RQ_EXACT + shift, 0) and `exact_channels` set). */
+ * sum(w)), then 4 input and 4 recurrent requantization triples to Q3.12: (m, r, 2^(r-1)) for a right shift r
+ * where |accumulator| < 2^30 is proven (edgeq_simd.h's SMMULR form); otherwise `exact_channels` is set and the
+ * triple is (m, -s, 0) for a left shift s >= 0 where |accumulator| < 2^(30 - s) is proven, else TFLM's full
+ * range (m, EDGEQ_RQ_EXACT + shift, 0). */
 #define EDGEQ_LSTM_UNIT_PARAMS 32
 typedef struct {
     const int8_t *input_weights, *recurrent_weights;
@@ -106,6 +108,7 @@ void edgeq_lstm_packed_s8(const edgeq_lstm_geom_t *geom, const edgeq_lstm_cell_q
 typedef struct {
     const int8_t *input_weights, *recurrent_weights;
     const int32_t *params;
+    int32_t input_left_shifts, recurrent_left_shifts; /* nonzero: some gate of that FC has no right shift */
 } edgeq_lstm_mve_s8_t;
 
 /* Scratch: 8 * ceil(state_size / 4) * 4 + 16 * (ceil(input_size / 16) + ceil(state_size / 16)) bytes, 4-byte
