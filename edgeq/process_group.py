@@ -15,6 +15,7 @@ request is not inherited, so a child's own children (the compilers `make` runs) 
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
 import signal
 import subprocess
@@ -37,19 +38,22 @@ def _linux_prctl() -> Callable[..., int] | None:
 _PRCTL = _linux_prctl()  # resolved once here: the child, between fork and exec, only calls it
 
 
+def die_with_parent(parent: int) -> None:
+    """Called in a child (Linux; elsewhere nothing): SIGKILL from the kernel when the thread that started it
+    dies; exits at once if `parent`, the pid that started it, is already gone (the kernel would never tell)."""
+    if _PRCTL is None:
+        return
+    _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
 def group_options() -> dict[str, Any]:
     """`subprocess.Popen` keyword arguments for a child that never outlives this process: a session (and so
     a process group) of its own, and on Linux SIGKILL from the kernel when the starting thread dies."""
     if _PRCTL is None:
         return {"start_new_session": True}
-    parent = os.getpid()
-
-    def die_with_parent() -> None:
-        _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        if os.getppid() != parent:  # the parent died before the request was made: the kernel will not tell
-            os._exit(1)
-
-    return {"start_new_session": True, "preexec_fn": die_with_parent}
+    return {"start_new_session": True, "preexec_fn": functools.partial(die_with_parent, os.getpid())}
 
 
 def kill_group(proc: subprocess.Popen, grace_s: float = 1.0) -> None:

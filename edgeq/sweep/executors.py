@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from edgeq.errors import EdgeqError
+from edgeq.process_group import die_with_parent
 
 Progress = Callable[[str], None]
 EXECUTORS = ("local", "ray")
@@ -110,9 +111,10 @@ def _outcome(chain: Chain, result: tuple, step: str) -> Outcome:
 
 # -- local: a process pool -----------------------------------------------------------------------------------
 
-def _init_local_worker(lines) -> None:
+def _init_local_worker(lines, driver: int) -> None:
     global _line_sink
     _line_sink = lines.put
+    die_with_parent(driver)  # a driver killed with SIGKILL takes its workers (and so their QEMUs) with it
 
     def interrupt(signum, _frame):  # the driver ends its pool with SIGTERM: clean up like Ctrl-C
         raise KeyboardInterrupt(signal.Signals(signum).name)
@@ -161,7 +163,7 @@ class LocalExecutor:
         lines = ctx.Queue()
         by_id = {chain.id: chain for chain in chains}
         pool = cf.ProcessPoolExecutor(max_workers=min(self.workers, len(chains)), mp_context=ctx,
-                                      initializer=_init_local_worker, initargs=(lines,))
+                                      initializer=_init_local_worker, initargs=(lines, os.getpid()))
         stop = threading.Event()
         pending_lines: queue.SimpleQueue = queue.SimpleQueue()
 
