@@ -4,7 +4,7 @@ and the hostile-quantization cases (dead channels with int32-extreme biases, mul
 accumulators past 2^30: the per-lane full-range requantization path).
 
 The build manifest names each operator's kernel: every int8 CONV_2D and FULLY_CONNECTED (and the chosen
-cases' same-shape ADD / SUB) must run a `kernels/mve/` kernel, and every DEPTHWISE_CONV_2D too unless it declined for its depth multiplier (> 1 is
+cases' same-shape ADD / SUB, and AVERAGE_POOL_2D) must run a `kernels/mve/` kernel, and every DEPTHWISE_CONV_2D too unless it declined for its depth multiplier (> 1 is
 left to the packed DSP kernel). A QEMU without MVE would stop the firmware with a UsageFault at the first
 vector instruction, so a passing case also shows the emulator executes them.
 
@@ -40,11 +40,11 @@ ZOO_CASES = (
     "hc_dw_c5_1x5_same", "hc_dw_c7_5x1_s3", "hc_dw_c6_3x3_s3_valid", "hc_dw_m8_c1_5x4_s2_same",
     "fc_flatten", "fc_per_tensor_relu6", "conv_dw_pool_fc_softmax",
     "mve_dw_c12_3x3_w5", "mve_dw_c10_3x3_s2_w7", "mve_dw_c8_3x3_dil21_w6", "mve_conv_c20_1x1",
-    "add_scales_apart", "sub_scales_apart",
+    "add_scales_apart", "sub_scales_apart", "avgpool_3x3_s1_same", "avgpool_3x2_s2_same_relu",
 )
 HOSTILE_CASES = ("hostile_conv_3x3", "hostile_conv_1x1", "hostile_depthwise_3x3", "hostile_fc", "hostile_fc_batch",
                  "mve_dw_c10_3x3_s2_w7", "mve_conv_c20_1x1")
-MVE_OPS = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "SUB")
+MVE_OPS = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "SUB", "AVERAGE_POOL_2D")
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,5 @@
-"""Helium (MVE) variants for Cortex-M55-class cores: same-shape int8 ADD / SUB through per-input tables
-(VLDRW gathers), int8 FULLY_CONNECTED and CONV_2D as GEMM rows of
+"""Helium (MVE) variants for Cortex-M55-class cores: int8 AVERAGE_POOL_2D four channels per vector, same-shape
+int8 ADD / SUB through per-input tables (VLDRW gathers), int8 FULLY_CONNECTED and CONV_2D as GEMM rows of
 VMLADAVA.S8 dot products (1x1 convolutions staging row pairs in scratch so they may run in place), DEPTHWISE_CONV_2D (depth multiplier 1) four channels per int32 vector, and
 DEPTHWISE_CONV_2D with one input channel (any multiplier) as the im2col convolution
 (firmware/kernels/mve/, layouts in edgeq_kernels_mve.h).
@@ -16,12 +16,14 @@ fast form's shift is stored negated so its sign tells the two forms apart per la
 """
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from edgeq.codegen.ops import Declined, KernelCall, OpContext, isa_enabled, register_variant
 from edgeq.codegen.ops import conv as conv_ops
 from edgeq.codegen.ops import fully_connected as fc_ops
-from edgeq.codegen.ops import elementwise
+from edgeq.codegen.ops import elementwise, pool
 from edgeq.codegen.ops.common import struct
 from edgeq.codegen.ops.dsp_variants import RQ_EXACT, PackedQuant, exact_notes, packed_quant
 from edgeq.codegen.ops.elementwise_variants import _output_triple, _table
@@ -283,3 +285,12 @@ def add_mve(ctx: OpContext) -> KernelCall | None:
 @register_variant("SUB", "int8", first=True)
 def sub_mve(ctx: OpContext) -> KernelCall | None:
     return add_lut_mve(ctx, subtract=True)
+
+
+@register_variant("AVERAGE_POOL_2D", "int8", first=True)
+def avgpool_mve(ctx: OpContext) -> KernelCall | None:
+    """pool.py's call on the Helium kernel (same contract; pool.py refuses what neither kernel runs)."""
+    if not isa_enabled("mve"):
+        return None
+    call = pool._emit_s8(ctx, "edgeq_avgpool_mve_s8")
+    return dataclasses.replace(call, kernels=("mve/edgeq_avgpool_mve_s8.c",))

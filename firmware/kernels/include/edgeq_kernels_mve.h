@@ -89,6 +89,10 @@ typedef struct {
 /* output[i] = requant(table1[a[i]] + table2[b[i]]); no scratch; may run in place. */
 void edgeq_add_lut_mve_s8(const edgeq_add_lut_mve_s8_t *p, const int8_t *a, const int8_t *b, int8_t *output);
 
+/* AVERAGE_POOL_2D int8, edgeq_avgpool_s8's contract (windows clipped, padding not counted); no scratch. */
+void edgeq_avgpool_mve_s8(const edgeq_pool_geom_t *g, int32_t act_min, int32_t act_max, const int8_t *input,
+                          int8_t *output);
+
 /* Columns of a depthwise row buffer: those one output row reads, (output_w - 1) * stride_w + the dilated
  * filter width. */
 static inline int32_t edgeq_depthwise_mve_cols(const edgeq_conv_geom_t *g)
