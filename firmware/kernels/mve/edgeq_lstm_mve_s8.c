@@ -15,6 +15,7 @@
 #include "edgeq_lstm_cell.h"
 #include "edgeq_mve_util.h"
 
+/* Four dot products (VMLADAVA's scalar results) as one vector, lane k = a_k. */
 EDGEQ_INLINE int32x4_t lanes(int32_t a0, int32_t a1, int32_t a2, int32_t a3)
 {
     int32x4_t v = vdupq_n_s32(a0);
