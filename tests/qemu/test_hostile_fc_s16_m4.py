@@ -36,3 +36,22 @@ def test_hostile_int16_fc_on_cortex_m4_equals_tflm(request, tmp_path, case_id):
     (got,) = run_on_emulated_board(model, inputs, tmp_path / "fw")
     mismatched = int(np.count_nonzero(got != expected.reshape(SAMPLES, -1)))
     assert mismatched == 0, f"{mismatched} of {expected.size} elements differ from TFLM"
+
+
+@pytest.mark.tools("qemu-system-arm", "arm-none-eabi-gcc")
+def test_quantize_f32_s16_ties_on_cortex_m4_equal_tflm(request, tmp_path):
+    """QUANTIZE float32 -> int16 on the FPU (VCVT truncations) at exact ties (tests/host_c/test_quantize_f32_s16.py)."""
+    from edgeq.ir import parse
+    from edgeq.reference.tflm import run_tflm
+
+    cache = os.environ.get("EDGEQ_ZOO_CACHE") or request.config.rootpath / ".pytest_cache" / "edgeq_zoo"
+    (case,) = [c for c in build_zoo(Path(cache)) if c.id == "quantize_f32_s16_relu-int16x8_float_io"]
+    assert case.path is not None, case.error
+    graph = parse(case.path.read_bytes())
+    quantize = next(op for op in graph.ops if op.opcode == "QUANTIZE")
+    scale = np.float32(graph.tensors[quantize.outputs[0]].quant.scale[0])
+    steps = np.random.default_rng(12).integers(-40000, 40000, size=(4, 64)).astype(np.float32) + np.float32(0.5)
+    inputs = [(steps * scale).astype(np.float32)]
+    (expected,) = run_tflm(case.path, inputs).outputs
+    (got,) = run_on_emulated_board(case.path, inputs, tmp_path / "fw")
+    assert int(np.count_nonzero(got != expected.reshape(4, -1))) == 0

@@ -31,3 +31,9 @@ CASES += (
     _case("conv_s16_1x1_s2_in_place", [[5, 5, 8]], [L("Conv2D", filters=6, kernel_size=1, strides=2)],
           ("CONV_2D",), variants=_S16),
 )
+
+# float input quantized to int16 (QUANTIZE float32 -> int16 without roundf), RELU, dequantized: a rounding
+# slip of one step shows in the float output.
+CASES += (
+    _case("quantize_f32_s16_relu", [[64]], [L("ReLU")], ("QUANTIZE", "DEQUANTIZE"), variants=("int16x8_float_io",)),
+)
