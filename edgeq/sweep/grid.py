@@ -79,10 +79,12 @@ def model_labels(models: Sequence[Path]) -> dict[Path, str]:
 def plan_cells(req, prepared: dict | None) -> tuple[ModeDecision, ...]:
     """The request's modes, each runnable or refused with the reason. A .tflite's modes are known once its
     `prepare` step has read the file; when that failed, every cell fails with its error."""
-    if is_tflite(req.model):
-        own = (prepared or {}).get("own_mode")
-        return plan_tflite_modes(req.modes, own, req.model.name) if own else tuple(ModeDecision(m, True) for m in req.modes)
-    return plan_modes(req.modes, has_calib=req.calib is not None, has_train=req.train_data is not None)
+    if not is_tflite(req.model):
+        return plan_modes(req.modes, has_calib=req.calib is not None, has_train=req.train_data is not None)
+    own = (prepared or {}).get("own_mode")
+    if own is None:
+        return tuple(ModeDecision(mode, True) for mode in req.modes)
+    return plan_tflite_modes(req.modes, own, req.model.name)
 
 
 def step_needs(target: Target) -> str:

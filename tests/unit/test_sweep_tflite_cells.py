@@ -26,9 +26,9 @@ def _t(index: int, dtype: str, const: bool = False) -> Tensor:
 
 def _graph(*ops: tuple[str, list[Tensor], Tensor], metadata=None) -> Graph:
     tensors = {t.index: t for _, ins, out in ops for t in (*ins, out)}
-    return Graph(tuple(tensors[i] for i in sorted(tensors)),
-                 tuple(Op(k, code, tuple(t.index for t in ins), (out.index,)) for k, (code, ins, out) in enumerate(ops)),
-                 (ops[0][1][0].index,), (ops[-1][2].index,), metadata=metadata or {})
+    graph_ops = tuple(Op(k, code, tuple(t.index for t in ins), (out.index,)) for k, (code, ins, out) in enumerate(ops))
+    return Graph(tuple(tensors[i] for i in sorted(tensors)), graph_ops, (ops[0][1][0].index,), (ops[-1][2].index,),
+                 metadata=metadata or {})
 
 
 def test_the_mode_a_tflite_already_is():
