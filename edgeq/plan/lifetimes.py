@@ -17,7 +17,7 @@ Contract:
   variable share one buffer holding its value (the handle tensors themselves have no bytes).
 - A kernel's scratch space is a buffer living only during its own operator.
 Lifetimes are inclusive operator-index intervals; two buffers may share bytes only if their intervals
-are disjoint.
+are disjoint, or as an operator's output over its input where its kernel allows it (`overlap.py`).
 """
 from __future__ import annotations
 
