@@ -11,7 +11,7 @@ _S16 = ("int16x8",)
 CASES = (
     # 601 in-features: full-scale weights push 32768 * sum|w| past 2^31 (block 0 wide, block 1 narrow).
     _case("hostile_fc_s16_wide", [[601]], [L("Dense", units=7)], ("FULLY_CONNECTED",), variants=_S16),
-    _case("hostile_fc_s16_wide_rows", [[5, 600]], [L("Dense", units=6)], ("FULLY_CONNECTED",), variants=_S16),
+    _case("hostile_fc_s16_wide_rows", [[3, 600]], [L("Dense", units=6)], ("FULLY_CONNECTED",), variants=_S16),
     _case("hostile_fc_s16_k3_n5", [[3]], [L("Dense", units=5)], ("FULLY_CONNECTED",), variants=_S16),
     _case("hostile_fc_s16_k9_n1", [[9]], [L("Dense", units=1)], ("FULLY_CONNECTED",), variants=_S16),
     _case("hostile_fc_s16_k16_n4_rows", [[3, 16]], [L("Dense", units=4)], ("FULLY_CONNECTED",), variants=_S16),
