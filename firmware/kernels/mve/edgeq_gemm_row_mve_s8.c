@@ -4,7 +4,8 @@
  * against the block's four weight vectors, and with two rows each weight vector feeds both (8 dot products
  * per 6 loads). Whole chunks load unpredicated; a depth that is not a multiple of 16 ends with one
  * tail-predicated chunk (VCTP: zero lanes, no access past the row; the weights past the depth are zero).
- * Two rows of a block of four real channels on the fast requantization form run in assembly (block2_asm).
+ * Two rows of a block of four real channels on the fast requantization form run in assembly (block2_asm);
+ * rows of one chunk (depth <= 16) run all their whole blocks in one assembly loop (small_depth_row).
  * Layout: edgeq_kernels_mve.h.
  */
 #include "edgeq_mve_util.h"
@@ -103,6 +104,57 @@ EDGEQ_INLINE const int8_t *block2_asm(const int8_t *w, const int8_t *x, const in
     return w;
 }
 
+/*
+ * A row of depth <= 16 (the first layers' windows and 1x1 convolutions: one chunk) over `blocks` whole blocks
+ * of four channels, all on the fast requantization form, in one assembly loop: the row is loaded once
+ * (tail-predicated), then per block four weight loads and VMLADAVs, the bias, the requantization words
+ * (post-incremented past the block's 48 bytes) and the clamp, stored four bytes at a time. Returns nothing;
+ * the caller continues with the remaining channels.
+ */
+static void small_depth_row(const int8_t *x, int32_t depth, const int8_t *w, const int32_t *bias, const int32_t *rq,
+                            const int32_t *act, int8_t *out, int32_t blocks)
+{
+    int32_t a0, a1, a2, a3;
+    int8x16_t xv, wv;
+    int32x4_t m, s, off, v, t;
+    __asm__ volatile("vctp.8 %[depth]\n\t"
+                     "vpst\n\t"
+                     "vldrbt.8 %q[xv], [%[x]]\n\t"
+                     "1:\n\t"
+                     "vldrb.8 %q[wv], [%[w]], #16\n\t"
+                     "vmladav.s8 %[a0], %q[xv], %q[wv]\n\t"
+                     "vldrb.8 %q[wv], [%[w]], #16\n\t"
+                     "vmladav.s8 %[a1], %q[xv], %q[wv]\n\t"
+                     "vldrb.8 %q[wv], [%[w]], #16\n\t"
+                     "vmladav.s8 %[a2], %q[xv], %q[wv]\n\t"
+                     "vldrb.8 %q[wv], [%[w]], #16\n\t"
+                     "vmladav.s8 %[a3], %q[xv], %q[wv]\n\t"
+                     "vmov %q[v][2], %q[v][0], %[a0], %[a2]\n\t"
+                     "vmov %q[v][3], %q[v][1], %[a1], %[a3]\n\t"
+                     "vldrw.u32 %q[t], [%[bias]], #16\n\t"
+                     "vadd.i32 %q[v], %q[v], %q[t]\n\t"
+                     "vldrw.u32 %q[s], [%[rq], #16]\n\t"
+                     "vldrw.u32 %q[off], [%[rq], #32]\n\t"
+                     "vldrw.u32 %q[m], [%[rq]], #48\n\t"
+                     "vqrdmulh.s32 %q[t], %q[v], %q[m]\n\t"
+                     "vshr.s32 %q[v], %q[t], #31\n\t"
+                     "vadd.i32 %q[t], %q[t], %q[off]\n\t"
+                     "vadd.i32 %q[t], %q[t], %q[v]\n\t"
+                     "vshl.s32 %q[t], %q[t], %q[s]\n\t"
+                     "vldrw.u32 %q[v], [%[act]]\n\t"
+                     "vmax.s32 %q[t], %q[t], %q[v]\n\t"
+                     "vldrw.u32 %q[v], [%[act], #16]\n\t"
+                     "vmin.s32 %q[t], %q[t], %q[v]\n\t"
+                     "vstrb.32 %q[t], [%[out]], #4\n\t"
+                     "subs %[n], %[n], #1\n\t"
+                     "bne 1b\n\t"
+                     : [a0] "=&Te"(a0), [a1] "=&Te"(a1), [a2] "=&Te"(a2), [a3] "=&Te"(a3), [xv] "=&w"(xv),
+                       [wv] "=&w"(wv), [m] "=&w"(m), [s] "=&w"(s), [off] "=&w"(off), [v] "=&w"(v), [t] "=&w"(t),
+                       [w] "+r"(w), [bias] "+r"(bias), [rq] "+r"(rq), [out] "+l"(out), [n] "+r"(blocks)
+                     : [x] "l"(x), [depth] "r"(depth), [act] "r"(act)
+                     : "memory", "cc");
+}
+
 void edgeq_gemm_row_mve_s8(const edgeq_mve_gemm_s8_t *p, const int8_t *x0, const int8_t *x1, int8_t *out0,
                            int8_t *out1)
 {
@@ -115,8 +167,19 @@ void edgeq_gemm_row_mve_s8(const edgeq_mve_gemm_s8_t *p, const int8_t *x0, const
     const edgeq_mve_act_t act = edgeq_mve_act(p->act_min, p->act_max);
     const int32_t act_words[8] = {p->act_min, p->act_min, p->act_min, p->act_min,
                                   p->act_max, p->act_max, p->act_max, p->act_max};
-    int32_t ch, c;
-    for (ch = 0; ch < channels; ch += 4, bias += 4, rq += 12) {
+    int32_t ch = 0, c;
+    if (p->depth <= 16 && !exact && channels >= 4) {
+        const int32_t blocks = channels >> 2;
+        small_depth_row(x0, p->depth, w, bias, rq, act_words, out0, blocks);
+        if (x1 != 0) {
+            small_depth_row(x1, p->depth, w, bias, rq, act_words, out1, blocks);
+        }
+        ch = 4 * blocks; /* a last partial block goes on below */
+        w += 64 * blocks;
+        bias += ch;
+        rq += 3 * ch;
+    }
+    for (; ch < channels; ch += 4, bias += 4, rq += 12) {
         int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
         const int8_t *xp = x0;
         if (x1 == 0) {
