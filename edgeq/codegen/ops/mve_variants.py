@@ -1,8 +1,14 @@
-"""Helium (MVE) variants for Cortex-M55-class cores: int8 AVERAGE_POOL_2D four channels per vector, same-shape
-int8 ADD / SUB through per-input tables (VLDRW gathers), int8 FULLY_CONNECTED and CONV_2D as GEMM rows of
-VMLADAVA.S8 dot products (1x1 convolutions staging row pairs in scratch so they may run in place), DEPTHWISE_CONV_2D (depth multiplier 1) four channels per int32 vector, and
-DEPTHWISE_CONV_2D with one input channel (any multiplier) as the im2col convolution
-(firmware/kernels/mve/, layouts in edgeq_kernels_mve.h).
+"""Helium (MVE) variants for Cortex-M55-class cores (firmware/kernels/mve/, layouts in edgeq_kernels_mve.h), int8:
+
+* FULLY_CONNECTED and 1x1 CONV_2D as GEMM rows of VMLADAVA.S8 dot products (1x1 convolutions stage row pairs
+  in scratch so they may run in place); other CONV_2D as im2col from a ring of padded input rows + GEMM;
+* DEPTHWISE_CONV_2D with depth multiplier 1 four channels per int32 vector over channel-block-major row
+  buffers (3x3 in assembly); with one input channel (any multiplier) as the im2col convolution;
+* same-shape ADD / SUB through per-input rescale tables (VLDRW gathers); AVERAGE_POOL_2D four channels per
+  vector.
+
+Each declares where its output may overlap its input (`output_below_input`, edgeq.plan.overlap) from its
+kernel's read/write order (`row_stream_gap`, `gemm_output_gap`, `staged_output_gap`).
 
 They apply only when the build says the core has MVE (`isa_enabled("mve")`, from `BuildTarget.isa_features`);
 elsewhere they return None and the packed DSP variants / reference kernels run. Registered `first=True`, so on

@@ -18,7 +18,10 @@
  *              (s = EDGEQ_RQ_EXACT + shift, offset = zp), taken per lane when `exact_channels` is set.
  *   act_min, act_max  fused activation range.
  *
- * Kernels never allocate; scratch sizes are stated per kernel and computed by the generator too.
+ * Kernels never allocate; scratch sizes are stated per kernel and computed by the generator too. The hot
+ * loops of the GEMM rows and the 3x3 depthwise are GCC inline assembly (GCC 12 spills the eight vector
+ * registers and shuffles the even-register VMLADAVA accumulators in the C versions); each such block has a C
+ * path beside it for the blocks it does not take (partial blocks, full-range requantization).
  */
 #ifndef EDGEQ_KERNELS_MVE_H
 #define EDGEQ_KERNELS_MVE_H
