@@ -96,7 +96,9 @@ static inline int16_t edgeq_requant_prepared32_s16(const edgeq_packed_s16_t *p, 
 void edgeq_gemm_rows_s16(const edgeq_packed_s16_t *p, int32_t rows, const int16_t *input, int16_t *output);
 
 /* Any other CONV_2D (stride, dilation, padding): each output pixel's window gathered into scratch
- * (zeros for padding: int16 activations have zero point 0), then one GEMM row. Not in place. */
+ * (zeros for padding: int16 activations have zero point 0), then one GEMM row (pixel pairs share each
+ * weight word); a 1x1 filter without padding over whole quads of input channels reads its pixels in
+ * place. Not in place. */
 void edgeq_conv2d_im2col_s16(const edgeq_conv_geom_t *g, const edgeq_packed_s16_t *p, const int16_t *input,
                              int16_t *output, void *scratch);
 

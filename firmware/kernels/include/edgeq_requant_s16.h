@@ -20,13 +20,6 @@ static inline int32_t edgeq_requantize_s64(int64_t x, int32_t multiplier, int32_
     return (int32_t)((x * reduced + round) >> total_shift);
 }
 
-/* The same with the reduction of the multiplier and the total shift 15 - shift done ahead (for kernels
- * whose generator stores them): (x * reduced + 2^(total_shift - 1)) >> total_shift. */
-static inline int32_t edgeq_requantize_s64_reduced(int64_t x, int32_t reduced, int32_t total_shift)
-{
-    return (int32_t)((x * reduced + ((int64_t)1 << (total_shift - 1))) >> total_shift);
-}
-
 static inline int16_t edgeq_clamp_to_s16(int32_t x, int32_t lo, int32_t hi)
 {
     return (int16_t)(x < lo ? lo : (x > hi ? hi : x));
