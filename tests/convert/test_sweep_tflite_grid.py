@@ -1,5 +1,6 @@
-"""A grid of a Keras .h5 and an already converted .tflite on the host, local executor: the Keras model is
-converted in every asked mode; the .tflite runs only as what it is, and its other mode is refused in its cell."""
+"""A grid of a Keras .h5 and an already converted .tflite on the host, local executor, without calibration
+data: the Keras model is converted to fp32 and its int8 is refused for want of calibration data; the int8
+.tflite needs none and runs as what it is, and its fp32 cell is refused because the file is already int8."""
 from __future__ import annotations
 
 import json
@@ -25,7 +26,7 @@ def test_a_grid_mixes_keras_and_tflite_models(digits, digits_converted, tmp_path
     out = tmp_path / "grid"
     res = CliRunner().invoke(cli, [
         "sweep", str(h5), str(tflite), "--host", "--modes", "fp32,int8", "--val-data", str(digits.files["val"]),
-        "--val-samples", str(SAMPLES), "--calib", str(digits.files["calib"]), "--runs", "1", "--warmups", "0",
+        "--val-samples", str(SAMPLES), "--runs", "1", "--warmups", "0",
         "--workers", "2", "--no-report", "-o", str(out)], catch_exceptions=False)
     assert res.exit_code == 0, res.output
     data = json.loads((out / "results.json").read_text())
@@ -35,8 +36,10 @@ def test_a_grid_mixes_keras_and_tflite_models(digits, digits_converted, tmp_path
     tflite_cells = {m["mode"]: m for m in sweeps["digits_int8.tflite"]["modes"]}
 
     assert sweeps["digits.h5"]["float_accuracy"] is not None
-    assert all(m["status"] == "ok" and m["samples"] == SAMPLES for m in keras_cells.values())
-    assert any(layer["sqnr_db"] is not None for layer in keras_cells["int8"]["layers"])
+    assert keras_cells["fp32"]["status"] == "ok" and keras_cells["fp32"]["samples"] == SAMPLES
+    assert any(layer["sqnr_db"] is not None for layer in keras_cells["fp32"]["layers"])
+    assert (keras_cells["int8"]["status"], keras_cells["int8"]["stage"]) == ("failed", "plan")
+    assert "calibration data" in keras_cells["int8"]["reason"]
 
     assert sweeps["digits_int8.tflite"]["float_accuracy"] is None  # no Keras model to score
     refused = tflite_cells["fp32"]
