@@ -7,6 +7,10 @@
  *
  * Multi-input models: inputs are loaded back to back in input order (the protocol's `db load N`
  * expects the sum of edgeq_model_input(i).bytes); outputs are reported the same way.
+ *
+ * Inputs are consumed: an input tensor lives in the arena, and the planner reuses its bytes once their last
+ * reader is done — including in the middle of an operator whose output may overlap its input (edgeq/plan/
+ * overlap.py). Write every input before every edgeq_model_invoke(); after it, only the outputs hold data.
  */
 #ifndef EDGEQ_MODEL_H
 #define EDGEQ_MODEL_H
