@@ -5,7 +5,7 @@
 * DEPTHWISE_CONV_2D with depth multiplier 1 four channels per int32 vector over channel-block-major row
   buffers (3x3 in assembly); with one input channel (any multiplier) as the im2col convolution;
 * same-shape ADD / SUB through per-input rescale tables (VLDRW gathers); AVERAGE_POOL_2D four channels per
-  vector.
+  vector; MAX_POOL_2D sixteen channels per vector (VMAX). int16x8 variants: mve_variants_s16.py.
 
 Each declares where its output may overlap its input (`output_below_input`, edgeq.plan.overlap) from its
 kernel's read/write order (`row_stream_gap`, `gemm_output_gap`, `staged_output_gap`).
@@ -300,3 +300,12 @@ def avgpool_mve(ctx: OpContext) -> KernelCall | None:
         return None
     call = pool._emit_s8(ctx, "edgeq_avgpool_mve_s8")
     return dataclasses.replace(call, kernels=("mve/edgeq_avgpool_mve_s8.c",))
+
+
+@register_variant("MAX_POOL_2D", "int8", first=True)
+def maxpool_mve(ctx: OpContext) -> KernelCall | None:
+    """pool.py's call on the Helium kernel (edgeq_maxpool_s8's contract, sixteen channels per vector)."""
+    if not isa_enabled("mve"):
+        return None
+    call = pool._emit_s8(ctx, "edgeq_maxpool_mve_s8")
+    return dataclasses.replace(call, kernels=("mve/edgeq_maxpool_mve_s8.c",))

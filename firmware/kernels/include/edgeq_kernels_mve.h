@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "edgeq_kernels.h"
+#include "edgeq_kernels_packed_s16.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -95,6 +96,17 @@ void edgeq_add_lut_mve_s8(const edgeq_add_lut_mve_s8_t *p, const int8_t *a, cons
 /* AVERAGE_POOL_2D int8, edgeq_avgpool_s8's contract (windows clipped, padding not counted); no scratch. */
 void edgeq_avgpool_mve_s8(const edgeq_pool_geom_t *g, int32_t act_min, int32_t act_max, const int8_t *input,
                           int8_t *output);
+
+/* MAX_POOL_2D int8, edgeq_maxpool_s8's contract (windows clipped, then the activation); no scratch. */
+void edgeq_maxpool_mve_s8(const edgeq_pool_geom_t *g, int32_t act_min, int32_t act_max, const int8_t *input,
+                          int8_t *output);
+
+/* int16x8 FULLY_CONNECTED and 1x1 stride-1 CONV_2D: `rows` input rows of p->depth int16 (2-byte aligned),
+ * output rows of p->channels int16. `weights` int8 [channels][depth], row-major and unpadded (the depth tail
+ * is tail-predicated); p->weights and p->wide unused (NULL: every sum is 64-bit). Requantization from
+ * p->offset / multiplier / post_shift as edgeq_kernels_packed_s16.h defines them. No scratch; not in place. */
+void edgeq_gemm_rows_mve_s16(const edgeq_packed_s16_t *p, const int8_t *weights, int32_t rows,
+                             const int16_t *input, int16_t *output);
 
 /* Columns of a depthwise row buffer: those one output row reads, (output_w - 1) * stride_w + the dilated
  * filter width. */

@@ -1,0 +1,66 @@
+"""Helium (MVE) int16x8 variants for Cortex-M55-class cores: FULLY_CONNECTED and 1x1 stride-1 same-size
+CONV_2D as GEMM rows of VMLALDAVA.S16 (int16 activations x int8 weights widened on load, TFLM's exact 64-bit
+accumulator; firmware/kernels/mve/edgeq_gemm_rows_mve_s16.c, contract in edgeq_kernels_mve.h).
+
+The weights stay in TFLite's [output channels][depth] order (the kernel tail-predicates the depth), and the
+requantization constants are dsp_variants_s16's (`_packed` without packed weights: offset with the int64
+bias and rounding folded in, 15-bit multiplier, post shift), so the results equal the packed DSP kernel's and
+TFLM's. Every sum is 64-bit, so there is no narrow/wide split per block.
+
+They apply only when the build says the core has MVE (`isa_enabled("mve")`) and are registered `first=True`,
+ahead of the packed DSP variants; other CONV_2D shapes return None and keep the DSP im2col kernel.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from edgeq.codegen.ops import Declined, KernelCall, OpContext, isa_enabled, register_variant
+from edgeq.codegen.ops.common import channel_scales, symmetric_weights
+from edgeq.codegen.ops.conv import _geometry as conv_geometry
+from edgeq.codegen.ops.dsp_variants_s16 import _packed
+from edgeq.codegen.ops.fully_connected import _geometry as fc_geometry
+from edgeq.codegen.ops.int16 import _symmetric_s16
+
+_GEMM = "mve/edgeq_gemm_rows_mve_s16.c"
+
+
+def gemm_rows_s16(ctx: OpContext, w2d: np.ndarray, output_c: int, rows: int) -> KernelCall | Declined:
+    """edgeq_gemm_rows_mve_s16 over `rows` input rows for weights [output_c][depth] (int64 values)."""
+    weights = ctx.input(1)
+    if weights.dtype != "int8":
+        return Declined("mve s16 gemm", f"{weights.dtype} weights")
+    in_scale = _symmetric_s16(ctx, ctx.input(0), "input")
+    out_scale = _symmetric_s16(ctx, ctx.output(), "output")
+    scales = channel_scales(ctx, symmetric_weights(ctx, weights), output_c)
+    packed = _packed(ctx, w2d, [in_scale * s / out_scale for s in scales], packed_weights=False)
+    if isinstance(packed, Declined):
+        return Declined("mve s16 gemm", packed.reason)
+    text, arrays = packed
+    plain = ctx.const_array("mve_w", "int8_t", np.ascontiguousarray(w2d).reshape(-1).astype(np.int8))
+    return KernelCall(
+        statements=(text, f"edgeq_gemm_rows_mve_s16(&packed, {plain.name}, {rows}, {ctx.input_ptr(0)}, "
+                          f"{ctx.output_ptr()});"),
+        kernels=(_GEMM,), arrays=arrays + (plain,), output_bytes=rows * output_c * 2)
+
+
+@register_variant("FULLY_CONNECTED", "int16", first=True)
+def fully_connected_mve_s16(ctx: OpContext) -> KernelCall | Declined | None:
+    if not isa_enabled("mve"):
+        return None
+    geom = fc_geometry(ctx)
+    w2d = ctx.input(1).data.astype(np.int64).reshape(geom["output_c"], geom["depth"])
+    return gemm_rows_s16(ctx, w2d, geom["output_c"], geom["batches"])
+
+
+@register_variant("CONV_2D", "int16", first=True)
+def conv_mve_s16(ctx: OpContext) -> KernelCall | Declined | None:
+    """1x1 stride-1 same-size convolutions as GEMM rows over the pixels; None for the others."""
+    if not isa_enabled("mve"):
+        return None
+    geom = conv_geometry(ctx, depthwise=False)
+    if (geom["filter_h"], geom["filter_w"], geom["stride_h"], geom["stride_w"]) != (1, 1, 1, 1) or \
+            (geom["output_h"], geom["output_w"]) != (geom["input_h"], geom["input_w"]):
+        return None
+    data = ctx.input(1).data.astype(np.int64)
+    pixels = geom["batches"] * geom["output_h"] * geom["output_w"]
+    return gemm_rows_s16(ctx, data.reshape(data.shape[0], -1), geom["output_c"], pixels)

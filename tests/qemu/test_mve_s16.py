@@ -1,0 +1,87 @@
+"""The Helium int16x8 GEMM rows (edgeq_gemm_rows_mve_s16: FULLY_CONNECTED, 1x1 stride-1 CONV_2D) and the Helium
+int8 MAX_POOL_2D on the emulated Cortex-M55 (QEMU mps3-an547): bit-exact with TFLite Micro, and the ones the
+build manifest names for those operators.
+
+FULLY_CONNECTED runs the hostile int16 cases (tests/zoo/hostile_s16.py: full-scale weights whose sums leave
+int32, multipliers at the requantization bounds, int64 biases far outside int32) over 1, 5, 6 and 7 output
+channels (every fill of the last block of four), depths with and without a tail of the 8-lane vector (3, 9, 16,
+600, 601), single rows and batches. The max pools have 3 channels (tail only) and 20 (a whole vector and a
+tail), windows clipped at the image's edges.
+"""
+from __future__ import annotations
+
+import json
+import os
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from device_run import run_on_emulated_board
+from zoo.build import build_zoo
+from zoo.hostile_s16 import hostile_fc_s16, hostile_s16_inputs
+
+BOARD = "mps3-an547"
+SAMPLES = 3
+HOSTILE_FC = ("hostile_fc_s16_wide", "hostile_fc_s16_wide_rows", "hostile_fc_s16_k3_n5", "hostile_fc_s16_k9_n1")
+PLAIN = ("conv_1x1_nobias-int16x8", "maxpool_3x3_s2_same-int8", "mve_maxpool_c20_3x3_s2_same-int8")
+HELIUM_OPS = ("FULLY_CONNECTED", "CONV_2D", "MAX_POOL_2D")
+
+
+@pytest.fixture(scope="module")
+def zoo(request) -> dict:
+    cache = os.environ.get("EDGEQ_ZOO_CACHE") or request.config.rootpath / ".pytest_cache" / "edgeq_zoo"
+    return {case.id: case for case in build_zoo(Path(cache))}
+
+
+def assert_helium_chosen(build_dir: Path) -> None:
+    ops = json.loads((build_dir / "edgeq-build.json").read_text())["ops"]
+    chosen = [op for op in ops if op["opcode"] in HELIUM_OPS]
+    assert chosen, "no operator the Helium kernels cover"
+    for op in chosen:
+        kernels = op.get("kernels", [])
+        assert kernels and kernels[0].startswith("kernels/mve/"), f"op {op['index']} {op['opcode']}: {kernels}"
+
+
+def assert_equals_tflm(model: Path, inputs: list[np.ndarray], build_dir: Path) -> None:
+    from edgeq.reference.tflm import run_tflm
+
+    expected = [np.asarray(o).reshape(SAMPLES, -1) for o in run_tflm(model, inputs).outputs]
+    got = run_on_emulated_board(model, inputs, build_dir, target=BOARD)
+    assert_helium_chosen(build_dir)
+    assert len(got) == len(expected)
+    for k, (raw, want) in enumerate(zip(got, expected)):
+        mismatched = int(np.count_nonzero(raw != want))
+        assert mismatched == 0, f"output {k}: {mismatched} of {want.size} elements differ from TFLM"
+
+
+@pytest.mark.tools("qemu-system-arm", "arm-none-eabi-gcc")
+@pytest.mark.parametrize("name", HOSTILE_FC)
+def test_helium_int16_fc_hostile_equals_tflm(zoo, tmp_path, name):
+    from edgeq.ir import parse
+
+    case = zoo[f"{name}-int16x8"]
+    assert case.path is not None, case.error
+    model = tmp_path / f"{name}.tflite"
+    model.write_bytes(hostile_fc_s16(case.path.read_bytes()))
+    inputs = hostile_s16_inputs(parse(model.read_bytes()), SAMPLES, zlib.crc32(case.id.encode()))
+    assert_equals_tflm(model, inputs, tmp_path / "fw")
+
+
+@pytest.mark.tools("qemu-system-arm", "arm-none-eabi-gcc")
+@pytest.mark.parametrize("case_id", PLAIN)
+def test_helium_case_equals_tflm(zoo, tmp_path, case_id):
+    from edgeq.ir import parse
+
+    case = zoo[case_id]
+    assert case.path is not None, case.error
+    graph = parse(case.path.read_bytes())
+    rng = np.random.default_rng(zlib.crc32(case_id.encode()))
+    inputs = []
+    for index in graph.inputs:
+        tensor = graph.tensors[index]
+        info = np.iinfo(tensor.dtype)
+        inputs.append(rng.integers(info.min, info.max, size=(SAMPLES, *tensor.shape), endpoint=True,
+                                   dtype=tensor.dtype))
+    assert_equals_tflm(case.path, inputs, tmp_path / "fw")
