@@ -4,8 +4,8 @@ accumulator; firmware/kernels/mve/edgeq_gemm_rows_mve_s16.c, contract in edgeq_k
 
 The weights stay in TFLite's [output channels][depth] order (the kernel tail-predicates the depth), and the
 requantization constants are dsp_variants_s16's (`_packed` without packed weights: offset with the int64
-bias and rounding folded in, 15-bit multiplier, post shift), so the results equal the packed DSP kernel's and
-TFLM's. Every sum is 64-bit, so there is no narrow/wide split per block.
+bias and rounding folded in, 15-bit multiplier, post shift; its arrays in the kernel's own struct), so the
+results equal the packed DSP kernel's and TFLM's. Every sum is 64-bit: no narrow/wide split per block.
 
 They apply only when the build says the core has MVE (`isa_enabled("mve")`) and are registered `first=True`,
 ahead of the packed DSP variants; other CONV_2D shapes return None and keep the DSP im2col kernel.
@@ -15,11 +15,11 @@ from __future__ import annotations
 import numpy as np
 
 from edgeq.codegen.ops import Declined, KernelCall, OpContext, isa_enabled, register_variant
-from edgeq.codegen.ops.common import channel_scales, symmetric_weights
+from edgeq.codegen.ops.common import channel_scales, struct, symmetric_weights
 from edgeq.codegen.ops.conv import _geometry as conv_geometry
 from edgeq.codegen.ops.dsp_variants_s16 import _packed
 from edgeq.codegen.ops.fully_connected import _geometry as fc_geometry
-from edgeq.codegen.ops.int16 import _symmetric_s16
+from edgeq.codegen.ops.int16 import _act_range_s16, _symmetric_s16
 
 _GEMM = "mve/edgeq_gemm_rows_mve_s16.c"
 
@@ -35,12 +35,16 @@ def gemm_rows_s16(ctx: OpContext, w2d: np.ndarray, output_c: int, rows: int) -> 
     packed = _packed(ctx, w2d, [in_scale * s / out_scale for s in scales], packed_weights=False)
     if isinstance(packed, Declined):
         return Declined("mve s16 gemm", packed.reason)
-    text, arrays = packed
+    _, (offset, multiplier, post_shift) = packed
     plain = ctx.const_array("mve_w", "int8_t", np.ascontiguousarray(w2d).reshape(-1).astype(np.int8))
+    act_min, act_max = _act_range_s16(ctx)
+    text = struct("edgeq_mve_gemm_s16_t", "gemm", {
+        "channels": output_c, "depth": w2d.shape[1], "act_min": act_min, "act_max": act_max,
+        "weights": plain.name, "offset": offset.name, "multiplier": multiplier.name,
+        "post_shift": post_shift.name})
     return KernelCall(
-        statements=(text, f"edgeq_gemm_rows_mve_s16(&packed, {plain.name}, {rows}, {ctx.input_ptr(0)}, "
-                          f"{ctx.output_ptr()});"),
-        kernels=(_GEMM,), arrays=arrays + (plain,), output_bytes=rows * output_c * 2)
+        statements=(text, f"edgeq_gemm_rows_mve_s16(&gemm, {rows}, {ctx.input_ptr(0)}, {ctx.output_ptr()});"),
+        kernels=(_GEMM,), arrays=(plain, offset, multiplier, post_shift), output_bytes=rows * output_c * 2)
 
 
 @register_variant("FULLY_CONNECTED", "int16", first=True)

@@ -29,7 +29,6 @@
 #include <stdint.h>
 
 #include "edgeq_kernels.h"
-#include "edgeq_kernels_packed_s16.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -101,12 +100,24 @@ void edgeq_avgpool_mve_s8(const edgeq_pool_geom_t *g, int32_t act_min, int32_t a
 void edgeq_maxpool_mve_s8(const edgeq_pool_geom_t *g, int32_t act_min, int32_t act_max, const int8_t *input,
                           int8_t *output);
 
+/* int16x8 GEMM rows (int16 activations, int8 weights, int64 bias folded into `offset`):
+ *   weights   int8 [channels][depth], row-major and unpadded (the kernel tail-predicates the depth)
+ *   offset, multiplier, post_shift   per channel, exactly as edgeq_kernels_packed_s16.h defines them (the
+ *             generator's dsp_variants_s16.prepared_requant); every sum is 64-bit, so no `wide` flags.
+ * (Its own type, not edgeq_packed_s16_t: that header includes edgeq_kernels.h, which includes this one.) */
+typedef struct {
+    int32_t channels;
+    int32_t depth;
+    int32_t act_min, act_max;
+    const int8_t *weights;
+    const int64_t *offset;
+    const int32_t *multiplier;
+    const int32_t *post_shift;
+} edgeq_mve_gemm_s16_t;
+
 /* int16x8 FULLY_CONNECTED and 1x1 stride-1 CONV_2D: `rows` input rows of p->depth int16 (2-byte aligned),
- * output rows of p->channels int16. `weights` int8 [channels][depth], row-major and unpadded (the depth tail
- * is tail-predicated); p->weights and p->wide unused (NULL: every sum is 64-bit). Requantization from
- * p->offset / multiplier / post_shift as edgeq_kernels_packed_s16.h defines them. No scratch; not in place. */
-void edgeq_gemm_rows_mve_s16(const edgeq_packed_s16_t *p, const int8_t *weights, int32_t rows,
-                             const int16_t *input, int16_t *output);
+ * output rows of p->channels int16. No scratch; not in place. */
+void edgeq_gemm_rows_mve_s16(const edgeq_mve_gemm_s16_t *p, int32_t rows, const int16_t *input, int16_t *output);
 
 /* Columns of a depthwise row buffer: those one output row reads, (output_w - 1) * stride_w + the dilated
  * filter width. */

@@ -7,6 +7,7 @@
  * its exact sum with the generator-prepared constants (edgeq_requant_prepared_s16), bit-exact with
  * edgeq_gemm_rows_s16 and TFLM.
  */
+#include "edgeq_kernels_packed_s16.h"
 #include "edgeq_mve_util.h"
 
 #define BLOCK 4 /* output channels sharing one input vector */
@@ -42,21 +43,23 @@ static int64_t channel1(const int8_t *w, int32_t depth, const int16_t *x)
     return acc;
 }
 
-void edgeq_gemm_rows_mve_s16(const edgeq_packed_s16_t *p, const int8_t *weights, int32_t rows,
-                             const int16_t *input, int16_t *output)
+void edgeq_gemm_rows_mve_s16(const edgeq_mve_gemm_s16_t *p, int32_t rows, const int16_t *input, int16_t *output)
 {
+    /* The requantization constants in the packed kernels' type, to share their requantization. */
+    const edgeq_packed_s16_t q = {p->channels, p->depth, p->act_min, p->act_max, 0, 0,
+                                  p->offset, p->multiplier, p->post_shift};
     const int32_t n = p->channels, depth = p->depth;
     int32_t r, c, i;
     for (r = 0; r < rows; ++r, input += depth, output += n) {
         for (c = 0; c + BLOCK <= n; c += BLOCK) {
             int64_t sums[BLOCK];
-            block4(weights + c * depth, depth, input, sums);
+            block4(p->weights + c * depth, depth, input, sums);
             for (i = 0; i < BLOCK; ++i) {
-                output[c + i] = edgeq_requant_prepared_s16(p, c + i, sums[i]);
+                output[c + i] = edgeq_requant_prepared_s16(&q, c + i, sums[i]);
             }
         }
         for (; c < n; ++c) {
-            output[c] = edgeq_requant_prepared_s16(p, c, channel1(weights + c * depth, depth, input));
+            output[c] = edgeq_requant_prepared_s16(&q, c, channel1(p->weights + c * depth, depth, input));
         }
     }
 }
