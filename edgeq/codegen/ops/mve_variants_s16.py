@@ -2,7 +2,7 @@
 CONV_2D as GEMM rows of VMLALDAVA.S16 (int16 activations x int8 weights widened on load, TFLM's exact 64-bit
 accumulator; firmware/kernels/mve/edgeq_gemm_rows_mve_s16.c, contract in edgeq_kernels_mve.h).
 
-The weights stay in TFLite's [output channels][depth] order (the kernel tail-predicates the depth), and the
+The weights are interleaved per block of four channels and chunk of eight depths (`pack_mve_s16`), and the
 requantization constants are dsp_variants_s16's (`_packed` without packed weights: offset with the int64
 bias and rounding folded in, 15-bit multiplier, post shift; its arrays in the kernel's own struct), so the
 results equal the packed DSP kernel's and TFLM's. Every sum is 64-bit: no narrow/wide split per block.
@@ -20,8 +20,18 @@ from edgeq.codegen.ops.conv import _geometry as conv_geometry
 from edgeq.codegen.ops.dsp_variants_s16 import _packed
 from edgeq.codegen.ops.fully_connected import _geometry as fc_geometry
 from edgeq.codegen.ops.int16 import _act_range_s16, _symmetric_s16
+from edgeq.codegen.ops.mve_variants import round_up
 
 _GEMM = "mve/edgeq_gemm_rows_mve_s16.c"
+
+
+def pack_mve_s16(w: np.ndarray) -> np.ndarray:
+    """[N][K] int8 → blocks of 4 channels, chunks of 8 depths, 4 x 8 bytes per chunk (edgeq_kernels_mve.h)."""
+    n, k = w.shape
+    padded = np.zeros((round_up(n, 4), round_up(k, 8)), dtype=np.int64)
+    padded[:n, :k] = w
+    blocks = padded.reshape(padded.shape[0] // 4, 4, padded.shape[1] // 8, 8).transpose(0, 2, 1, 3)
+    return np.ascontiguousarray(blocks).reshape(-1).astype(np.int8)
 
 
 def gemm_rows_s16(ctx: OpContext, w2d: np.ndarray, output_c: int, rows: int) -> KernelCall | Declined:
@@ -36,7 +46,7 @@ def gemm_rows_s16(ctx: OpContext, w2d: np.ndarray, output_c: int, rows: int) -> 
     if isinstance(packed, Declined):
         return Declined("mve s16 gemm", packed.reason)
     _, (offset, multiplier, post_shift) = packed
-    plain = ctx.const_array("mve_w", "int8_t", np.ascontiguousarray(w2d).reshape(-1).astype(np.int8))
+    plain = ctx.const_array("mve_w", "int8_t", pack_mve_s16(w2d))
     act_min, act_max = _act_range_s16(ctx)
     text = struct("edgeq_mve_gemm_s16_t", "gemm", {
         "channels": output_c, "depth": w2d.shape[1], "act_min": act_min, "act_max": act_max,

@@ -101,7 +101,9 @@ void edgeq_maxpool_mve_s8(const edgeq_pool_geom_t *g, int32_t act_min, int32_t a
                           int8_t *output);
 
 /* int16x8 GEMM rows (int16 activations, int8 weights, int64 bias folded into `offset`):
- *   weights   int8 [channels][depth], row-major and unpadded (the kernel tail-predicates the depth)
+ *   weights   int8: for each block of 4 output channels (channels rounded up to 4, missing ones zero), for
+ *             each chunk of 8 depths (depth rounded up to 8, past it zero), the 4 channels' 8 weights: one
+ *             int16 input vector feeds four VLDRB.S16 + VMLALDAVA.S16
  *   offset, multiplier, post_shift   per channel, exactly as edgeq_kernels_packed_s16.h defines them (the
  *             generator's dsp_variants_s16.prepared_requant); every sum is 64-bit, so no `wide` flags.
  * (Its own type, not edgeq_packed_s16_t: that header includes edgeq_kernels.h, which includes this one.) */
