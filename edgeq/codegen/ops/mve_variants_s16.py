@@ -1,6 +1,7 @@
 """Helium (MVE) int16x8 variants for Cortex-M55-class cores: FULLY_CONNECTED and 1x1 stride-1 same-size
 CONV_2D as GEMM rows of VMLALDAVA.S16 (int16 activations x int8 weights widened on load, TFLM's exact 64-bit
-accumulator; firmware/kernels/mve/edgeq_gemm_rows_mve_s16.c, contract in edgeq_kernels_mve.h).
+accumulator; firmware/kernels/mve/edgeq_gemm_rows_mve_s16.c, contract in edgeq_kernels_mve.h); any other
+CONV_2D as one gathered window per output pixel + a GEMM row (edgeq_conv2d_mve_s16.c).
 
 The weights are interleaved per block of four channels and chunk of eight depths (`pack_mve_s16`), and the
 requantization constants are dsp_variants_s16's (`_packed` without packed weights: offset with the int64
@@ -8,7 +9,7 @@ bias and rounding folded in, 15-bit multiplier, post shift; its arrays in the ke
 results equal the packed DSP kernel's and TFLM's. Every sum is 64-bit: no narrow/wide split per block.
 
 They apply only when the build says the core has MVE (`isa_enabled("mve")`) and are registered `first=True`,
-ahead of the packed DSP variants; other CONV_2D shapes return None and keep the DSP im2col kernel.
+ahead of the packed DSP variants.
 """
 from __future__ import annotations
 
@@ -34,27 +35,36 @@ def pack_mve_s16(w: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(blocks).reshape(-1).astype(np.int8)
 
 
-def gemm_rows_s16(ctx: OpContext, w2d: np.ndarray, output_c: int, rows: int) -> KernelCall | Declined:
-    """edgeq_gemm_rows_mve_s16 over `rows` input rows for weights [output_c][depth] (int64 values)."""
+def gemm_struct_s16(ctx: OpContext, w2d: np.ndarray) -> tuple[str, tuple] | Declined:
+    """The `edgeq_mve_gemm_s16_t gemm` declaration and its arrays for weights [output channels][depth]."""
     weights = ctx.input(1)
     if weights.dtype != "int8":
         return Declined("mve s16 gemm", f"{weights.dtype} weights")
     in_scale = _symmetric_s16(ctx, ctx.input(0), "input")
     out_scale = _symmetric_s16(ctx, ctx.output(), "output")
-    scales = channel_scales(ctx, symmetric_weights(ctx, weights), output_c)
+    scales = channel_scales(ctx, symmetric_weights(ctx, weights), w2d.shape[0])
     packed = _packed(ctx, w2d, [in_scale * s / out_scale for s in scales], packed_weights=False)
     if isinstance(packed, Declined):
         return Declined("mve s16 gemm", packed.reason)
     _, (offset, multiplier, post_shift) = packed
-    plain = ctx.const_array("mve_w", "int8_t", pack_mve_s16(w2d))
+    interleaved = ctx.const_array("mve_w", "int8_t", pack_mve_s16(w2d))
     act_min, act_max = _act_range_s16(ctx)
     text = struct("edgeq_mve_gemm_s16_t", "gemm", {
-        "channels": output_c, "depth": w2d.shape[1], "act_min": act_min, "act_max": act_max,
-        "weights": plain.name, "offset": offset.name, "multiplier": multiplier.name,
+        "channels": w2d.shape[0], "depth": w2d.shape[1], "act_min": act_min, "act_max": act_max,
+        "weights": interleaved.name, "offset": offset.name, "multiplier": multiplier.name,
         "post_shift": post_shift.name})
+    return text, (interleaved, offset, multiplier, post_shift)
+
+
+def gemm_rows_s16(ctx: OpContext, w2d: np.ndarray, rows: int) -> KernelCall | Declined:
+    """edgeq_gemm_rows_mve_s16 over `rows` input rows."""
+    gemm = gemm_struct_s16(ctx, w2d)
+    if isinstance(gemm, Declined):
+        return gemm
+    text, arrays = gemm
     return KernelCall(
         statements=(text, f"edgeq_gemm_rows_mve_s16(&gemm, {rows}, {ctx.input_ptr(0)}, {ctx.output_ptr()});"),
-        kernels=(_GEMM,), arrays=(plain, offset, multiplier, post_shift), output_bytes=rows * output_c * 2)
+        kernels=(_GEMM,), arrays=arrays, output_bytes=rows * w2d.shape[0] * 2)
 
 
 @register_variant("FULLY_CONNECTED", "int16", first=True)
@@ -63,18 +73,29 @@ def fully_connected_mve_s16(ctx: OpContext) -> KernelCall | Declined | None:
         return None
     geom = fc_geometry(ctx)
     w2d = ctx.input(1).data.astype(np.int64).reshape(geom["output_c"], geom["depth"])
-    return gemm_rows_s16(ctx, w2d, geom["output_c"], geom["batches"])
+    return gemm_rows_s16(ctx, w2d, geom["batches"])
 
 
 @register_variant("CONV_2D", "int16", first=True)
 def conv_mve_s16(ctx: OpContext) -> KernelCall | Declined | None:
-    """1x1 stride-1 same-size convolutions as GEMM rows over the pixels; None for the others."""
+    """1x1 stride-1 same-size convolutions as GEMM rows over the pixels, every other one as im2col + GEMM row."""
     if not isa_enabled("mve"):
         return None
     geom = conv_geometry(ctx, depthwise=False)
-    if (geom["filter_h"], geom["filter_w"], geom["stride_h"], geom["stride_w"]) != (1, 1, 1, 1) or \
-            (geom["output_h"], geom["output_w"]) != (geom["input_h"], geom["input_w"]):
-        return None
     data = ctx.input(1).data.astype(np.int64)
+    w2d = data.reshape(data.shape[0], -1)  # [output_c][filter_h * filter_w * input_c]: the window order
     pixels = geom["batches"] * geom["output_h"] * geom["output_w"]
-    return gemm_rows_s16(ctx, data.reshape(data.shape[0], -1), geom["output_c"], pixels)
+    if (geom["filter_h"], geom["filter_w"], geom["stride_h"], geom["stride_w"]) == (1, 1, 1, 1) and \
+            (geom["output_h"], geom["output_w"]) == (geom["input_h"], geom["input_w"]):
+        return gemm_rows_s16(ctx, w2d, pixels)
+    gemm = gemm_struct_s16(ctx, w2d)
+    if isinstance(gemm, Declined):
+        return gemm
+    text, arrays = gemm
+    return KernelCall(
+        statements=(struct("edgeq_conv_geom_t", "geom", geom), text,
+                    f"edgeq_conv2d_mve_s16(&geom, &gemm, {ctx.input_ptr(0)}, {ctx.output_ptr()}, "
+                    f"{ctx.scratch_ptr()});"),
+        kernels=("mve/edgeq_conv2d_mve_s16.c", _GEMM), arrays=arrays,
+        scratch_bytes=round_up(2 * w2d.shape[1], 16),  # edgeq_conv2d_mve_s16_scratch_size
+        output_bytes=pixels * w2d.shape[0] * 2)

@@ -1,6 +1,6 @@
 /*
  * edgeq_kernels_mve.h — Helium (MVE) kernels for Armv8.1-M cores (Cortex-M55), chosen at generation time by
- * edgeq/codegen/ops/mve_variants.py only when the target core has MVE; their sources build only with
+ * edgeq/codegen/ops/mve_variants.py (int8) and mve_variants_s16.py (int16x8) only when the target core has MVE; their sources build only with
  * __ARM_FEATURE_MVE. Bit-exact with the reference kernels in edgeq_kernels.h (TFLM's arithmetic).
  *
  * Parameters (edgeq_mve_gemm_s8_t), laid out for 16-byte vector loads:
@@ -120,6 +120,17 @@ typedef struct {
 /* int16x8 FULLY_CONNECTED and 1x1 stride-1 CONV_2D: `rows` input rows of p->depth int16 (2-byte aligned),
  * output rows of p->channels int16. No scratch; not in place. */
 void edgeq_gemm_rows_mve_s16(const edgeq_mve_gemm_s16_t *p, int32_t rows, const int16_t *input, int16_t *output);
+
+/* Any other int16x8 CONV_2D (stride, dilation, padding, batch): each output pixel's window (p->depth =
+ * filter_h * filter_w * input_c int16, zeros outside the image) gathered into scratch, then one GEMM row.
+ * Scratch: edgeq_conv2d_mve_s16_scratch_size(p). Not in place. */
+void edgeq_conv2d_mve_s16(const edgeq_conv_geom_t *g, const edgeq_mve_gemm_s16_t *p, const int16_t *input,
+                          int16_t *output, void *scratch);
+
+static inline int32_t edgeq_conv2d_mve_s16_scratch_size(const edgeq_mve_gemm_s16_t *p)
+{
+    return (2 * p->depth + 15) & ~15;
+}
 
 /* Columns of a depthwise row buffer: those one output row reads, (output_w - 1) * stride_w + the dilated
  * filter width. */
