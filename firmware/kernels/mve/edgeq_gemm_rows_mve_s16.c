@@ -73,7 +73,10 @@ void edgeq_gemm_rows_mve_s16(const edgeq_mve_gemm_s16_t *p, int32_t rows, const 
             int64_t sums[BLOCK];
             w = block4(w, depth, input, sums);
             for (i = 0; i < live; ++i) {
-                output[c + i] = edgeq_requant_prepared_s16(&q, c + i, sums[i]);
+                /* One SMLAL where the sum fits 32 bits (the same value modulo 2^64 as the 64-bit product). */
+                const int32_t low = (int32_t)sums[i];
+                output[c + i] = (int64_t)low == sums[i] ? edgeq_requant_prepared32_s16(&q, c + i, low)
+                                                        : edgeq_requant_prepared_s16(&q, c + i, sums[i]);
             }
         }
     }
