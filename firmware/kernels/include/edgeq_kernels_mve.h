@@ -1,7 +1,8 @@
 /*
  * edgeq_kernels_mve.h — Helium (MVE) kernels for Armv8.1-M cores (Cortex-M55), chosen at generation time by
  * edgeq/codegen/ops/mve_variants.py (int8) and mve_variants_s16.py (int16x8) only when the target core has
- * MVE; their sources build only with __ARM_FEATURE_MVE. Bit-exact with the reference kernels in edgeq_kernels.h (TFLM's arithmetic).
+ * MVE; their sources build only with __ARM_FEATURE_MVE. Bit-exact with the reference kernels in
+ * edgeq_kernels.h (TFLM's arithmetic).
  *
  * Parameters (edgeq_mve_gemm_s8_t), laid out for 16-byte vector loads:
  *   channels   output channels N
