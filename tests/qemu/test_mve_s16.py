@@ -22,6 +22,7 @@ import pytest
 
 from device_run import run_on_emulated_board
 from zoo.build import build_zoo
+from zoo.hostile import full_scale_s16_inputs, saturated_channel
 from zoo.hostile_s16 import hostile_fc_s16, hostile_s16_inputs
 
 BOARD = "mps3-an547"
@@ -70,6 +71,19 @@ def test_helium_int16_fc_hostile_equals_tflm(zoo, tmp_path, name):
     model.write_bytes(hostile_fc_s16(case.path.read_bytes()))
     inputs = hostile_s16_inputs(parse(model.read_bytes()), SAMPLES, zlib.crc32(case.id.encode()))
     assert_equals_tflm(model, inputs, tmp_path / "fw")
+
+
+@pytest.mark.tools("qemu-system-arm", "arm-none-eabi-gcc")
+def test_helium_deep_int16_conv_saturated_equals_tflm(zoo, tmp_path):
+    """The im2col kernel on a 3x3 conv over 64 channels with a saturated channel and full-scale inputs: channel
+    sums far past int32 (tests/qemu/test_hostile_quant_m4.py runs the same model on the M4)."""
+    from edgeq.ir import parse
+
+    case = zoo["hostile_conv_s16_deep-int16x8"]
+    assert case.path is not None, case.error
+    model = tmp_path / "saturated.tflite"
+    model.write_bytes(saturated_channel(case.path.read_bytes()))
+    assert_equals_tflm(model, full_scale_s16_inputs(parse(model.read_bytes()), SAMPLES), tmp_path / "fw")
 
 
 @pytest.mark.tools("qemu-system-arm", "arm-none-eabi-gcc")
