@@ -26,7 +26,7 @@ from zoo.hostile import full_scale_s16_inputs, saturated_channel
 from zoo.hostile_s16 import hostile_fc_s16, hostile_s16_inputs
 
 BOARD = "mps3-an547"
-SAMPLES = 3
+SAMPLES = 2  # hostile_s16_inputs: the first half full-scale, the rest uniform
 HOSTILE_FC = ("hostile_fc_s16_wide", "hostile_fc_s16_wide_rows", "hostile_fc_s16_k3_n5", "hostile_fc_s16_k9_n1")
 PLAIN = ("conv_1x1_nobias-int16x8", "conv_3x3_s2_valid_relu6-int16x8", "conv_3x3_dil2_same-int16x8",
          "conv_s16_1x1_s2_in_place-int16x8", "maxpool_3x3_s2_same-int8", "mve_maxpool_c20_3x3_s2_same-int8")
