@@ -7,8 +7,8 @@ int32, multipliers at the requantization bounds, int64 biases far outside int32)
 channels (every fill of the last block of four), depths with and without a tail of the 8-lane vector (3, 9, 16,
 600, 601), single rows and batches. CONV_2D runs a 1x1 stride-1 layer (GEMM rows over the pixels) and the
 im2col kernel at stride 2 with a depth tail (45), with dilation and SAME padding (zero taps) over a partial
-channel block, and 1x1 at stride 2. The max pools have 3 channels (tail only) and 20 (a whole vector and a
-tail), windows clipped at the image's edges.
+channel block, and 1x1 at stride 2. The max pools have 3 channels (tail only) and 20 (whole vectors and a
+tail; int8 and int16), windows clipped at the image's edges.
 """
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ BOARD = "mps3-an547"
 SAMPLES = 2  # hostile_s16_inputs: the first half full-scale, the rest uniform
 HOSTILE_FC = ("hostile_fc_s16_wide", "hostile_fc_s16_wide_rows", "hostile_fc_s16_k3_n5", "hostile_fc_s16_k9_n1")
 PLAIN = ("conv_1x1_nobias-int16x8", "conv_3x3_s2_valid_relu6-int16x8", "conv_3x3_dil2_same-int16x8",
-         "conv_s16_1x1_s2_in_place-int16x8", "maxpool_3x3_s2_same-int8", "mve_maxpool_c20_3x3_s2_same-int8")
+         "conv_s16_1x1_s2_in_place-int16x8", "maxpool_3x3_s2_same-int8", "mve_maxpool_c20_3x3_s2_same-int8",
+         "mve_maxpool_c20_3x3_s2_same-int16x8")
 HELIUM_OPS = ("FULLY_CONNECTED", "CONV_2D", "MAX_POOL_2D")
 
 

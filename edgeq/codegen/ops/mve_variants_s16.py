@@ -1,7 +1,8 @@
 """Helium (MVE) int16x8 variants for Cortex-M55-class cores: FULLY_CONNECTED and 1x1 stride-1 same-size
 CONV_2D as GEMM rows of VMLALDAVA.S16 (int16 activations x int8 weights widened on load, TFLM's exact 64-bit
 accumulator; firmware/kernels/mve/edgeq_gemm_rows_mve_s16.c, contract in edgeq_kernels_mve.h); any other
-CONV_2D as one gathered window per output pixel + a GEMM row (edgeq_conv2d_mve_s16.c).
+CONV_2D as one gathered window per output pixel + a GEMM row (edgeq_conv2d_mve_s16.c); MAX_POOL_2D eight
+channels per vector (edgeq_maxpool_mve_s16.c).
 
 The weights are interleaved per block of four channels and chunk of eight depths (`pack_mve_s16`), and the
 requantization constants are dsp_variants_s16's (`_packed` without packed weights: offset with the int64
@@ -13,6 +14,8 @@ ahead of the packed DSP variants.
 """
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from edgeq.codegen.ops import Declined, KernelCall, OpContext, isa_enabled, register_variant
@@ -20,7 +23,7 @@ from edgeq.codegen.ops.common import channel_scales, struct, symmetric_weights
 from edgeq.codegen.ops.conv import _geometry as conv_geometry
 from edgeq.codegen.ops.dsp_variants_s16 import _packed
 from edgeq.codegen.ops.fully_connected import _geometry as fc_geometry
-from edgeq.codegen.ops.int16 import _act_range_s16, _symmetric_s16
+from edgeq.codegen.ops.int16 import _act_range_s16, _pool, _symmetric_s16
 from edgeq.codegen.ops.mve_variants import round_up
 
 _GEMM = "mve/edgeq_gemm_rows_mve_s16.c"
@@ -99,3 +102,11 @@ def conv_mve_s16(ctx: OpContext) -> KernelCall | Declined | None:
         kernels=("mve/edgeq_conv2d_mve_s16.c", _GEMM), arrays=arrays,
         scratch_bytes=round_up(2 * w2d.shape[1], 16),  # edgeq_conv2d_mve_s16_scratch_size
         output_bytes=pixels * w2d.shape[0] * 2)
+
+
+@register_variant("MAX_POOL_2D", "int16", first=True)
+def maxpool_mve_s16(ctx: OpContext) -> KernelCall | None:
+    """int16.py's pooling call on the Helium kernel (edgeq_maxpool_s16's contract)."""
+    if not isa_enabled("mve"):
+        return None
+    return dataclasses.replace(_pool(ctx, "edgeq_maxpool_mve_s16"), kernels=("mve/edgeq_maxpool_mve_s16.c",))
