@@ -3,8 +3,6 @@ SMMLAR for the other input and the output, two elements per pass, an odd last el
 larger scale on either input, over the whole int16 range: equal to TFLite Micro on the host."""
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,7 +10,7 @@ import pytest
 from edgeq.codegen.model import generate_model
 from edgeq.ir import parse
 from edgeq.reference import run_tflm
-from zoo.build import build_zoo
+from zoo.build import zoo_case
 from zoo.hostile_s16 import rescaled_add_s16
 
 # (case, input1 scale, input2 scale, output scale): the larger scale first for SUB, second for ADD.
@@ -22,9 +20,7 @@ CASES = [("sub_s16_odd-int16x8", 3.1e-4, 2.2e-4, 4.7e-4), ("add_s16_odd_relu6-in
 @pytest.mark.tools("gcc")
 @pytest.mark.parametrize("case_id, scale1, scale2, scale_out", CASES)
 def test_add_fast_s16_equals_tflm(request, tmp_path, host_model, case_id, scale1, scale2, scale_out):
-    cache = os.environ.get("EDGEQ_ZOO_CACHE") or request.config.rootpath / ".pytest_cache" / "edgeq_zoo"
-    (case,) = [c for c in build_zoo(Path(cache)) if c.id == case_id]
-    assert case.path is not None, case.error
+    case = zoo_case(request.config.rootpath, case_id)
     model = tmp_path / f"{case_id}.tflite"
     model.write_bytes(rescaled_add_s16(case.path.read_bytes(), scale1, scale2, scale_out))
     graph = parse(model.read_bytes())

@@ -5,7 +5,6 @@ exactly in the blocks of four channels that need it, and equals TFLite Micro on 
 tests/qemu/test_hostile_fc_s16_m4.py runs the same models on the emulated Cortex-M4 (SMLAD / SMLALD)."""
 from __future__ import annotations
 
-import os
 import re
 import zlib
 from pathlib import Path
@@ -16,7 +15,7 @@ import pytest
 from edgeq.codegen.model import generate_model
 from edgeq.ir import parse
 from edgeq.reference import run_tflm
-from zoo.build import build_zoo
+from zoo.build import zoo_case
 from zoo.cases_hostile_s16 import CASES
 from zoo.hostile_s16 import hostile_fc_s16, hostile_s16_inputs
 
@@ -25,9 +24,7 @@ SAMPLES = 6
 
 
 def hostile_model(request, case_id: str, directory: Path) -> Path:
-    cache = os.environ.get("EDGEQ_ZOO_CACHE") or request.config.rootpath / ".pytest_cache" / "edgeq_zoo"
-    (case,) = [c for c in build_zoo(Path(cache)) if c.id == case_id]
-    assert case.path is not None, case.error
+    case = zoo_case(request.config.rootpath, case_id)
     path = directory / f"{case_id}.tflite"
     path.write_bytes(hostile_fc_s16(case.path.read_bytes()))
     return path

@@ -6,7 +6,6 @@ models on the emulated Cortex-M4, where the kernels take their SIMD paths.
 """
 from __future__ import annotations
 
-import os
 import zlib
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from edgeq.codegen.model import generate_model
 from edgeq.ir import parse
 from edgeq.reference import run_tflm
 from harness import random_inputs
-from zoo.build import build_zoo
+from zoo.build import zoo_cases
 from zoo.cases_hostile_quant import CASES
 from zoo.hostile import HOSTILE_CHANNELS, hostile_channels
 
@@ -27,8 +26,7 @@ SAMPLES = 24
 
 @pytest.fixture(scope="session")
 def hostile_models(request, tmp_path_factory) -> dict[str, Path]:
-    cache = os.environ.get("EDGEQ_ZOO_CACHE") or request.config.rootpath / ".pytest_cache" / "edgeq_zoo"
-    zoo = {case.id: case for case in build_zoo(Path(cache)) if case.id in CASE_IDS}
+    zoo = zoo_cases(request.config.rootpath)
     out = tmp_path_factory.mktemp("hostile")
     models = {}
     for case_id in CASE_IDS:

@@ -4,7 +4,6 @@ TFLite Micro on the host with full-scale inputs; tests/qemu/test_hostile_quant_m
 emulated Cortex-M4 (SMLALD)."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +12,7 @@ import pytest
 from edgeq.codegen.model import generate_model
 from edgeq.ir import parse
 from edgeq.reference import run_tflm
-from zoo.build import build_zoo
+from zoo.build import zoo_case
 from zoo.hostile import full_scale_s16_inputs, saturated_channel
 
 CASE_ID = "hostile_conv_s16_deep-int16x8"
@@ -21,9 +20,7 @@ CASE_ID = "hostile_conv_s16_deep-int16x8"
 
 @pytest.fixture(scope="module")
 def saturated_model(request, tmp_path_factory) -> Path:
-    cache = os.environ.get("EDGEQ_ZOO_CACHE") or request.config.rootpath / ".pytest_cache" / "edgeq_zoo"
-    (case,) = [c for c in build_zoo(Path(cache)) if c.id == CASE_ID]
-    assert case.path is not None, case.error
+    case = zoo_case(request.config.rootpath, CASE_ID)
     path = tmp_path_factory.mktemp("s16") / "saturated.tflite"
     path.write_bytes(saturated_channel(case.path.read_bytes()))
     return path

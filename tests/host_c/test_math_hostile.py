@@ -8,7 +8,6 @@ wraps. The rewrite below makes the zoo's stride-2 TRANSPOSE_CONV such a model: c
 """
 from __future__ import annotations
 
-import os
 import zlib
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import pytest
 
 from edgeq.reference import run_tflm
 from harness import random_inputs
-from zoo.build import build_zoo
+from zoo.build import zoo_case
 
 INT32_MAX = 2**31 - 1
 
@@ -45,9 +44,7 @@ def _extreme_biases(data: bytes) -> bytes:
 
 @pytest.fixture(scope="module")
 def tconv_int8(request) -> Path:
-    cache = os.environ.get("EDGEQ_ZOO_CACHE") or request.config.rootpath / ".pytest_cache" / "edgeq_zoo"
-    case = {c.id: c for c in build_zoo(Path(cache))}["tconv_3x3_s2_same-int8"]
-    assert case.path is not None, f"conversion failed:\n{case.error}"
+    case = zoo_case(request.config.rootpath, "tconv_3x3_s2_same-int8")
     return case.path
 
 

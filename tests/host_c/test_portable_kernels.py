@@ -9,7 +9,6 @@ tests/qemu/test_cortex_m3.py (a core without DSP builds with them alone).
 """
 from __future__ import annotations
 
-import os
 import zlib
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from edgeq.codegen.ops import use_variants
 from edgeq.ir import parse
 from edgeq.reference import run_tflm
 from harness import HostModel, random_inputs
-from zoo.build import build_zoo
+from zoo.build import zoo_cases
 from zoo.cases_hostile_quant import CASES as HOSTILE_CASES
 from zoo.hostile import hostile_channels
 
@@ -59,8 +58,7 @@ def _assert_equals_tflm(model: Path, compiled: HostModel, samples: int, seed: in
 
 @pytest.fixture(scope="module")
 def zoo(request) -> dict:
-    cache = os.environ.get("EDGEQ_ZOO_CACHE") or request.config.rootpath / ".pytest_cache" / "edgeq_zoo"
-    return {case.id: case for case in build_zoo(Path(cache))}
+    return zoo_cases(request.config.rootpath)
 
 
 @pytest.mark.parametrize("case_id", KERNEL_CASES)

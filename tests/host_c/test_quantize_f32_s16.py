@@ -3,22 +3,18 @@ on inputs that are exact ties k + 1/2 of the scale, beyond the int16 range and a
 Micro on the host (the model dequantizes again, so a slip of one step shows in the float output)."""
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from edgeq.ir import parse
 from edgeq.reference import run_tflm
-from zoo.build import build_zoo
+from zoo.build import zoo_case
 
 
 @pytest.mark.tools("gcc")
 def test_quantize_f32_s16_rounds_ties_as_tflm(request, host_model):
-    cache = os.environ.get("EDGEQ_ZOO_CACHE") or request.config.rootpath / ".pytest_cache" / "edgeq_zoo"
-    (case,) = [c for c in build_zoo(Path(cache)) if c.id == "quantize_f32_s16_relu-int16x8_float_io"]
-    assert case.path is not None, case.error
+    case = zoo_case(request.config.rootpath, "quantize_f32_s16_relu-int16x8_float_io")
     graph = parse(case.path.read_bytes())
     quantize = next(op for op in graph.ops if op.opcode == "QUANTIZE")
     scale = np.float32(graph.tensors[quantize.outputs[0]].quant.scale[0])

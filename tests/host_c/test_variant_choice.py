@@ -7,11 +7,9 @@ tests/qemu/test_dsp_zoo.py's (Cortex-M4) job.
 """
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import zlib
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,7 +18,7 @@ from edgeq.codegen.model import generate_model
 from edgeq.ir import parse
 from edgeq.reference import run_tflm
 from harness import KERNELS, random_inputs
-from zoo.build import build_zoo
+from zoo.build import zoo_case, zoo_cases
 from zoo.cases_hostile_conv import CASES
 
 CASE_IDS = [f"{spec['name']}-int8" for spec in CASES]
@@ -33,8 +31,7 @@ COMPANIONS = {"variants/edgeq_conv2d_im2col_s8.c": "edgeq_conv2d_im2col_s8_scrat
 @pytest.fixture(scope="module")
 def generated(request) -> dict:
     """case id -> (the generated model, its convolution op)."""
-    cache = os.environ.get("EDGEQ_ZOO_CACHE") or request.config.rootpath / ".pytest_cache" / "edgeq_zoo"
-    zoo = {case.id: case for case in build_zoo(Path(cache)) if case.id in CASE_IDS}
+    zoo = zoo_cases(request.config.rootpath)
     models = {}
     for case_id in CASE_IDS:
         assert zoo[case_id].path is not None, zoo[case_id].error
@@ -100,8 +97,7 @@ BATCH_CASES = ("hc_dw_m8_c1_5x4_s2_same-int8", "hc_dw_m2_c3_3x3_same-int8")
 @pytest.mark.parametrize("case_id", BATCH_CASES)
 def test_batch2_bit_exact_with_tflm(request, host_model, case_id):
     """Batch > 1 through the variants (each image its own ring pass) equals TFLM on the host."""
-    cache = os.environ.get("EDGEQ_ZOO_CACHE") or request.config.rootpath / ".pytest_cache" / "edgeq_zoo"
-    (case,) = [c for c in build_zoo(Path(cache)) if c.id == case_id]
+    case = zoo_case(request.config.rootpath, case_id)
     data = _batch2(case.path.read_bytes())
     compiled = host_model(data)
     (op,) = [op for op in compiled.generated.ops if op.opcode in CONVOLUTIONS]

@@ -7,9 +7,7 @@ relative tolerance. A case whose operator has no kernel fails here, naming the o
 """
 from __future__ import annotations
 
-import os
 import zlib
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,7 +17,7 @@ from edgeq.ir import parse
 from edgeq.ir.support import supported_ops
 from edgeq.reference import run_tflm
 from harness import random_inputs
-from zoo.build import ZooCase, build_zoo, case_ids
+from zoo.build import ZooCase, case_ids, zoo_cases
 
 SAMPLES = 20
 
@@ -35,8 +33,7 @@ UNREACHABLE = {("DEQUANTIZE", "uint8"), ("SVDF", "int8"), ("SVDF", "float32"),
 @pytest.fixture(scope="session")
 def zoo(request) -> dict[str, ZooCase]:
     """Every zoo case by id, converted once per cache (EDGEQ_ZOO_CACHE or .pytest_cache/edgeq_zoo)."""
-    cache = os.environ.get("EDGEQ_ZOO_CACHE") or request.config.rootpath / ".pytest_cache" / "edgeq_zoo"
-    return {case.id: case for case in build_zoo(Path(cache))}
+    return zoo_cases(request.config.rootpath)
 
 
 def test_every_case_converted(zoo):

@@ -9,7 +9,6 @@ from the zoo's on-disk cache (tests/zoo), shared with tests/host_c/test_zoo.py.
 """
 from __future__ import annotations
 
-import os
 import zlib
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import numpy as np
 import pytest
 
 from device_run import run_on_emulated_board
-from zoo.build import CASES, build_zoo
+from zoo.build import CASES, zoo_cases
 
 SAMPLES = 6
 SIMD_OPS = {"FULLY_CONNECTED", "CONV_2D", "DEPTHWISE_CONV_2D", "AVERAGE_POOL_2D", "ADD", "SUB"}
@@ -27,8 +26,7 @@ CASE_IDS = [f"{spec['name']}-{variant}" for spec in CASES for variant in ("int8"
 
 @pytest.fixture(scope="session")
 def zoo_int8(request) -> dict:
-    cache = os.environ.get("EDGEQ_ZOO_CACHE") or request.config.rootpath / ".pytest_cache" / "edgeq_zoo"
-    return {case.id: case for case in build_zoo(Path(cache))}
+    return zoo_cases(request.config.rootpath)
 
 
 @pytest.mark.tools("qemu-system-arm", "arm-none-eabi-gcc")

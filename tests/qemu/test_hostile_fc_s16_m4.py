@@ -4,15 +4,13 @@ TFLite Micro (models: tests/zoo/hostile_s16.py over tests/zoo/cases_hostile_s16.
 tests/host_c/test_hostile_fc_s16.py checks the kernel choice on all of them)."""
 from __future__ import annotations
 
-import os
 import zlib
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from device_run import run_on_emulated_board
-from zoo.build import build_zoo
+from zoo.build import zoo_case
 from zoo.hostile_s16 import hostile_fc_s16, hostile_s16_inputs
 
 # A wide block next to a narrow one (single row with a depth tail; row pairs): every requantization path.
@@ -26,9 +24,7 @@ def test_hostile_int16_fc_on_cortex_m4_equals_tflm(request, tmp_path, case_id):
     from edgeq.ir import parse
     from edgeq.reference.tflm import run_tflm
 
-    cache = os.environ.get("EDGEQ_ZOO_CACHE") or request.config.rootpath / ".pytest_cache" / "edgeq_zoo"
-    (case,) = [c for c in build_zoo(Path(cache)) if c.id == case_id]
-    assert case.path is not None, case.error
+    case = zoo_case(request.config.rootpath, case_id)
     model = tmp_path / f"{case_id}.tflite"
     model.write_bytes(hostile_fc_s16(case.path.read_bytes()))
     inputs = hostile_s16_inputs(parse(model.read_bytes()), SAMPLES, zlib.crc32(case_id.encode()))
@@ -44,9 +40,7 @@ def test_quantize_f32_s16_ties_on_cortex_m4_equal_tflm(request, tmp_path):
     from edgeq.ir import parse
     from edgeq.reference.tflm import run_tflm
 
-    cache = os.environ.get("EDGEQ_ZOO_CACHE") or request.config.rootpath / ".pytest_cache" / "edgeq_zoo"
-    (case,) = [c for c in build_zoo(Path(cache)) if c.id == "quantize_f32_s16_relu-int16x8_float_io"]
-    assert case.path is not None, case.error
+    case = zoo_case(request.config.rootpath, "quantize_f32_s16_relu-int16x8_float_io")
     graph = parse(case.path.read_bytes())
     quantize = next(op for op in graph.ops if op.opcode == "QUANTIZE")
     scale = np.float32(graph.tensors[quantize.outputs[0]].quant.scale[0])

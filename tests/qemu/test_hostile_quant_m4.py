@@ -3,15 +3,13 @@ int32-extreme biases, real multipliers of 0.75, 1.7 and 2^-40, live accumulators
 with TFLite Micro (models: tests/zoo/hostile.py over tests/zoo/cases_hostile_quant.py)."""
 from __future__ import annotations
 
-import os
 import zlib
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from device_run import run_on_emulated_board
-from zoo.build import build_zoo
+from zoo.build import zoo_case
 from zoo.cases_hostile_quant import CASES
 from zoo.hostile import full_scale_s16_inputs, hostile_channels, saturated_channel
 
@@ -25,9 +23,7 @@ def test_hostile_channels_on_cortex_m4_equal_tflm(request, tmp_path, case_id):
     from edgeq.ir import parse
     from edgeq.reference.tflm import run_tflm
 
-    cache = os.environ.get("EDGEQ_ZOO_CACHE") or request.config.rootpath / ".pytest_cache" / "edgeq_zoo"
-    (case,) = [c for c in build_zoo(Path(cache)) if c.id == case_id]
-    assert case.path is not None, case.error
+    case = zoo_case(request.config.rootpath, case_id)
     model = tmp_path / f"{case_id}.tflite"
     model.write_bytes(hostile_channels(case.path.read_bytes()))
     graph = parse(model.read_bytes())
@@ -45,9 +41,7 @@ def test_deep_int16_conv_on_cortex_m4_equals_tflm(request, tmp_path):
     from edgeq.ir import parse
     from edgeq.reference.tflm import run_tflm
 
-    cache = os.environ.get("EDGEQ_ZOO_CACHE") or request.config.rootpath / ".pytest_cache" / "edgeq_zoo"
-    (case,) = [c for c in build_zoo(Path(cache)) if c.id == "hostile_conv_s16_deep-int16x8"]
-    assert case.path is not None, case.error
+    case = zoo_case(request.config.rootpath, "hostile_conv_s16_deep-int16x8")
     model = tmp_path / "saturated.tflite"
     model.write_bytes(saturated_channel(case.path.read_bytes()))
     inputs = full_scale_s16_inputs(parse(model.read_bytes()), 3)

@@ -11,16 +11,14 @@ the comparison also covers the state the kernel leaves behind.
 from __future__ import annotations
 
 import json
-import os
 import zlib
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from device_run import run_on_emulated_board
 from handmade_models import lstm_batched, lstm_only
-from zoo.build import build_zoo
+from zoo.build import zoo_case
 from zoo.hostile_lstm import hostile_lstm
 
 SAMPLES = 3
@@ -43,9 +41,7 @@ def tflm_stream(model: bytes, samples: np.ndarray) -> np.ndarray:
 
 
 def zoo_model(request, case_id: str) -> bytes:
-    cache = os.environ.get("EDGEQ_ZOO_CACHE") or request.config.rootpath / ".pytest_cache" / "edgeq_zoo"
-    (case,) = [c for c in build_zoo(Path(cache)) if c.id == case_id]
-    assert case.path is not None, case.error
+    case = zoo_case(request.config.rootpath, case_id)
     return case.path.read_bytes()
 
 

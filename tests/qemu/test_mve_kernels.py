@@ -27,7 +27,7 @@ import pytest
 
 from device_run import run_on_emulated_board
 from shared_models import runnable_integer_models
-from zoo.build import build_zoo
+from zoo.build import zoo_cases
 from zoo.hostile import hostile_channels
 
 BOARD = "mps3-an547"
@@ -49,8 +49,7 @@ MVE_OPS = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "SUB", "AVE
 
 @pytest.fixture(scope="module")
 def zoo(request) -> dict:
-    cache = os.environ.get("EDGEQ_ZOO_CACHE") or request.config.rootpath / ".pytest_cache" / "edgeq_zoo"
-    return {case.id: case for case in build_zoo(Path(cache))}
+    return zoo_cases(request.config.rootpath)
 
 
 def assert_mve_chosen(build_dir: Path) -> None:

@@ -13,7 +13,6 @@ tail; int8 and int16), windows clipped at the image's edges.
 from __future__ import annotations
 
 import json
-import os
 import zlib
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import numpy as np
 import pytest
 
 from device_run import run_on_emulated_board
-from zoo.build import build_zoo
+from zoo.build import zoo_cases
 from zoo.hostile import full_scale_s16_inputs, saturated_channel
 from zoo.hostile_s16 import hostile_fc_s16, hostile_s16_inputs
 
@@ -36,8 +35,7 @@ HELIUM_OPS = ("FULLY_CONNECTED", "CONV_2D", "MAX_POOL_2D")
 
 @pytest.fixture(scope="module")
 def zoo(request) -> dict:
-    cache = os.environ.get("EDGEQ_ZOO_CACHE") or request.config.rootpath / ".pytest_cache" / "edgeq_zoo"
-    return {case.id: case for case in build_zoo(Path(cache))}
+    return zoo_cases(request.config.rootpath)
 
 
 def assert_helium_chosen(build_dir: Path) -> None:

@@ -8,7 +8,6 @@ Conversions come from the zoo's on-disk cache, shared with the host tests.
 """
 from __future__ import annotations
 
-import os
 import zlib
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import numpy as np
 import pytest
 
 from device_run import run_on_emulated_board
-from zoo.build import build_zoo
+from zoo.build import zoo_cases
 
 SAMPLES = 4
 CASE_IDS = [f"{name}-int8" for name in (
@@ -30,8 +29,7 @@ CASE_IDS = [f"{name}-int8" for name in (
 
 @pytest.fixture(scope="session")
 def zoo_math(request) -> dict:
-    cache = os.environ.get("EDGEQ_ZOO_CACHE") or request.config.rootpath / ".pytest_cache" / "edgeq_zoo"
-    return {case.id: case for case in build_zoo(Path(cache))}
+    return zoo_cases(request.config.rootpath)
 
 
 @pytest.mark.tools("qemu-system-arm", "arm-none-eabi-gcc")

@@ -5,7 +5,6 @@ the DUT protocol. Host runs (tests/host_c/test_zoo.py) cover every case and vari
 """
 from __future__ import annotations
 
-import os
 import zlib
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import numpy as np
 import pytest
 
 from device_run import run_on_emulated_board
-from zoo.build import build_zoo
+from zoo.build import zoo_cases
 from zoo.cases_movement import CASES
 
 SAMPLES = 3
@@ -28,18 +27,17 @@ assert {spec["name"] for spec in CASES} >= set(_INT8) | set(_INT16)
 
 
 @pytest.fixture(scope="session")
-def zoo_cases(request) -> dict:
-    cache = os.environ.get("EDGEQ_ZOO_CACHE") or request.config.rootpath / ".pytest_cache" / "edgeq_zoo"
-    return {case.id: case for case in build_zoo(Path(cache))}
+def movement_zoo(request) -> dict:
+    return zoo_cases(request.config.rootpath)
 
 
 @pytest.mark.tools("qemu-system-arm", "arm-none-eabi-gcc")
 @pytest.mark.parametrize("case_id", CASE_IDS)
-def test_firmware_equals_tflm_on_movement_case(zoo_cases, tmp_path, case_id):
+def test_firmware_equals_tflm_on_movement_case(movement_zoo, tmp_path, case_id):
     from edgeq.ir import parse
     from edgeq.reference.tflm import run_tflm
 
-    case = zoo_cases[case_id]
+    case = movement_zoo[case_id]
     assert case.path is not None, f"conversion failed:\n{case.error}"
     graph = parse(Path(case.path).read_bytes())
     rng = np.random.default_rng(zlib.crc32(case_id.encode()))

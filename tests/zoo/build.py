@@ -12,6 +12,7 @@ import fcntl
 import hashlib
 import importlib.metadata
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -75,6 +76,24 @@ def build_zoo(cache_dir: Path, timeout_s: float = 900.0) -> list[ZooCase]:
             cases.append(ZooCase(spec["name"], variant, tuple(spec["expect"]), path if ok else None,
                                  "" if ok else errors.get(spec["name"], "conversion produced no file")))
     return cases
+
+
+def zoo_cache_dir(rootpath: Path) -> Path:
+    """Where converted cases are cached: $EDGEQ_ZOO_CACHE (a private cache, e.g. for a concurrent session),
+    else `.pytest_cache/edgeq_zoo` under the test run's root."""
+    return Path(os.environ.get("EDGEQ_ZOO_CACHE") or Path(rootpath) / ".pytest_cache" / "edgeq_zoo")
+
+
+def zoo_cases(rootpath: Path) -> dict[str, ZooCase]:
+    """Every case by id, converted (or read from the cache)."""
+    return {case.id: case for case in build_zoo(zoo_cache_dir(rootpath))}
+
+
+def zoo_case(rootpath: Path, case_id: str) -> ZooCase:
+    """One case that must have converted (an AssertionError with the converter's output otherwise)."""
+    case = zoo_cases(rootpath)[case_id]
+    assert case.path is not None, f"{case_id} did not convert:\n{case.error}"
+    return case
 
 
 def _prune(cache_dir: Path, keep: set[Path]) -> None:
