@@ -84,8 +84,10 @@ def _rescale(multiplier: int, shift: int, zero_point: int = 0) -> dict | None:
     return {"multiplier": multiplier, "right": right, "rounding": rounding, "negative_rounds": int(right != 0)}
 
 
-def _add_sub_s16(ctx: OpContext, subtract: bool) -> KernelCall | None:
-    """Same-shape int16 ADD/SUB whose rescales are all right shifts; None otherwise (base kernel)."""
+def _add_sub_s16(ctx: OpContext, subtract: bool, function: str = "edgeq_add_fast_s16",
+                 source: str = "variants/edgeq_add_fast_s16.c") -> KernelCall | None:
+    """Same-shape int16 ADD/SUB whose rescales are all right shifts; None otherwise (base kernel). `function`
+    (in `source`) takes edgeq_add_fast_s16's parameters (the Helium variant passes its own)."""
     from edgeq.codegen.ops import int16_elementwise as s16
     from edgeq.codegen.ops.int16 import _act_range_s16
 
@@ -110,8 +112,8 @@ def _add_sub_s16(ctx: OpContext, subtract: bool) -> KernelCall | None:
     a, arrays_a = base._operand(ctx, 0)
     b, arrays_b = base._operand(ctx, 1)
     return KernelCall(
-        statements=(text, f"edgeq_add_fast_s16(&params, {a}, {b}, {ctx.output_ptr()});"),
-        kernels=("variants/edgeq_add_fast_s16.c",),
+        statements=(text, f"{function}(&params, {a}, {b}, {ctx.output_ptr()});"),
+        kernels=(source,),
         arrays=arrays_a + arrays_b,
         inplace=not ctx.input(0).is_constant,
         output_bytes=out.num_elements * 2,

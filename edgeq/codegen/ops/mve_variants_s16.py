@@ -2,7 +2,9 @@
 CONV_2D as GEMM rows of VMLALDAVA.S16 (int16 activations x int8 weights widened on load, TFLM's exact 64-bit
 accumulator; firmware/kernels/mve/edgeq_gemm_rows_mve_s16.c, contract in edgeq_kernels_mve.h); any other
 CONV_2D as one gathered window per output pixel + a GEMM row (edgeq_conv2d_mve_s16.c); MAX_POOL_2D eight
-channels per vector (edgeq_maxpool_mve_s16.c).
+channels per vector (edgeq_maxpool_mve_s16.c); AVERAGE_POOL_2D eight channels per load, two int32x4 sums
+(edgeq_avgpool_mve_s16.c); same-shape ADD/SUB eight elements per vector with elementwise_variants' SMMULR-form
+constants, each rescale VQRDMULH + a rounding shift (edgeq_add_mve_s16.c).
 
 The weights are interleaved per block of four channels and chunk of eight depths (`pack_mve_s16`), and the
 requantization constants are dsp_variants_s16's (`_packed` without packed weights: offset with the int64
@@ -22,6 +24,7 @@ from edgeq.codegen.ops import Declined, KernelCall, OpContext, isa_enabled, regi
 from edgeq.codegen.ops.common import channel_scales, struct, symmetric_weights
 from edgeq.codegen.ops.conv import _geometry as conv_geometry
 from edgeq.codegen.ops.dsp_variants_s16 import _packed
+from edgeq.codegen.ops.elementwise_variants import _add_sub_s16
 from edgeq.codegen.ops.fully_connected import _geometry as fc_geometry
 from edgeq.codegen.ops.int16 import _act_range_s16, _pool, _symmetric_s16
 from edgeq.codegen.ops.mve_variants import round_up
@@ -110,3 +113,29 @@ def maxpool_mve_s16(ctx: OpContext) -> KernelCall | None:
     if not isa_enabled("mve"):
         return None
     return dataclasses.replace(_pool(ctx, "edgeq_maxpool_mve_s16"), kernels=("mve/edgeq_maxpool_mve_s16.c",))
+
+
+@register_variant("AVERAGE_POOL_2D", "int16", first=True)
+def avgpool_mve_s16(ctx: OpContext) -> KernelCall | None:
+    """int16.py's pooling call on the Helium kernel (edgeq_avgpool_s16's contract)."""
+    if not isa_enabled("mve"):
+        return None
+    return dataclasses.replace(_pool(ctx, "edgeq_avgpool_mve_s16"), kernels=("mve/edgeq_avgpool_mve_s16.c",))
+
+
+def _add_sub_mve_s16(ctx: OpContext, subtract: bool) -> KernelCall | None:
+    """Same-shape int16 ADD/SUB with elementwise_variants' constants on the Helium kernel; None (the next
+    variant or the base kernel) where that generator declines (broadcast, a left-shift rescale)."""
+    if not isa_enabled("mve"):
+        return None
+    return _add_sub_s16(ctx, subtract, function="edgeq_add_mve_s16", source="mve/edgeq_add_mve_s16.c")
+
+
+@register_variant("ADD", "int16", first=True)
+def add_mve_s16(ctx: OpContext) -> KernelCall | None:
+    return _add_sub_mve_s16(ctx, subtract=False)
+
+
+@register_variant("SUB", "int16", first=True)
+def sub_mve_s16(ctx: OpContext) -> KernelCall | None:
+    return _add_sub_mve_s16(ctx, subtract=True)

@@ -48,6 +48,11 @@ typedef struct {
 void edgeq_add_fast_s16(const edgeq_add_fast_s16_t *p, const int16_t *input1, const int16_t *input2,
                         int16_t *output);
 
+/* The same on Helium (firmware/kernels/mve/edgeq_add_mve_s16.c, only with __ARM_FEATURE_MVE): eight elements
+ * per vector, the same constants and results; output may alias either input. */
+void edgeq_add_mve_s16(const edgeq_add_fast_s16_t *p, const int16_t *input1, const int16_t *input2,
+                       int16_t *output);
+
 #ifdef __cplusplus
 }
 #endif

@@ -105,6 +105,14 @@ void edgeq_maxpool_mve_s8(const edgeq_pool_geom_t *g, int32_t act_min, int32_t a
 void edgeq_maxpool_mve_s16(const edgeq_pool_geom_t *g, int32_t act_min, int32_t act_max, const int16_t *input,
                            int16_t *output);
 
+/* (ADD / SUB int16, edgeq_add_mve_s16, is declared beside its parameter type in edgeq_kernels_elementwise_lut.h,
+ * which includes this header through edgeq_kernels.h.) */
+
+/* AVERAGE_POOL_2D int16, edgeq_avgpool_s16's contract (windows clipped, padding not counted, the mean rounded
+ * half away from zero); no scratch. */
+void edgeq_avgpool_mve_s16(const edgeq_pool_geom_t *g, int32_t act_min, int32_t act_max, const int16_t *input,
+                           int16_t *output);
+
 /* int16x8 GEMM rows (int16 activations, int8 weights, int64 bias folded into `offset`):
  *   weights   int8: for each block of 4 output channels (channels rounded up to 4, missing ones zero), for
  *             each chunk of 8 depths (depth rounded up to 8, past it zero), the 4 channels' 8 weights: one
