@@ -1,6 +1,6 @@
-"""The Helium int16x8 GEMM rows (edgeq_gemm_rows_mve_s16: FULLY_CONNECTED, 1x1 stride-1 CONV_2D) and the Helium
-int8 MAX_POOL_2D on the emulated Cortex-M55 (QEMU mps3-an547): bit-exact with TFLite Micro, and the ones the
-build manifest names for those operators.
+"""The Helium int16x8 kernels (GEMM rows and im2col CONV_2D, DEPTHWISE_CONV_2D, ADD/SUB, MAX_POOL_2D,
+AVERAGE_POOL_2D) and the Helium int8 MAX_POOL_2D on the emulated Cortex-M55 (QEMU mps3-an547): bit-exact with
+TFLite Micro, and the ones the build manifest names for those operators.
 
 FULLY_CONNECTED runs the hostile int16 cases (tests/zoo/hostile_s16.py: full-scale weights whose sums leave
 int32, multipliers at the requantization bounds, int64 biases far outside int32) over 1, 5, 6 and 7 output
@@ -11,8 +11,9 @@ channel block, and 1x1 at stride 2. The max pools have 3 channels (tail only) an
 tail; int8 and int16), windows clipped at the image's edges. ADD (with RELU) and SUB int16 run 210 elements
 (26 whole vectors and a tail of 2) over full-range random inputs; the int16 average pools have 5 channels
 (with RELU) and 3 (tail-predicated vectors), clipped SAME windows whose pixel counts vary, negative means
-rounded away from zero (3 channels, no activation). The ties test feeds ADD/SUB inputs whose rescales meet
-a negative exact half, where TFLM's rounding differs from a plain rounding shift.
+rounded away from zero (3 channels, no activation). DEPTHWISE_CONV_2D int16 runs 5x5 stride 2 SAME over 7
+channels (a whole vector of 4 and a tail) and 3x3 dilation 2 SAME over 5. The ties test feeds ADD/SUB inputs
+whose rescales meet a negative exact half, where TFLM's rounding differs from a plain rounding shift.
 """
 from __future__ import annotations
 
@@ -34,8 +35,8 @@ HOSTILE_FC = ("hostile_fc_s16_wide", "hostile_fc_s16_wide_rows", "hostile_fc_s16
 PLAIN = ("conv_1x1_nobias-int16x8", "conv_3x3_s2_valid_relu6-int16x8", "conv_3x3_dil2_same-int16x8",
          "conv_s16_1x1_s2_in_place-int16x8", "maxpool_3x3_s2_same-int8", "mve_maxpool_c20_3x3_s2_same-int8",
          "mve_maxpool_c20_3x3_s2_same-int16x8", "add_relu-int16x8", "sub-int16x8",
-         "avgpool_3x2_s2_same_relu-int16x8", "avgpool_3x3_s1_same-int16x8")
-HELIUM_OPS = ("FULLY_CONNECTED", "CONV_2D", "MAX_POOL_2D", "AVERAGE_POOL_2D", "ADD", "SUB")
+         "avgpool_3x2_s2_same_relu-int16x8", "avgpool_3x3_s1_same-int16x8", "dw_5x5_s2_same_relu6-int16x8", "dw_3x3_dil2_same-int16x8")
+HELIUM_OPS = ("FULLY_CONNECTED", "CONV_2D", "MAX_POOL_2D", "AVERAGE_POOL_2D", "ADD", "SUB", "DEPTHWISE_CONV_2D")
 
 
 @pytest.fixture(scope="module")

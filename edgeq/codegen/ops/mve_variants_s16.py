@@ -4,7 +4,9 @@ accumulator; firmware/kernels/mve/edgeq_gemm_rows_mve_s16.c, contract in edgeq_k
 CONV_2D as one gathered window per output pixel + a GEMM row (edgeq_conv2d_mve_s16.c); MAX_POOL_2D eight
 channels per vector (edgeq_maxpool_mve_s16.c); AVERAGE_POOL_2D eight channels per load, two int32x4 sums
 (edgeq_avgpool_mve_s16.c); same-shape ADD/SUB eight elements per vector with elementwise_variants' SMMULR-form
-constants, each rescale VQRDMULH + a rounding shift (edgeq_add_mve_s16.c).
+constants, each rescale VQRDMULH + a rounding shift (edgeq_add_mve_s16.c); DEPTHWISE_CONV_2D with depth
+multiplier 1 four channels per int32 vector where every channel's 32768 * sum|w| < 2^31 makes those sums exact
+(edgeq_depthwise_mve_s16.c; other layers fall through to the packed DSP variant or the base kernel).
 
 The weights are interleaved per block of four channels and chunk of eight depths (`pack_mve_s16`), and the
 requantization constants are dsp_variants_s16's (`_packed` without packed weights: offset with the int64
@@ -139,3 +141,38 @@ def add_mve_s16(ctx: OpContext) -> KernelCall | None:
 @register_variant("SUB", "int16", first=True)
 def sub_mve_s16(ctx: OpContext) -> KernelCall | None:
     return _add_sub_mve_s16(ctx, subtract=True)
+
+
+@register_variant("DEPTHWISE_CONV_2D", "int16", first=True)
+def depthwise_mve_s16(ctx: OpContext) -> KernelCall | Declined | None:
+    """Depth multiplier 1 with int32-exact channel sums (32768 * sum|w| < 2^31, nearly every trained layer);
+    None otherwise, for the packed DSP variant or the base kernel."""
+    if not isa_enabled("mve"):
+        return None
+    geom = conv_geometry(ctx, depthwise=True)
+    weights = ctx.input(1)
+    if weights.dtype != "int8" or geom["depth_multiplier"] != 1:
+        return None
+    taps, channels = geom["filter_h"] * geom["filter_w"], geom["output_c"]
+    taps_c = weights.data.astype(np.int64).reshape(taps, channels)
+    if (np.abs(taps_c).sum(axis=0) * 32768 >= 2**31).any():
+        return None
+    in_scale = _symmetric_s16(ctx, ctx.input(0), "input")
+    out_scale = _symmetric_s16(ctx, ctx.output(), "output")
+    scales = channel_scales(ctx, symmetric_weights(ctx, weights), channels)
+    packed = _packed(ctx, np.ascontiguousarray(taps_c.T), [in_scale * s / out_scale for s in scales],
+                     packed_weights=False)
+    if isinstance(packed, Declined):
+        return Declined("mve s16 depthwise", packed.reason)
+    _, (offset, multiplier, post_shift) = packed
+    weights_array = ctx.const_array("dw_w", "int8_t", taps_c.reshape(-1))
+    act_min, act_max = _act_range_s16(ctx)
+    text = struct("edgeq_mve_gemm_s16_t", "gemm", {
+        "channels": channels, "depth": taps, "act_min": act_min, "act_max": act_max,
+        "weights": weights_array.name, "offset": offset.name, "multiplier": multiplier.name,
+        "post_shift": post_shift.name})
+    return KernelCall(
+        statements=(struct("edgeq_conv_geom_t", "geom", geom), text,
+                    f"edgeq_depthwise_mve_s16(&geom, &gemm, {ctx.input_ptr(0)}, {ctx.output_ptr()});"),
+        kernels=("mve/edgeq_depthwise_mve_s16.c",), arrays=(weights_array, offset, multiplier, post_shift),
+        output_bytes=geom["batches"] * geom["output_h"] * geom["output_w"] * channels * 2)

@@ -145,6 +145,13 @@ static inline int32_t edgeq_conv2d_mve_s16_scratch_size(const edgeq_mve_gemm_s16
     return (2 * p->depth + 15) & ~15;
 }
 
+/* int16x8 DEPTHWISE_CONV_2D, depth multiplier 1 (any kernel size, stride, dilation, padding, batch); here
+ * p->weights is TFLite's [filter_h * filter_w][channels] int8 unchanged, p->depth = filter_h * filter_w, and
+ * every channel's 32768 * sum|w| < 2^31 (checked by the generator: int32 lane sums are exact). No scratch.
+ * Not in place. */
+void edgeq_depthwise_mve_s16(const edgeq_conv_geom_t *g, const edgeq_mve_gemm_s16_t *p, const int16_t *input,
+                             int16_t *output);
+
 /* Columns of a depthwise row buffer: those one output row reads, (output_w - 1) * stride_w + the dilated
  * filter width. */
 static inline int32_t edgeq_depthwise_mve_cols(const edgeq_conv_geom_t *g)
