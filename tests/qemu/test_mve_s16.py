@@ -171,3 +171,23 @@ def test_helium_int16_add_sub_ties_equal_tflm(zoo, tmp_path, case_id):
     first, second = tie_inputs(graph, case_id.startswith("sub"), SAMPLES * size, zlib.crc32(case_id.encode()))
     by_tensor = {op_inputs[0]: first.reshape(SAMPLES, *shape), op_inputs[1]: second.reshape(SAMPLES, *shape)}
     assert_equals_tflm(case.path, [by_tensor[i] for i in graph.inputs], tmp_path / "fw")
+
+
+@pytest.mark.tools("qemu-system-arm", "arm-none-eabi-gcc")
+def test_helium_int16_depthwise_past_int32_declines(zoo, tmp_path):
+    """A 23x23 depthwise with every weight 127 and full-scale inputs: channel sums past int32, so the Helium
+    int32-lane kernel must not be chosen, and what runs instead is bit-exact with TFLM on the M55."""
+    from edgeq.ir import parse
+    from edgeq.reference.tflm import run_tflm
+
+    case = zoo["mve_dw_s16_23x23-int16x8"]
+    assert case.path is not None, case.error
+    model = tmp_path / "saturated_dw.tflite"
+    model.write_bytes(saturated_channel(case.path.read_bytes(), "DEPTHWISE_CONV_2D"))
+    inputs = full_scale_s16_inputs(parse(model.read_bytes()), SAMPLES)
+    expected = np.asarray(run_tflm(model, inputs).outputs[0]).reshape(SAMPLES, -1)
+    (got,) = run_on_emulated_board(model, inputs, tmp_path / "fw", target=BOARD)
+    assert int(np.count_nonzero(got != expected)) == 0, "differs from TFLM"
+    ops = json.loads((tmp_path / "fw" / "edgeq-build.json").read_text())["ops"]
+    (dw,) = [op for op in ops if op["opcode"] == "DEPTHWISE_CONV_2D"]
+    assert not dw["kernels"][0].startswith("kernels/mve/"), dw["kernels"]

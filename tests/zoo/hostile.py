@@ -69,15 +69,16 @@ def _opcode(schema, model, op) -> str:
     return next(name for name in dir(schema.BuiltinOperator) if getattr(schema.BuiltinOperator, name) == number)
 
 
-def saturated_channel(data: bytes) -> bytes:
-    """The first CONV_2D's channel 0 weights all set to 127: with a window of more than 516 taps,
-    32768 * sum|w| exceeds 2^31, so an int16x8 kernel summing in 32 bits would overflow."""
+def saturated_channel(data: bytes, opcode: str = "CONV_2D") -> bytes:
+    """The first CONV_2D's channel 0 weights all set to 127 (DEPTHWISE_CONV_2D: every channel's, its weights
+    being [1][h][w][channels]): with a window of more than 516 taps, 32768 * sum|w| exceeds 2^31, so an
+    int16x8 kernel summing in 32 bits would overflow."""
     import flatbuffers
     from ai_edge_litert import schema_py_generated as schema
 
     model = schema.ModelT.InitFromPackedBuf(data, 0)
     sub = model.subgraphs[0]
-    op = next(o for o in sub.operators if _opcode(schema, model, o) == "CONV_2D")
+    op = next(o for o in sub.operators if _opcode(schema, model, o) == opcode)
     wt = sub.tensors[op.inputs[1]]
     weights = np.frombuffer(bytes(model.buffers[wt.buffer].data), dtype=np.int8).reshape(wt.shape).copy()
     weights[0] = 127
