@@ -5,7 +5,8 @@ CONV_2D as one gathered window per output pixel + a GEMM row (edgeq_conv2d_mve_s
 channels per vector (edgeq_maxpool_mve_s16.c); AVERAGE_POOL_2D eight channels per load, two int32x4 sums
 (edgeq_avgpool_mve_s16.c); same-shape ADD/SUB eight elements per vector with elementwise_variants' SMMULR-form
 constants, each rescale VQRDMULH + a rounding shift (edgeq_add_mve_s16.c); DEPTHWISE_CONV_2D with depth
-multiplier 1 four channels per int32 vector where every channel's 32768 * sum|w| < 2^31 makes those sums exact
+multiplier 1 eight channels per step (VMULLB / VMULLT into int32 lanes) where every channel's
+32768 * sum|w| < 2^31 makes those sums exact
 (edgeq_depthwise_mve_s16.c; other layers fall through to the packed DSP variant or the base kernel).
 
 The weights are interleaved per block of four channels and chunk of eight depths (`pack_mve_s16`), and the
