@@ -35,7 +35,8 @@ HOSTILE_FC = ("hostile_fc_s16_wide", "hostile_fc_s16_wide_rows", "hostile_fc_s16
 PLAIN = ("conv_1x1_nobias-int16x8", "conv_3x3_s2_valid_relu6-int16x8", "conv_3x3_dil2_same-int16x8",
          "conv_s16_1x1_s2_in_place-int16x8", "maxpool_3x3_s2_same-int8", "mve_maxpool_c20_3x3_s2_same-int8",
          "mve_maxpool_c20_3x3_s2_same-int16x8", "add_relu-int16x8", "sub-int16x8",
-         "avgpool_3x2_s2_same_relu-int16x8", "avgpool_3x3_s1_same-int16x8", "dw_5x5_s2_same_relu6-int16x8", "dw_3x3_dil2_same-int16x8")
+         "avgpool_3x2_s2_same_relu-int16x8", "avgpool_3x3_s1_same-int16x8", "dw_5x5_s2_same_relu6-int16x8",
+         "dw_3x3_dil2_same-int16x8")
 HELIUM_OPS = ("FULLY_CONNECTED", "CONV_2D", "MAX_POOL_2D", "AVERAGE_POOL_2D", "ADD", "SUB", "DEPTHWISE_CONV_2D")
 
 
