@@ -31,6 +31,28 @@ static void load_row(const edgeq_conv_geom_t *g, uint32_t pad2, const int8_t *im
     /* four consecutive input channels per group: one word load */
     const int32_t direct = m == 1 && (in_c & 3) == 0;
     int32_t grp, col, i;
+    if (direct && inside) {
+        /* pixel by pixel, each group's word in turn: the row's bytes are read in order, and the loop
+         * setup is per row, not per group (narrow images have few columns per group) */
+        const uint8_t *px = (const uint8_t *)(image + r * g->input_w * in_c);
+        for (col = 0; col < cols; ++col) {
+            const int32_t pad = col < x0 || col >= x1;
+            uint32_t *d = dst + 2 * col;
+            if (pad) {
+                for (grp = 0; grp < groups; ++grp, d += 2 * cols) {
+                    d[0] = pad2;
+                    d[1] = pad2;
+                }
+                continue;
+            }
+            for (grp = 0; grp < groups; ++grp, d += 2 * cols, px += 4) {
+                const uint32_t v = edgeq_read_u32(px);
+                d[0] = edgeq_sxtb16(v);
+                d[1] = edgeq_sxtb16_ror8(v);
+            }
+        }
+        return;
+    }
     for (grp = 0; grp < groups; ++grp, dst += 2 * cols) {
         const int8_t *src = image + r * g->input_w * in_c;
         int32_t lane[4];
@@ -44,15 +66,6 @@ static void load_row(const edgeq_conv_geom_t *g, uint32_t pad2, const int8_t *im
             dst[2 * col + 1] = pad2;
         }
         if (!inside) {
-            continue;
-        }
-        if (direct) {
-            src += 4 * grp;
-            for (col = x0; col < x1; ++col) {
-                const uint32_t v = edgeq_read_u32(src + (col - x0) * in_c);
-                dst[2 * col] = edgeq_sxtb16(v);
-                dst[2 * col + 1] = edgeq_sxtb16_ror8(v);
-            }
             continue;
         }
         /* output channel c reads input channel c / m; the padding channels past output_c read the last
@@ -149,8 +162,8 @@ static inline void edgeq_dw_3x3(edgeq_acc4_t *a, const uint32_t *x0, const uint3
 }
 
 /* Out of line, one channel at a time (small code): the first `n` channels of a group, in either
- * requantization form. For the groups with an exact-form channel, the last partial group and the
- * loop of other filter sizes. */
+ * requantization form. For the general loop: other filter sizes, the 3x3's last partial group and
+ * kernels with an exact-form channel. */
 static void edgeq_dw_store_n(const edgeq_acc4_t *a, const int32_t *rq, int32_t exact, int32_t lo, int32_t hi,
                              int32_t n, int8_t *out)
 {
@@ -169,12 +182,14 @@ static void edgeq_dw_store_n(const edgeq_acc4_t *a, const int32_t *rq, int32_t e
 #define EDGEQ_DW_INLINE static inline
 #endif
 
-EDGEQ_DW_INLINE void edgeq_dw_store(const edgeq_acc4_t *a, const int32_t *rq, int32_t full_range, int32_t exact,
-                                    int32_t lo, int32_t hi, int8_t *out)
+/* The fast requantization forms of a group of four channels: activation range [-128, 127] (the clamp
+ * is SSAT), or clamped to [lo, hi]. */
+enum { EDGEQ_DW_SAT, EDGEQ_DW_CLAMP };
+
+EDGEQ_DW_INLINE void edgeq_dw_store(const edgeq_acc4_t *a, const int32_t *rq, int32_t form, int32_t lo, int32_t hi,
+                                    int8_t *out)
 {
-    if (exact) { /* some channel needs the exact requantization (edgeq_simd.h) */
-        edgeq_dw_store_n(a, rq, 1, lo, hi, 4, out);
-    } else if (full_range) { /* the clamp is SSAT */
+    if (form == EDGEQ_DW_SAT) {
         out[0] = edgeq_requant_sat(a->a0, rq[0], rq[1], rq[2]);
         out[1] = edgeq_requant_sat(a->a1, rq[3], rq[4], rq[5]);
         out[2] = edgeq_requant_sat(a->a2, rq[6], rq[7], rq[8]);
@@ -184,6 +199,35 @@ EDGEQ_DW_INLINE void edgeq_dw_store(const edgeq_acc4_t *a, const int32_t *rq, in
         out[1] = edgeq_requant_val(a->a1, rq[3], rq[4], rq[5], lo, hi);
         out[2] = edgeq_requant_val(a->a2, rq[6], rq[7], rq[8], lo, hi);
         out[3] = edgeq_requant_val(a->a3, rq[9], rq[10], rq[11], lo, hi);
+    }
+}
+
+/* One output row of a full group of the undilated 3x3: input ring rows x0..x2 at the row's first
+ * pixel, `xstep` words per output pixel; `form` is a constant at each call, so the pixel loop is
+ * specialized to it. */
+EDGEQ_DW_INLINE void edgeq_dw_3x3_row(const uint32_t *x0, const uint32_t *x1, const uint32_t *x2, const uint32_t *w,
+                                      const int32_t *bias, const int32_t *rq, int32_t form, int32_t lo, int32_t hi,
+                                      int32_t xstep, int32_t ow, int32_t channels, int8_t *out)
+{
+    int8_t *const end = out + ow * channels;
+    for (; out != end; out += channels, x0 += xstep, x1 += xstep, x2 += xstep) {
+        edgeq_acc4_t a;
+        edgeq_dw_3x3(&a, x0, x1, x2, w, bias);
+        edgeq_dw_store(&a, rq, form, lo, hi, out);
+    }
+}
+
+/* Output row of all `groups` full groups of the undilated 3x3: group k reads the ring rows x0..x2 plus
+ * k * group_words, weights w + 18 k, bias + 4 k, rq + 12 k and writes channels 4 k.. of each pixel. */
+EDGEQ_DW_INLINE void edgeq_dw_3x3_groups(const uint32_t *x0, const uint32_t *x1, const uint32_t *x2,
+                                         const uint32_t *w, const int32_t *bias, const int32_t *rq, int32_t form,
+                                         int32_t lo, int32_t hi, int32_t xstep, int32_t ow, int32_t channels,
+                                         int32_t groups, int32_t group_words, int8_t *out)
+{
+    int32_t grp;
+    for (grp = 0; grp < groups; ++grp, x0 += group_words, x1 += group_words, x2 += group_words) {
+        edgeq_dw_3x3_row(x0, x1, x2, w + 18 * grp, bias + 4 * grp, rq + 12 * grp, form, lo, hi, xstep, ow, channels,
+                         out + 4 * grp);
     }
 }
 
@@ -198,7 +242,9 @@ void edgeq_depthwise_ring_s8(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t
     const int32_t xstep = 2 * g->stride_w, tap_step = 2 * g->dilation_w;
     const int32_t lo = p->act_min, hi = p->act_max;
     const int32_t full_range = lo == -128 && hi == 127; /* clamp = SSAT */
-    const int32_t unrolled = taps == 9 && g->filter_w == 3 && g->dilation_h == 1 && g->dilation_w == 1;
+    /* the unrolled 3x3 for the fast requantization form only (hostile channels: the general loop) */
+    const int32_t unrolled = taps == 9 && g->filter_w == 3 && g->dilation_h == 1 && g->dilation_w == 1
+                          && !p->exact_channels;
     const uint32_t pad2 = edgeq_sxtb16((uint32_t)(uint8_t)pad_value * 0x01010101u);
     uint32_t *ring = (uint32_t *)scratch;
     uint32_t *wq = ring + row_words * ring_h;
@@ -220,7 +266,22 @@ void edgeq_depthwise_ring_s8(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t
                 load_row(g, pad2, image, r, ring + ((r + g->pad_top) % ring_h) * row_words);
             }
             next_row = r;
-            for (grp = 0; grp < groups; ++grp) {
+            if (unrolled) { /* the full groups, three ring rows: the unrolled 3x3 */
+                const uint32_t *x0 = ring + slot0 * row_words;
+                const uint32_t *x1 = ring + (slot0 == 2 ? 0 : slot0 + 1) * row_words;
+                const uint32_t *x2 = ring + (slot0 == 0 ? 2 : slot0 - 1) * row_words;
+                int8_t *out = out_b + oy * g->output_w * channels;
+                /* one loop nest per requantization form, so the pixel loop carries no test of it */
+                if (full_range) {
+                    edgeq_dw_3x3_groups(x0, x1, x2, wq, p->bias, p->requant, EDGEQ_DW_SAT, lo, hi, xstep,
+                                        g->output_w, channels, full_groups, 2 * cols, out);
+                } else {
+                    edgeq_dw_3x3_groups(x0, x1, x2, wq, p->bias, p->requant, EDGEQ_DW_CLAMP, lo, hi, xstep,
+                                        g->output_w, channels, full_groups, 2 * cols, out);
+                }
+            }
+            /* the other filters, and the 3x3's last partial group */
+            for (grp = unrolled ? full_groups : 0; grp < groups; ++grp) {
                 const uint32_t *w = wq + grp * taps * 2;
                 const int32_t *bias = p->bias + 4 * grp;
                 const int32_t *rq = p->requant + 12 * grp;
@@ -228,16 +289,6 @@ void edgeq_depthwise_ring_s8(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t
                 const int32_t ow = g->output_w;
                 int8_t *out = out_b + oy * ow * channels + 4 * grp;
                 edgeq_acc4_t a;
-                if (unrolled && grp < full_groups) { /* three ring rows: the unrolled 3x3 */
-                    const uint32_t *x0 = base + slot0 * row_words;
-                    const uint32_t *x1 = base + (slot0 == 2 ? 0 : slot0 + 1) * row_words;
-                    const uint32_t *x2 = base + (slot0 == 0 ? 2 : slot0 - 1) * row_words;
-                    for (ox = 0; ox < ow; ++ox, out += channels, x0 += xstep, x1 += xstep, x2 += xstep) {
-                        edgeq_dw_3x3(&a, x0, x1, x2, w, bias);
-                        edgeq_dw_store(&a, rq, full_range, p->exact_channels, lo, hi, out);
-                    }
-                    continue;
-                }
                 for (ox = 0; ox < ow; ++ox, out += channels) {
                     const uint32_t *tw = w;
                     int32_t slot = slot0;
