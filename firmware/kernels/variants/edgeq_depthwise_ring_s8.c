@@ -182,6 +182,16 @@ static void edgeq_dw_store_n(const edgeq_acc4_t *a, const int32_t *rq, int32_t e
 #define EDGEQ_DW_INLINE static inline
 #endif
 
+/* MULT = rq[I], SHIFT = rq[I + 1] for a literal I: one LDRD on Arm (word alignment suffices on the
+ * M profile), where GCC would emit two LDRs. A macro, so that 4 * I is a constant at every -O. */
+#if defined(__arm__) && defined(__ARM_FEATURE_DSP)
+#define EDGEQ_DW_RQ2(RQ, I, MULT, SHIFT)                                                                     \
+    __asm__("ldrd %0, %1, [%2, %3]" : "=r"(MULT), "=r"(SHIFT) : "r"(RQ), "i"(4 * (I)),                      \
+            "m"(*(const int32_t(*)[12])(RQ)))
+#else
+#define EDGEQ_DW_RQ2(RQ, I, MULT, SHIFT) ((MULT) = (RQ)[I], (SHIFT) = (RQ)[(I) + 1])
+#endif
+
 /* The fast requantization forms of a group of four channels: activation range [-128, 127] (the clamp
  * is SSAT), or clamped to [lo, hi]. */
 enum { EDGEQ_DW_SAT, EDGEQ_DW_CLAMP };
@@ -189,16 +199,21 @@ enum { EDGEQ_DW_SAT, EDGEQ_DW_CLAMP };
 EDGEQ_DW_INLINE void edgeq_dw_store(const edgeq_acc4_t *a, const int32_t *rq, int32_t form, int32_t lo, int32_t hi,
                                     int8_t *out)
 {
+    int32_t m0, s0, m1, s1, m2, s2, m3, s3;
+    EDGEQ_DW_RQ2(rq, 0, m0, s0);
+    EDGEQ_DW_RQ2(rq, 3, m1, s1);
+    EDGEQ_DW_RQ2(rq, 6, m2, s2);
+    EDGEQ_DW_RQ2(rq, 9, m3, s3);
     if (form == EDGEQ_DW_SAT) {
-        out[0] = edgeq_requant_sat(a->a0, rq[0], rq[1], rq[2]);
-        out[1] = edgeq_requant_sat(a->a1, rq[3], rq[4], rq[5]);
-        out[2] = edgeq_requant_sat(a->a2, rq[6], rq[7], rq[8]);
-        out[3] = edgeq_requant_sat(a->a3, rq[9], rq[10], rq[11]);
+        out[0] = edgeq_requant_sat(a->a0, m0, s0, rq[2]);
+        out[1] = edgeq_requant_sat(a->a1, m1, s1, rq[5]);
+        out[2] = edgeq_requant_sat(a->a2, m2, s2, rq[8]);
+        out[3] = edgeq_requant_sat(a->a3, m3, s3, rq[11]);
     } else {
-        out[0] = edgeq_requant_val(a->a0, rq[0], rq[1], rq[2], lo, hi);
-        out[1] = edgeq_requant_val(a->a1, rq[3], rq[4], rq[5], lo, hi);
-        out[2] = edgeq_requant_val(a->a2, rq[6], rq[7], rq[8], lo, hi);
-        out[3] = edgeq_requant_val(a->a3, rq[9], rq[10], rq[11], lo, hi);
+        out[0] = edgeq_requant_val(a->a0, m0, s0, rq[2], lo, hi);
+        out[1] = edgeq_requant_val(a->a1, m1, s1, rq[5], lo, hi);
+        out[2] = edgeq_requant_val(a->a2, m2, s2, rq[8], lo, hi);
+        out[3] = edgeq_requant_val(a->a3, m3, s3, rq[11], lo, hi);
     }
 }
 
