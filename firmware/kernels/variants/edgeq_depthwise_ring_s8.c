@@ -232,15 +232,31 @@ EDGEQ_DW_INLINE void edgeq_dw_3x3_row(const uint32_t *x0, const uint32_t *x1, co
     }
 }
 
-/* Output row of all `groups` full groups of the undilated 3x3: group k reads the ring rows x0..x2 plus
- * k * group_words, weights w + 18 k, bias + 4 k, rq + 12 k and writes channels 4 k.. of each pixel. */
+/* Does a group of four channels (its 12 requantization words) hold an exact-form channel? Out of line:
+ * asked once per group and output row, only by kernels with exact channels (smaller code). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int32_t edgeq_dw_group_exact(const int32_t *rq)
+{
+    return rq[1] >= EDGEQ_RQ_EXACT - 31 || rq[4] >= EDGEQ_RQ_EXACT - 31 || rq[7] >= EDGEQ_RQ_EXACT - 31
+        || rq[10] >= EDGEQ_RQ_EXACT - 31;
+}
+
+/* Output row of the `groups` full groups of the undilated 3x3 whose channels all take the fast form
+ * (`exact`: the kernel has exact-form channels, whose groups are skipped here and done by the general
+ * loop): group k reads the ring rows x0..x2 plus k * group_words, weights w + 18 k, bias + 4 k,
+ * rq + 12 k and writes channels 4 k.. of each pixel. */
 EDGEQ_DW_INLINE void edgeq_dw_3x3_groups(const uint32_t *x0, const uint32_t *x1, const uint32_t *x2,
                                          const uint32_t *w, const int32_t *bias, const int32_t *rq, int32_t form,
                                          int32_t lo, int32_t hi, int32_t xstep, int32_t ow, int32_t channels,
-                                         int32_t groups, int32_t group_words, int8_t *out)
+                                         int32_t groups, int32_t group_words, int32_t exact, int8_t *out)
 {
     int32_t grp;
     for (grp = 0; grp < groups; ++grp, x0 += group_words, x1 += group_words, x2 += group_words) {
+        if (exact && edgeq_dw_group_exact(rq + 12 * grp)) {
+            continue;
+        }
         edgeq_dw_3x3_row(x0, x1, x2, w + 18 * grp, bias + 4 * grp, rq + 12 * grp, form, lo, hi, xstep, ow, channels,
                          out + 4 * grp);
     }
@@ -257,9 +273,9 @@ void edgeq_depthwise_ring_s8(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t
     const int32_t xstep = 2 * g->stride_w, tap_step = 2 * g->dilation_w;
     const int32_t lo = p->act_min, hi = p->act_max;
     const int32_t full_range = lo == -128 && hi == 127; /* clamp = SSAT */
-    /* the unrolled 3x3 for the fast requantization form only (hostile channels: the general loop) */
-    const int32_t unrolled = taps == 9 && g->filter_w == 3 && g->dilation_h == 1 && g->dilation_w == 1
-                          && !p->exact_channels;
+    /* the unrolled 3x3 for the groups whose channels all take the fast requantization form; a group with
+     * a hostile channel (dead with a bias near 2^31, a left shift) takes the general loop, not the layer */
+    const int32_t unrolled = taps == 9 && g->filter_w == 3 && g->dilation_h == 1 && g->dilation_w == 1;
     const uint32_t pad2 = edgeq_sxtb16((uint32_t)(uint8_t)pad_value * 0x01010101u);
     uint32_t *ring = (uint32_t *)scratch;
     uint32_t *wq = ring + row_words * ring_h;
@@ -289,14 +305,14 @@ void edgeq_depthwise_ring_s8(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t
                 /* one loop nest per requantization form, so the pixel loop carries no test of it */
                 if (full_range) {
                     edgeq_dw_3x3_groups(x0, x1, x2, wq, p->bias, p->requant, EDGEQ_DW_SAT, lo, hi, xstep,
-                                        g->output_w, channels, full_groups, 2 * cols, out);
+                                        g->output_w, channels, full_groups, 2 * cols, p->exact_channels, out);
                 } else {
                     edgeq_dw_3x3_groups(x0, x1, x2, wq, p->bias, p->requant, EDGEQ_DW_CLAMP, lo, hi, xstep,
-                                        g->output_w, channels, full_groups, 2 * cols, out);
+                                        g->output_w, channels, full_groups, 2 * cols, p->exact_channels, out);
                 }
             }
-            /* the other filters, and the 3x3's last partial group */
-            for (grp = unrolled ? full_groups : 0; grp < groups; ++grp) {
+            /* the other filters, the 3x3's last partial group and its groups with an exact-form channel */
+            for (grp = unrolled && !p->exact_channels ? full_groups : 0; grp < groups; ++grp) {
                 const uint32_t *w = wq + grp * taps * 2;
                 const int32_t *bias = p->bias + 4 * grp;
                 const int32_t *rq = p->requant + 12 * grp;
@@ -304,6 +320,9 @@ void edgeq_depthwise_ring_s8(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t
                 const int32_t ow = g->output_w;
                 int8_t *out = out_b + oy * ow * channels + 4 * grp;
                 edgeq_acc4_t a;
+                if (unrolled && grp < full_groups && !edgeq_dw_group_exact(rq)) {
+                    continue; /* done by the unrolled 3x3 */
+                }
                 for (ox = 0; ox < ow; ++ox, out += channels) {
                     const uint32_t *tw = w;
                     int32_t slot = slot0;
