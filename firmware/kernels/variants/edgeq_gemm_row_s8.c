@@ -116,10 +116,7 @@ void edgeq_gemm_tile4_s8(const edgeq_packed_s8_t *p, const uint32_t *xq, const i
             x += 4;
         }
 #endif
-        /* a pair holding an exact-form channel (dead with a bias near 2^31, a left shift): check each
-         * output; the other pairs of the kernel keep the fast forms below */
-        if (p->exact_channels
-            && (rq[1] >= EDGEQ_RQ_EXACT - 31 || (2 * q + 1 < n_ch && rq[4] >= EDGEQ_RQ_EXACT - 31))) {
+        if (p->exact_channels) { /* some channel needs the exact requantization: check each */
             o[0] = edgeq_requant_any(edgeq_add_wrap(b_hi, d0), rq, lo, hi);
             o[n_ch] = edgeq_requant_any(edgeq_add_wrap(b_hi, d1), rq, lo, hi);
             o[2 * n_ch] = edgeq_requant_any(edgeq_add_wrap(b_hi, d2), rq, lo, hi);
