@@ -10,8 +10,12 @@ made per-channel if they are per-tensor) so that its first output channels are, 
   3  a real multiplier of about 1.7: TFLM shifts left by 1
   4  live weights with a bias just inside int32 (bias + (x - zp) * w cannot overflow, |acc| > 2^30)
   5  a tiny real multiplier (2^-40): TFLM's QuantizeMultiplier gives shift < -31, i.e. a zero multiplier
+  6  live weights, bias 2^30 + 2^29, and a real multiplier putting the output 40.5 above the zero point:
+     an accumulator past 2^30 whose output still depends on the input
 
-and leaves the rest as converted. The result is a valid model that TFLite Micro runs; every value stays
+and leaves the rest as converted. Channels 0, 1, 4 and 5 give the same output for every input (edgeq
+computes them at generation time: CONSTANT_CHANNELS); 2, 3 and 6 need the exact requantization
+(EXACT_CHANNELS). The result is a valid model that TFLite Micro runs; every value stays
 in the ranges TFLM accepts. Pure: bytes in, bytes out (LiteRT's flatbuffer schema object API).
 """
 from __future__ import annotations
@@ -19,7 +23,10 @@ from __future__ import annotations
 import numpy as np
 
 INT32_MAX = 2**31 - 1
-HOSTILE_CHANNELS = 6
+HOSTILE_CHANNELS = 7
+CONSTANT_CHANNELS = (0, 1, 4, 5)
+EXACT_CHANNELS = (2, 3, 6)
+LIVE_BIAS = 2**30 + 2**29
 _WEIGHTED = {"CONV_2D": 0, "DEPTHWISE_CONV_2D": 3, "FULLY_CONNECTED": 0}  # opcode -> channel axis
 
 
@@ -49,6 +56,8 @@ def hostile_channels(data: bytes) -> bytes:
     reach = 255 * int(np.abs(w[4].astype(np.int64)).sum())  # |x - zp| <= 255
     bias[4] = INT32_MAX - reach - abs(in_zp) * int(np.abs(w[4].astype(np.int64)).sum())
     scales[5] = 2.0**-40 * out_scale / in_scale
+    bias[6] = LIVE_BIAS
+    scales[6] = 40.5 / LIVE_BIAS * out_scale / in_scale
 
     model.buffers[wt.buffer].data = np.ascontiguousarray(weights).reshape(-1).view(np.uint8)
     model.buffers[bt.buffer].data = bias.astype("<i4").view(np.uint8)

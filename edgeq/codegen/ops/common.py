@@ -83,19 +83,25 @@ def folded_bias(ctx: OpContext, weight_sums: np.ndarray, input_zero_point: int) 
     Folded modulo 2^32: TFLM's int32 accumulator (sum of (x + offset) * w, plus bias) wraps on every
     target it runs on, and the kernels accumulate with the same wrap, so the result is the same int32
     even for a dead channel whose bias sits at ±(2^31 − 1)."""
-    bias_tensor = ctx.input(2)
-    bias = np.zeros(len(weight_sums), dtype=np.int64)
-    if bias_tensor is not None:
-        if bias_tensor.dtype != "int32" or not bias_tensor.is_constant:
-            raise ctx.fail(f"{bias_tensor.dtype} bias is not supported with int8 activations (int32 expected)")
-        bias = bias_tensor.data.astype(np.int64).reshape(-1)
-        if bias.size != len(weight_sums):
-            raise ctx.fail(f"bias has {bias.size} values for {len(weight_sums)} output channels")
+    bias = int32_bias(ctx, len(weight_sums))
     folded = bias - int(input_zero_point) * weight_sums.astype(np.int64)
     folded = (folded - INT32_MIN) % (1 << 32) + INT32_MIN
-    if not folded.any() and bias_tensor is None:
+    if not folded.any() and ctx.input(2) is None:
         return None
     return ctx.const_array("bias", "int32_t", folded)
+
+
+def int32_bias(ctx: OpContext, channels: int) -> np.ndarray:
+    """The op's int32 bias (input 2) as int64 values, zeros when it has none."""
+    bias_tensor = ctx.input(2)
+    if bias_tensor is None:
+        return np.zeros(channels, dtype=np.int64)
+    if bias_tensor.dtype != "int32" or not bias_tensor.is_constant:
+        raise ctx.fail(f"{bias_tensor.dtype} bias is not supported with int8 activations (int32 expected)")
+    bias = bias_tensor.data.astype(np.int64).reshape(-1)
+    if bias.size != channels:
+        raise ctx.fail(f"bias has {bias.size} values for {channels} output channels")
+    return bias
 
 
 def channel_scales(ctx: OpContext, w_scales: tuple[float, ...], channels: int) -> tuple[float, ...]:

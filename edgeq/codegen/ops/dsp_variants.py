@@ -16,7 +16,9 @@ the order the kernels load them, still one byte per weight: the GEMM stores two 
 pair (one channel offset by 128) so that one SMLAD of the raw word and one of its SXTB16 give four MACs
 (edgeq_gemm_row_s8.c).
 
-Requantization, per channel: where the right shift is in [1, 31] and no accumulator can reach 2^30
+Requantization, per channel: a channel whose output is the same for every input (constant_channels.py:
+a filter that never activates, all-zero weights) gets the triple (0, 1, 2 * output) and bias 0, which
+the fast form turns into that output whatever it accumulated. Otherwise, where the right shift is in [1, 31] and no accumulator can reach 2^30
 (|bias| + 128 * sum|w|), the SMMULR form of TFLM's double rounding is exact (edgeq_simd.h) and the triple
 is (multiplier, r, 2^(r-1) + zp * 2^r). Any other channel (a dead channel whose bias sits near 2^31, a
 real multiplier >= 1 that needs a left shift) gets the exact full-range form (multiplier,
@@ -37,7 +39,9 @@ import numpy as np
 
 from edgeq.codegen.ops import Declined, KernelCall, OpContext, register_variant
 from edgeq.codegen.ops import fully_connected as fc_ops
-from edgeq.codegen.ops.common import act_range_s8, channel_scales, folded_bias, scalar_quant, struct, symmetric_weights
+from edgeq.codegen.ops.common import (act_range_s8, channel_scales, folded_bias, int32_bias, scalar_quant, struct,
+                                      symmetric_weights)
+from edgeq.codegen.ops.constant_channels import constant_outputs
 from edgeq.codegen.quantize import quantize_multiplier
 
 ACC_LIMIT = 1 << 30
@@ -61,6 +65,7 @@ class PackedQuant:
     requant: np.ndarray       # 3 int32 per channel: fast (m, r, rounding) or exact (m, RQ_EXACT + shift, zp)
     exact_channels: tuple[int, ...]  # channels requantized in the exact form (their reasons in `notes`)
     notes: tuple[str, ...]    # why the first few exact channels are not on the branch-free form
+    constant_channels: tuple[tuple[int, int], ...]  # (channel, output) of channels the same for every input
     act_min: int
     act_max: int
     input_zero_point: int
@@ -104,8 +109,17 @@ def packed_quant(ctx: OpContext, weights_2d: np.ndarray) -> PackedQuant | Declin
     bias = folded_bias(ctx, weights_2d.sum(axis=1), in_zp)
     bias_values = bias.values.astype(np.int64) if bias is not None else np.zeros(channels, dtype=np.int64)
     bounds = np.abs(bias_values) + 128 * np.abs(weights_2d).sum(axis=1)
-    triples, exact, notes = [], [], []
-    for channel, (real, bound) in enumerate(zip(reals, bounds.tolist())):
+    act_min, act_max = act_range_s8(ctx)
+    multipliers, shifts = zip(*(quantize_multiplier(real) for real in reals))
+    constants = constant_outputs(weights_2d, int32_bias(ctx, channels), in_zp, multipliers, shifts, out_zp,
+                                 act_min, act_max)
+    triples, exact, notes, constant = [], [], [], []
+    for channel, (real, bound, value) in enumerate(zip(reals, bounds.tolist(), constants)):
+        if value is not None:  # SMMULR(acc, 0) = 0 whatever acc is: (0 + 2 * value) >> 1 = value
+            triples.append((0, 1, 2 * value))
+            bias_values[channel] = 0
+            constant.append((channel, value))
+            continue
         triple, why = _requant_triple(real, out_zp, bound)
         triples.append(triple)
         if why:
@@ -118,8 +132,8 @@ def packed_quant(ctx: OpContext, weights_2d: np.ndarray) -> PackedQuant | Declin
     padded_rq = np.zeros((padded, 3), dtype=np.int64)
     padded_rq[:channels] = triples
     padded_rq[channels:] = (1 << 30, 1, 0)  # harmless fast triples for the zero padding channels
-    act_min, act_max = act_range_s8(ctx)
-    return PackedQuant(padded_bias, padded_rq.reshape(-1), tuple(exact), tuple(notes), act_min, act_max, in_zp)
+    return PackedQuant(padded_bias, padded_rq.reshape(-1), tuple(exact), tuple(notes), tuple(constant), act_min,
+                       act_max, in_zp)
 
 
 def pack_gemm(w: np.ndarray, pairs: int = 2) -> np.ndarray:
@@ -149,12 +163,19 @@ def packed_struct(ctx: OpContext, channels: int, depth_words: int, packed: np.nd
 
 
 def exact_notes(quant: PackedQuant) -> tuple[str, ...]:
-    """`--per-op` lines saying which channels took the exact (branching) requantization, and why."""
-    if not quant.exact_channels:
-        return ()
-    more = len(quant.exact_channels) - len(quant.notes)
-    return (f"exact requantization for {len(quant.exact_channels)} channel(s): " + "; ".join(quant.notes)
-            + (f"; +{more} more" if more > 0 else ""),)
+    """`--per-op` lines saying which channels took the exact (branching) requantization, and why, and which
+    ones are constants (a model with many is worth pruning)."""
+    lines = []
+    if quant.exact_channels:
+        more = len(quant.exact_channels) - len(quant.notes)
+        lines.append(f"exact requantization for {len(quant.exact_channels)} channel(s): " + "; ".join(quant.notes)
+                     + (f"; +{more} more" if more > 0 else ""))
+    if quant.constant_channels:
+        shown = ", ".join(f"{channel} = {value}" for channel, value in quant.constant_channels[:4])
+        more = len(quant.constant_channels) - 4
+        lines.append(f"{len(quant.constant_channels)} channel(s) give the same output for every input (not "
+                     f"computed): {shown}" + (f", +{more} more" if more > 0 else ""))
+    return tuple(lines)
 
 
 def same_shape(ctx: OpContext) -> bool:

@@ -265,7 +265,7 @@ def add_lut_mve(ctx: OpContext, subtract: bool) -> KernelCall | None:
                      params[f"input{k}_shift"], negate=subtract and k == 2) for k in (1, 2)]
     triple = np.array(_output_triple(params["output_multiplier"], params["output_shift"],
                                      params["output_zero_point"], *tables), dtype=np.int64)
-    words = mve_requant(PackedQuant(np.zeros(4, dtype=np.int64), np.tile(triple, 4), (), (), 0, 0, 0))
+    words = mve_requant(PackedQuant(np.zeros(4, dtype=np.int64), np.tile(triple, 4), (), (), (), 0, 0, 0))
     arrays = (ctx.const_array("table1", "int32_t", np.roll(tables[0], 128)),  # [u] = table[(int8)u + 128]
               ctx.const_array("table2", "int32_t", np.roll(tables[1], 128)),
               ctx.const_array("requant", "int32_t", words))

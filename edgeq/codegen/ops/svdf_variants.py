@@ -86,7 +86,7 @@ def packed_feature(quant: SvdfQuant, w2d: np.ndarray) -> PackedQuant:
     bias[:w2d.shape[0]] = quant.feature_offset
     requant = np.tile(np.array([1 << 30, 1, 0], dtype=np.int64), (padded, 1))  # harmless padding triples
     requant[:w2d.shape[0]] = rq.values
-    return PackedQuant(bias, requant.reshape(-1), rq.exact, rq.notes, -128, 127, quant.input_zero_point)
+    return PackedQuant(bias, requant.reshape(-1), rq.exact, rq.notes, (), -128, 127, quant.input_zero_point)
 
 
 def unit_bias(ctx: OpContext, geom: dict[str, int], quant: SvdfQuant) -> np.ndarray:

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "edgeq_compiler.h"
 #include "edgeq_requant.h"
 
 #if defined(__ARM_FEATURE_DSP)
@@ -202,17 +203,23 @@ static inline int8_t edgeq_requant_sat(int32_t acc, int32_t multiplier, int32_t 
  */
 #define EDGEQ_RQ_EXACT 64
 
-static inline int8_t edgeq_requant_any(int32_t acc, const int32_t *rq, int32_t act_min, int32_t act_max)
+/* The full-range form alone, out of line: few channels need it, and inlined at every output of a
+ * kernel's unrolled tiles it would double the kernel's code. (One copy per kernel file.) */
+static EDGEQ_NOINLINE int8_t edgeq_requant_exact(int32_t acc, const int32_t *rq, int32_t act_min, int32_t act_max)
 {
-    int32_t v;
-    if (rq[1] < EDGEQ_RQ_EXACT - 31) {
-        return edgeq_requant_val(acc, rq[0], rq[1], rq[2], act_min, act_max);
-    }
     /* + zp wraps as TFLM's int32 addition does on two's-complement targets, then clamps. */
-    v = (int32_t)((uint32_t)edgeq_requantize(acc, rq[0], rq[1] - EDGEQ_RQ_EXACT) + (uint32_t)rq[2]);
+    int32_t v = (int32_t)((uint32_t)edgeq_requantize(acc, rq[0], rq[1] - EDGEQ_RQ_EXACT) + (uint32_t)rq[2]);
     v = v < act_min ? act_min : v;
     v = v > act_max ? act_max : v;
     return (int8_t)v;
+}
+
+static inline int8_t edgeq_requant_any(int32_t acc, const int32_t *rq, int32_t act_min, int32_t act_max)
+{
+    if (rq[1] < EDGEQ_RQ_EXACT - 31) {
+        return edgeq_requant_val(acc, rq[0], rq[1], rq[2], act_min, act_max);
+    }
+    return edgeq_requant_exact(acc, rq, act_min, act_max);
 }
 
 /* Either form, for outputs off the hot loops (row tails, partial blocks): one compare per output. */
