@@ -38,7 +38,11 @@ DETERMINISTIC = ("status", "stage", "accuracy", "accuracy_source", "host_accurac
                  "flash_bytes", "ram_bytes", "arena_bytes", "code_bytes", "weights_bytes")
 # Instruction counts come from SysTick ticks (40 instructions each on mps2 under -icount): where the
 # inference starts within a tick depends on when the host's UART bytes arrived, so two runs of the same
-# firmware may differ by one tick (local vs Ray measured 1,742,080 vs 1,742,120).
+# firmware may differ by one tick (local vs Ray measured 1,742,080 vs 1,742,120). The per-layer figures are
+# instructions too (SysTick counts x 40), and so may each differ by one tick: the firmware aligns every reading
+# to a tick edge, but it finds the edge with a 3-instruction polling loop, so a layer whose count sits that close
+# to a multiple of 40 reads as either neighbour depending on the phase it starts at (the digits CNN's second
+# conv read 200,600 or 200,640 in two profiles of one session: same firmware, same input, data-independent code).
 INSTRUCTIONS_PER_TICK = 40
 QEMU = "qemu-system-arm"
 ORPHAN_GRACE_S = 10.0  # a step's QEMU must be gone this soon after its Ray worker was killed
@@ -242,7 +246,8 @@ def test_grid_on_a_ray_cluster_matches_local_and_survives_a_dead_worker(digits, 
                 assert abs(got[cell]["instructions_per_inference"] - want["instructions_per_inference"]) \
                     <= INSTRUCTIONS_PER_TICK, cell
             assert [layer["macs"] for layer in got[cell]["layers"]] == [layer["macs"] for layer in want["layers"]]
-            assert all(abs(a["ticks"] - b["ticks"]) <= 1 for a, b in zip(got[cell]["layers"], want["layers"])
+            assert all(abs(a["ticks"] - b["ticks"]) <= INSTRUCTIONS_PER_TICK
+                       for a, b in zip(got[cell]["layers"], want["layers"])
                        if a["ticks"] is not None and b["ticks"] is not None), cell
     finally:
         cluster.join()
