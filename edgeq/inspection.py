@@ -80,12 +80,12 @@ def _emitter_refusals(graph: Graph) -> tuple[str, ...]:
     """What the code generator's emitters refuse (a variant of a supported operator they cannot run), found by
     running each once without a memory plan, as `build` does first; nothing is rendered. So "yes" means
     `build` generates code for this model."""
-    from edgeq.codegen.ops import ALIAS_OPS, OpContext, lookup
+    from edgeq.codegen.ops import OpContext, lookup
     from edgeq.errors import EdgeqError
 
     refusals = []
     for op in graph.ops:
-        if op.opcode in ALIAS_OPS:
+        if not graph.has_code(op):
             continue
         try:
             lookup(graph, op)(OpContext(graph, op, None))

@@ -19,7 +19,7 @@ class OpProfile:
     opcode: str
     units: int                     # instructions (QEMU) or cycles (a real core), per the timer
     macs: int
-    kernel: str                    # file name of the kernel that ran ("(alias)" for ops without code)
+    kernel: str                    # file name of the kernel that ran; "(no code)": an alias, or folded at parse time
     family: str                    # "variant" | "dsp" | "mve" | "portable" | "-" (kernel_family)
     declined: tuple[str, ...]      # why faster variants did not run it (or ran it with the exact fallback)
 
@@ -48,7 +48,7 @@ def per_op_rows(build_ops: Sequence[BuildOp], ticks: Sequence[OpTicks], units_pe
         op = chosen.get(row.index)
         kernel = op.kernels[0] if op is not None and op.kernels else ""
         rows.append(OpProfile(row.index, op.opcode if op is not None else row.name, row.ticks * units_per_tick,
-                              int(macs.get(row.index, 0)), kernel.split("/")[-1] or "(alias)",
+                              int(macs.get(row.index, 0)), kernel.split("/")[-1] or "(no code)",
                               kernel_family(kernel), op.declined if op is not None else ()))
     return tuple(rows)
 

@@ -73,7 +73,7 @@ def arena_plan(graph: Graph) -> ArenaPlan:
     from edgeq.plan import plan_memory
 
     require_mcu_support(graph)
-    sized = {op.index: _emit(graph, op, None) for op in graph.ops if op.opcode not in ALIAS_OPS}
+    sized = {op.index: _emit(graph, op, None) for op in graph.ops if graph.has_code(op)}
     scratch = {index: call.scratch_bytes for index, call in sized.items() if call.scratch_bytes > 0}
     inplace = _inplace_ops(graph) | {index for index, call in sized.items() if call.inplace}
     overlaps = {index: call.output_below_input for index, call in sized.items()
@@ -87,7 +87,7 @@ def generate_model(graph: Graph, plan=None, name: str | None = None) -> Generate
     model_name = _c_name(name or graph.name or "model")
     planned = arena_plan(graph)  # every emitter runs once without a plan, also when a plan is given
     plan = planned.plan if plan is None else plan
-    calls = {op.index: _emit(graph, op, plan) for op in graph.ops if op.opcode not in ALIAS_OPS}
+    calls = {op.index: _emit(graph, op, plan) for op in graph.ops if graph.has_code(op)}
 
     arrays: dict[str, ConstArray] = {}
     for index in sorted(calls):

@@ -94,6 +94,12 @@ class Graph:
     def op_outputs(self, op: Op) -> tuple[Tensor, ...]:
         return tuple(self.tensors[i] for i in op.outputs)
 
+    def has_code(self, op: Op) -> bool:
+        """Whether the operator runs at inference: not an alias (ALIAS_OPS), not one whose outputs were all
+        computed at parse time (edgeq.ir.fold)."""
+        return op.opcode not in ALIAS_OPS and not (op.outputs and all(
+            i >= 0 and self.tensors[i].is_constant for i in op.outputs))
+
     @property
     def variable_tensors(self) -> tuple[int, ...]:
         """Indices of the variable tensors operators use (TFLite's `is_variable`: recurrent state such as an

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from edgeq.errors import EdgeqError
+from edgeq.ir.fold import fold_shape_arithmetic
 from edgeq.ir.graph import Graph, Op, QuantParams, Tensor
 from edgeq.ir.verify import verify_flatbuffer, verify_graph
 
@@ -56,6 +57,7 @@ def parse(source: str | Path | bytes, label: str | None = None) -> Graph:
                           _enum_names(schema.TensorType))
         graph = _build_graph(schema, model, raw, name, label)
         verify_graph(graph, label)
+        graph = fold_shape_arithmetic(graph)
     except EdgeqError:
         raise
     except Exception as exc:  # flatbuffers raises assorted errors on truncated/garbage data

@@ -62,6 +62,8 @@ def activation_dtype(graph: Graph, op: Op) -> str:
 
 
 def _op_issue(graph: Graph, op: Op) -> SupportIssue | None:
+    if op.opcode not in ALIAS_OPS and not graph.has_code(op):
+        return None  # its outputs were computed at parse time (edgeq.ir.fold)
     dtype = activation_dtype(graph, op)
     if op.opcode in _WEIGHTED and dtype == "float32" and len(op.inputs) > 1 and op.inputs[1] >= 0:
         weights = graph.tensors[op.inputs[1]]

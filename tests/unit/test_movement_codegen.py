@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from edgeq.codegen.model import generate_model
-from edgeq.codegen.ops.movement import Axis, _simplify, _strided_bounds
+from edgeq.codegen.ops.movement import Axis, _simplify
+from edgeq.ir.fold import strided_indices
 from edgeq.codegen.ops.resize import integer_taps, nearest_indices
 from edgeq.errors import EdgeqError
 from edgeq.ir import Graph, Op, QuantParams, Tensor
@@ -41,14 +42,14 @@ def test_simplified_map_reads_the_same_elements(seed):
 
 def test_strided_bounds_equal_python_slices():
     for size, begin, end, stride in itertools.product(range(1, 7), range(-9, 9), range(-9, 9), (-3, -2, -1, 1, 2, 3)):
-        got = _strided_bounds(begin, end, stride, size, False, False, False, False)
+        got = strided_indices(begin, end, stride, size, False, False, False, False)
         assert list(got) == list(range(size))[begin:end:stride], (size, begin, end, stride)
-        masked = _strided_bounds(begin, end, stride, size, True, True, False, False)
+        masked = strided_indices(begin, end, stride, size, True, True, False, False)
         assert list(masked) == list(range(size))[::stride]
         # TFLite clamps an out-of-range shrink index (TensorFlow rejects it); with a negative stride its loop
         # visits nothing, which the emitter refuses as an output-size mismatch.
         if -size <= begin < size and stride > 0:
-            shrunk = _strided_bounds(begin, end, stride, size, False, False, True, False)
+            shrunk = strided_indices(begin, end, stride, size, False, False, True, False)
             assert list(shrunk) == [begin % size]
 
 

@@ -21,7 +21,7 @@ def test_rows_join_ticks_kernels_and_reasons():
              OpTicks(3, "FULLY_CONNECTED", 10)]
     rows = per_op_rows(manifest_ops, ticks, units_per_tick=40, macs={1: 1000, 3: 200})
     assert [r.family for r in rows] == ["-", "portable", "dsp", "variant"]
-    assert rows[0].kernel == "(alias)" and rows[1].kernel == "edgeq_depthwise_conv2d_s8.c"
+    assert rows[0].kernel == "(no code)" and rows[1].kernel == "edgeq_depthwise_conv2d_s8.c"
     assert rows[1].units == 10_000 and rows[1].units_per_mac == 10.0 and rows[2].units_per_mac is None
     assert rows[1].declined == ("depthwise ring declined: depth multiplier 8",)
     assert json.loads(json.dumps([r.to_dict() for r in rows]))[3]["units_per_mac"] == 2.0

@@ -13,7 +13,9 @@ variants ("int8" full-integer with int8 I/O, "int8_float_io" full-integer kernel
 "int16x8_float_io" the same kernels with float I/O, "fp32"),
 per_tensor (disable per-channel weight quantization), seed, data_range (optional factor on the calibration
 data, default 1), rewrite (optional [opcode, axis]), keras2 (optional: build the layers with tf_keras, whose
-recurrent layers the converter fuses into UNIDIRECTIONAL_SEQUENCE_LSTM; Keras 3's become a WHILE loop).
+recurrent layers the converter fuses into UNIDIRECTIONAL_SEQUENCE_LSTM; Keras 3's become a WHILE loop),
+dynamic_batch (optional: the batch dimension left open, as `from_keras_model` users convert: Reshape and
+Flatten then compute their shapes with SHAPE/STRIDED_SLICE/PACK in the graph).
 
 `integer_island` (optional, quantized variants) removes the DEQUANTIZE/QUANTIZE pair around the model's
 one float operator, which then runs on the integer tensors (operators TFLM runs in int8 that the converter
@@ -44,7 +46,8 @@ def build_model(spec: dict) -> keras.Model:
         import tf_keras as lib
     else:
         lib = keras
-    inputs = [lib.Input(tuple(shape), batch_size=1) for shape in spec["inputs"]]
+    batch = None if spec.get("dynamic_batch") else 1
+    inputs = [lib.Input(tuple(shape), batch_size=batch) for shape in spec["inputs"]]
     x = inputs[0] if len(inputs) == 1 else inputs
     if spec.get("combine"):
         name, kwargs = spec["combine"]

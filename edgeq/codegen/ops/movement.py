@@ -19,6 +19,7 @@ import numpy as np
 
 from edgeq.codegen.ops import ConstArray, KernelCall, OpContext, c_type, kernel, register
 from edgeq.ir import Tensor
+from edgeq.ir.fold import strided_indices
 
 MAX_DIMS = 6
 #: Copy kernels by element width: bit patterns, so float32 and int32 share one.
@@ -150,24 +151,6 @@ def _same_dtype(ctx: OpContext, source: Tensor, outputs) -> None:
 
 # -- STRIDED_SLICE, SLICE -----------------------------------------------------------------------------------
 
-def _strided_bounds(begin: int, end: int, stride: int, size: int, begin_masked: bool, end_masked: bool,
-                    shrink: bool, offset: bool) -> range:
-    """Indices one axis visits: TFLite's StridedSliceStartForAxis / StridedSliceEndForAxis."""
-    start = begin + size if begin < 0 else begin
-    start = min(max(start, 0), size) if stride > 0 else min(max(start, -1), size - 1)
-    if begin_masked:
-        start = 0 if stride > 0 else size - 1
-    if shrink:
-        stop = start if start >= size else start + 1
-    else:
-        stop = end + start if offset else end
-        stop = stop + size if stop < 0 else stop
-        stop = min(max(stop, 0), size) if stride > 0 else min(max(stop, -1), size - 1)
-        if end_masked:
-            stop = size if stride > 0 else -1
-    return range(start, stop, stride)
-
-
 def _strided_slice(ctx: OpContext) -> KernelCall:
     source = ctx.input(0)
     _same_dtype(ctx, source, [ctx.output()])
@@ -186,7 +169,7 @@ def _strided_slice(ctx: OpContext) -> KernelCall:
     for d in range(rank):
         bit = 1 << d
         shrink = bool(ctx.option("shrink_axis_mask", 0) & bit)
-        indices = _strided_bounds(int(begin[d]), int(end[d]), int(strides[d]), int(source.shape[d]),
+        indices = strided_indices(int(begin[d]), int(end[d]), int(strides[d]), int(source.shape[d]),
                                   bool(ctx.option("begin_mask", 0) & bit), bool(ctx.option("end_mask", 0) & bit),
                                   shrink, bool(ctx.option("offset", False)))
         axes.append(Axis(np.asarray(indices, dtype=np.int64) * in_strides[d]))
