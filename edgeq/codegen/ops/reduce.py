@@ -20,8 +20,8 @@ def reduce_geometry(ctx: OpContext) -> tuple[dict[str, str | int], int]:
         raise ctx.fail(f"tensors of more than {MAX_DIMS} dimensions are not supported")
     axes = sorted({int(a) % len(shape) for a in np.asarray(axes_tensor.data).reshape(-1)})
     strides = [int(np.prod(shape[d + 1:], dtype=np.int64)) for d in range(len(shape))]
-    outer = [(shape[d], strides[d]) for d in range(len(shape)) if d not in axes]
-    inner = [(shape[d], strides[d]) for d in axes]
+    outer = _merged([(shape[d], strides[d]) for d in range(len(shape)) if d not in axes])
+    inner = _merged([(shape[d], strides[d]) for d in axes])
 
     def padded(pairs: list[tuple[int, int]], k: int) -> str:
         values = [1] * (MAX_DIMS - len(pairs)) + [p[k] for p in pairs] if k == 0 else \
@@ -34,6 +34,18 @@ def reduce_geometry(ctx: OpContext) -> tuple[dict[str, str | int], int]:
         "inner_dims": padded(inner, 0), "inner_strides": padded(inner, 1),
         "outer_count": int(np.prod([d for d, _ in outer], dtype=np.int64)), "inner_count": inner_count,
     }, inner_count
+
+
+def _merged(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """(dim, stride) pairs with neighbours that walk memory as one dimension merged (e.g. NHWC's H and W of
+    a spatial MEAN become one of H·W elements), so the kernels' odometer carries less often."""
+    merged: list[tuple[int, int]] = []
+    for dim, stride in pairs:
+        if merged and merged[-1][1] == dim * stride:
+            merged[-1] = (merged[-1][0] * dim, stride)
+        else:
+            merged.append((dim, stride))
+    return merged
 
 
 def mean_requant(in_scale: float, out_scale: float, count: int) -> tuple[int, int]:

@@ -8,12 +8,15 @@
 void edgeq_mean_s16(const edgeq_reduce_geom_t *g, const edgeq_mean_params_s8_t *p, const int16_t *input,
                     int16_t *output)
 {
+    edgeq_walk_t outer, inner;
     int32_t o, r;
+    edgeq_walk_start(&outer, g->outer_dims, g->outer_strides);
     for (o = 0; o < g->outer_count; ++o) {
-        const int16_t *base = input + edgeq_strided_offset(o, g->outer_dims, g->outer_strides);
+        const int16_t *base = input + edgeq_walk_next(&outer);
         int32_t sum = 0;
+        edgeq_walk_start(&inner, g->inner_dims, g->inner_strides);
         for (r = 0; r < g->inner_count; ++r) {
-            sum += base[edgeq_strided_offset(r, g->inner_dims, g->inner_strides)];
+            sum += base[edgeq_walk_next(&inner)];
         }
         sum -= p->input_zero_point * g->inner_count;
         sum = edgeq_requantize(sum, p->multiplier, p->shift) + p->output_zero_point;

@@ -4,12 +4,16 @@
 
 void edgeq_reduce_max_s8(const edgeq_reduce_geom_t *g, const int8_t *input, int8_t *output)
 {
+    edgeq_walk_t outer, inner;
     int32_t o, r;
+    edgeq_walk_start(&outer, g->outer_dims, g->outer_strides);
     for (o = 0; o < g->outer_count; ++o) {
-        const int8_t *base = input + edgeq_strided_offset(o, g->outer_dims, g->outer_strides);
+        const int8_t *base = input + edgeq_walk_next(&outer);
         int8_t best = base[0];
+        edgeq_walk_start(&inner, g->inner_dims, g->inner_strides);
+        edgeq_walk_next(&inner); /* element 0 is `best` */
         for (r = 1; r < g->inner_count; ++r) {
-            const int8_t v = base[edgeq_strided_offset(r, g->inner_dims, g->inner_strides)];
+            const int8_t v = base[edgeq_walk_next(&inner)];
             best = v > best ? v : best;
         }
         output[o] = best;
