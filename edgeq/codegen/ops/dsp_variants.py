@@ -17,7 +17,7 @@ pair (one channel offset by 128) so that one SMLAD of the raw word and one of it
 (edgeq_gemm_row_s8.c).
 
 Requantization, per channel: a channel whose output is the same for every input (constant_channels.py:
-a filter that never activates, all-zero weights) gets the triple (0, 1, 2 * output) and bias 0, which
+a filter that never activates, all-zero weights) gets the triple (0, 1, 2 * output + 1) and bias 0, which
 the fast form turns into that output whatever it accumulated. Otherwise, where the right shift is in [1, 31] and no accumulator can reach 2^30
 (|bias| + 128 * sum|w|), the SMMULR form of TFLM's double rounding is exact (edgeq_simd.h) and the triple
 is (multiplier, r, 2^(r-1) + zp * 2^r). Any other channel (a dead channel whose bias sits near 2^31, a
@@ -115,8 +115,10 @@ def packed_quant(ctx: OpContext, weights_2d: np.ndarray) -> PackedQuant | Declin
                                  act_min, act_max)
     triples, exact, notes, constant = [], [], [], []
     for channel, (real, bound, value) in enumerate(zip(reals, bounds.tolist(), constants)):
-        if value is not None:  # SMMULR(acc, 0) = 0 whatever acc is: (0 + 2 * value) >> 1 = value
-            triples.append((0, 1, 2 * value))
+        if value is not None:
+            # SMMULR(acc, 0) = 0 whatever acc is, then (0 + 2 * value + 1 - s) >> 1 = value for either sign
+            # correction s in {0, 1} (a kernel may take the sign from acc instead of the product)
+            triples.append((0, 1, 2 * value + 1))
             bias_values[channel] = 0
             constant.append((channel, value))
             continue
