@@ -9,7 +9,8 @@
  * SXTB16 + 2 SMLAD, with the weights stored as int8. The raw sum wraps modulo 2^32; the recovery is
  * exact because D_lo itself fits in 32 bits (a dot product of int8 rows shorter than 2^17).
  * Bias additions wrap modulo 2^32 like TFLM's int32 accumulator; channels whose accumulator may leave
- * the SMMULR form's range are requantized in the exact form (edgeq_simd.h, `exact_channels`).
+ * the SMMULR form's range are requantized in the exact form (edgeq_simd.h, `exact_channels`): the 4-row
+ * tile decides per channel pair, so a hostile channel costs its own pair, not the layer.
  */
 #include "edgeq_kernels_packed.h"
 #include "edgeq_simd.h"
@@ -35,129 +36,150 @@ static inline int32_t edgeq_pair_lo(uint32_t raw, int32_t d_hi, int32_t sum, int
     return (int32_t)(raw - ((uint32_t)d_hi << 8) - ((uint32_t)sum << 7) + (uint32_t)bias_lo);
 }
 
+/* Nonzero when channel pair rq (two triples) holds an exact-form channel: fast triples have a shift in
+ * [1, 31] (the padding channels too), exact ones rq[1] >= EDGEQ_RQ_EXACT - 31 > 31, so one OR tests both. */
+static inline int32_t edgeq_pair_has_exact(const int32_t *rq)
+{
+    return (rq[1] | rq[4]) > 31;
+}
+
+/* The raw (c) and D_hi (d) sums of one channel pair over the four rows of the tile: w is the pair's first
+ * weight word, x the rows expanded with stride 4. Inline: its arrays become registers. */
+static inline void edgeq_tile4_mac(const int8_t *w, const uint32_t *x, int32_t depth_words, uint32_t c[4],
+                                   int32_t d[4])
+{
+#if defined(__arm__) && defined(__ARM_FEATURE_DSP)
+    /* GCC spills two of the eight accumulators in C; here all 14 live values stay in registers. */
+    uint32_t c0 = 0u, c1 = 0u, c2 = 0u, c3 = 0u, wr, wo, v;
+    int32_t d0 = 0, d1 = 0, d2 = 0, d3 = 0, j = depth_words; /* two depth pairs per iteration */
+    __asm__ volatile(
+        "1:\n\t"
+        "ldr %[wr], [%[w]], #8\n\t"
+        "ldr %[v], [%[x]], #4\n\t"
+        "sxtb16 %[wo], %[wr], ror #8\n\t"
+        "smlad %[c0], %[v], %[wr], %[c0]\n\t"
+        "smlad %[d0], %[v], %[wo], %[d0]\n\t"
+        "ldr %[v], [%[x]], #4\n\t"
+        "smlad %[c1], %[v], %[wr], %[c1]\n\t"
+        "smlad %[d1], %[v], %[wo], %[d1]\n\t"
+        "ldr %[v], [%[x]], #4\n\t"
+        "smlad %[c2], %[v], %[wr], %[c2]\n\t"
+        "smlad %[d2], %[v], %[wo], %[d2]\n\t"
+        "ldr %[v], [%[x]], #4\n\t"
+        "smlad %[c3], %[v], %[wr], %[c3]\n\t"
+        "smlad %[d3], %[v], %[wo], %[d3]\n\t"
+        "ldr %[wr], [%[w]], #8\n\t"
+        "ldr %[v], [%[x]], #4\n\t"
+        "sxtb16 %[wo], %[wr], ror #8\n\t"
+        "smlad %[c0], %[v], %[wr], %[c0]\n\t"
+        "smlad %[d0], %[v], %[wo], %[d0]\n\t"
+        "ldr %[v], [%[x]], #4\n\t"
+        "smlad %[c1], %[v], %[wr], %[c1]\n\t"
+        "smlad %[d1], %[v], %[wo], %[d1]\n\t"
+        "ldr %[v], [%[x]], #4\n\t"
+        "smlad %[c2], %[v], %[wr], %[c2]\n\t"
+        "smlad %[d2], %[v], %[wo], %[d2]\n\t"
+        "ldr %[v], [%[x]], #4\n\t"
+        "smlad %[c3], %[v], %[wr], %[c3]\n\t"
+        "smlad %[d3], %[v], %[wo], %[d3]\n\t"
+        "subs %[j], %[j], #1\n\t"
+        "bne 1b\n\t"
+        : [c0] "+r"(c0), [c1] "+r"(c1), [c2] "+r"(c2), [c3] "+r"(c3), [d0] "+r"(d0), [d1] "+r"(d1),
+          [d2] "+r"(d2), [d3] "+r"(d3), [w] "+r"(w), [x] "+r"(x), [j] "+r"(j), [wr] "=&r"(wr),
+          [wo] "=&r"(wo), [v] "=&r"(v)
+        :
+        : "cc", "memory");
+    c[0] = c0, c[1] = c1, c[2] = c2, c[3] = c3;
+    d[0] = d0, d[1] = d1, d[2] = d2, d[3] = d3;
+#else
+    int32_t j, i;
+    for (i = 0; i < 4; ++i) {
+        c[i] = 0u;
+        d[i] = 0;
+    }
+    for (j = 2 * depth_words; j > 0; --j, w += 8, x += 4) {
+        const uint32_t wr = edgeq_read_u32(w);
+        const uint32_t wo = edgeq_sxtb16_ror8(wr);
+        for (i = 0; i < 4; ++i) {
+            c[i] = (uint32_t)edgeq_smlad(x[i], wr, (int32_t)c[i]);
+            d[i] = edgeq_smlad(x[i], wo, d[i]);
+        }
+    }
+#endif
+}
+
+/* Channel pair q of the tile when it holds an exact-form channel: its sums, then each output asks
+ * for its form (edgeq_requant_any), so only that channel pays the full-range requantization. Out of line
+ * and decided before the tile's MAC loop: the fast pairs keep their registers and code, and a hostile
+ * pair costs its own pair, not the layer. */
+static EDGEQ_NOINLINE void edgeq_tile4_pair_any(const edgeq_packed_s8_t *p, int32_t q, const int8_t *w,
+                                                const uint32_t *xq, const int32_t *sums, int8_t *o)
+{
+    const int32_t n_ch = p->channels, lo = p->act_min, hi = p->act_max;
+    const int32_t *rq = p->requant + 6 * q;
+    const int32_t b_hi = p->bias[2 * q], b_lo = p->bias[2 * q + 1];
+    uint32_t c[4];
+    int32_t d[4];
+    int32_t i;
+    edgeq_tile4_mac(w, xq, p->depth_words, c, d);
+    for (i = 0; i < 4; ++i, o += n_ch) {
+        o[0] = edgeq_requant_any(edgeq_add_wrap(b_hi, d[i]), rq, lo, hi);
+        if (2 * q + 1 < n_ch) {
+            o[1] = edgeq_requant_any(edgeq_pair_lo(c[i], d[i], sums[i], b_lo), rq + 3, lo, hi);
+        }
+    }
+}
+
 void edgeq_gemm_tile4_s8(const edgeq_packed_s8_t *p, const uint32_t *xq, const int32_t *sums, int8_t *out)
 {
     const int32_t n_ch = p->channels;
     const int32_t pairs = (n_ch + 1) >> 1;
     const int32_t lo = p->act_min, hi = p->act_max;
     const int32_t full_range = lo == -128 && hi == 127;
+    const int32_t exact_channels = p->exact_channels;
     const int32_t group_bytes = p->depth_words * 16; /* 2 pairs x 2 depth pairs x 4 bytes per word */
     int32_t q;
     for (q = 0; q < pairs; ++q) {
         const int8_t *w = p->weights + (q >> 1) * group_bytes + (q & 1) * 4;
-        const uint32_t *x = xq;
         const int32_t *rq = p->requant + 6 * q;
         const int32_t b_hi = p->bias[2 * q], b_lo = p->bias[2 * q + 1];
-        uint32_t c0 = 0, c1 = 0, c2 = 0, c3 = 0;
-        int32_t d0 = 0, d1 = 0, d2 = 0, d3 = 0;
         int8_t *o = out + 2 * q;
-        int32_t j;
-#if defined(__arm__) && defined(__ARM_FEATURE_DSP)
-        /* GCC spills two of the eight accumulators in C; here all 14 live values stay in registers. */
-        {
-            uint32_t wr, wo, v;
-            j = p->depth_words; /* two depth pairs per iteration */
-            __asm__ volatile(
-                "1:\n\t"
-                "ldr %[wr], [%[w]], #8\n\t"
-                "ldr %[v], [%[x]], #4\n\t"
-                "sxtb16 %[wo], %[wr], ror #8\n\t"
-                "smlad %[c0], %[v], %[wr], %[c0]\n\t"
-                "smlad %[d0], %[v], %[wo], %[d0]\n\t"
-                "ldr %[v], [%[x]], #4\n\t"
-                "smlad %[c1], %[v], %[wr], %[c1]\n\t"
-                "smlad %[d1], %[v], %[wo], %[d1]\n\t"
-                "ldr %[v], [%[x]], #4\n\t"
-                "smlad %[c2], %[v], %[wr], %[c2]\n\t"
-                "smlad %[d2], %[v], %[wo], %[d2]\n\t"
-                "ldr %[v], [%[x]], #4\n\t"
-                "smlad %[c3], %[v], %[wr], %[c3]\n\t"
-                "smlad %[d3], %[v], %[wo], %[d3]\n\t"
-                "ldr %[wr], [%[w]], #8\n\t"
-                "ldr %[v], [%[x]], #4\n\t"
-                "sxtb16 %[wo], %[wr], ror #8\n\t"
-                "smlad %[c0], %[v], %[wr], %[c0]\n\t"
-                "smlad %[d0], %[v], %[wo], %[d0]\n\t"
-                "ldr %[v], [%[x]], #4\n\t"
-                "smlad %[c1], %[v], %[wr], %[c1]\n\t"
-                "smlad %[d1], %[v], %[wo], %[d1]\n\t"
-                "ldr %[v], [%[x]], #4\n\t"
-                "smlad %[c2], %[v], %[wr], %[c2]\n\t"
-                "smlad %[d2], %[v], %[wo], %[d2]\n\t"
-                "ldr %[v], [%[x]], #4\n\t"
-                "smlad %[c3], %[v], %[wr], %[c3]\n\t"
-                "smlad %[d3], %[v], %[wo], %[d3]\n\t"
-                "subs %[j], %[j], #1\n\t"
-                "bne 1b\n\t"
-                : [c0] "+r"(c0), [c1] "+r"(c1), [c2] "+r"(c2), [c3] "+r"(c3), [d0] "+r"(d0), [d1] "+r"(d1),
-                  [d2] "+r"(d2), [d3] "+r"(d3), [w] "+r"(w), [x] "+r"(x), [j] "+r"(j), [wr] "=&r"(wr),
-                  [wo] "=&r"(wo), [v] "=&r"(v)
-                :
-                : "cc", "memory");
-        }
-#else
-        for (j = 2 * p->depth_words; j > 0; --j) {
-            const uint32_t wr = edgeq_read_u32(w);
-            const uint32_t wo = edgeq_sxtb16_ror8(wr);
-            uint32_t v;
-            w += 8;
-            v = x[0];
-            c0 = (uint32_t)edgeq_smlad(v, wr, (int32_t)c0);
-            d0 = edgeq_smlad(v, wo, d0);
-            v = x[1];
-            c1 = (uint32_t)edgeq_smlad(v, wr, (int32_t)c1);
-            d1 = edgeq_smlad(v, wo, d1);
-            v = x[2];
-            c2 = (uint32_t)edgeq_smlad(v, wr, (int32_t)c2);
-            d2 = edgeq_smlad(v, wo, d2);
-            v = x[3];
-            c3 = (uint32_t)edgeq_smlad(v, wr, (int32_t)c3);
-            d3 = edgeq_smlad(v, wo, d3);
-            x += 4;
-        }
-#endif
-        if (p->exact_channels) { /* some channel needs the exact requantization: check each */
-            o[0] = edgeq_requant_any(edgeq_add_wrap(b_hi, d0), rq, lo, hi);
-            o[n_ch] = edgeq_requant_any(edgeq_add_wrap(b_hi, d1), rq, lo, hi);
-            o[2 * n_ch] = edgeq_requant_any(edgeq_add_wrap(b_hi, d2), rq, lo, hi);
-            o[3 * n_ch] = edgeq_requant_any(edgeq_add_wrap(b_hi, d3), rq, lo, hi);
-            if (2 * q + 1 < n_ch) {
-                o[1] = edgeq_requant_any(edgeq_pair_lo(c0, d0, sums[0], b_lo), rq + 3, lo, hi);
-                o[n_ch + 1] = edgeq_requant_any(edgeq_pair_lo(c1, d1, sums[1], b_lo), rq + 3, lo, hi);
-                o[2 * n_ch + 1] = edgeq_requant_any(edgeq_pair_lo(c2, d2, sums[2], b_lo), rq + 3, lo, hi);
-                o[3 * n_ch + 1] = edgeq_requant_any(edgeq_pair_lo(c3, d3, sums[3], b_lo), rq + 3, lo, hi);
-            }
+        uint32_t c[4];
+        int32_t d[4];
+        if (exact_channels && edgeq_pair_has_exact(rq)) { /* the other pairs keep the fast forms below */
+            edgeq_tile4_pair_any(p, q, w, xq, sums, o);
             continue;
         }
+        edgeq_tile4_mac(w, xq, p->depth_words, c, d);
         if (full_range) { /* the clamp is SSAT */
             const int32_t m = rq[0], r = rq[1], k = rq[2];
-            o[0] = edgeq_requant_sat(b_hi + d0, m, r, k);
-            o[n_ch] = edgeq_requant_sat(b_hi + d1, m, r, k);
-            o[2 * n_ch] = edgeq_requant_sat(b_hi + d2, m, r, k);
-            o[3 * n_ch] = edgeq_requant_sat(b_hi + d3, m, r, k);
+            o[0] = edgeq_requant_sat(b_hi + d[0], m, r, k);
+            o[n_ch] = edgeq_requant_sat(b_hi + d[1], m, r, k);
+            o[2 * n_ch] = edgeq_requant_sat(b_hi + d[2], m, r, k);
+            o[3 * n_ch] = edgeq_requant_sat(b_hi + d[3], m, r, k);
             if (2 * q + 1 < n_ch) {
                 const int32_t m1 = rq[3], r1 = rq[4], k1 = rq[5];
-                o[1] = edgeq_requant_sat(edgeq_pair_lo(c0, d0, sums[0], b_lo), m1, r1, k1);
-                o[n_ch + 1] = edgeq_requant_sat(edgeq_pair_lo(c1, d1, sums[1], b_lo), m1, r1, k1);
-                o[2 * n_ch + 1] = edgeq_requant_sat(edgeq_pair_lo(c2, d2, sums[2], b_lo), m1, r1, k1);
-                o[3 * n_ch + 1] = edgeq_requant_sat(edgeq_pair_lo(c3, d3, sums[3], b_lo), m1, r1, k1);
+                o[1] = edgeq_requant_sat(edgeq_pair_lo(c[0], d[0], sums[0], b_lo), m1, r1, k1);
+                o[n_ch + 1] = edgeq_requant_sat(edgeq_pair_lo(c[1], d[1], sums[1], b_lo), m1, r1, k1);
+                o[2 * n_ch + 1] = edgeq_requant_sat(edgeq_pair_lo(c[2], d[2], sums[2], b_lo), m1, r1, k1);
+                o[3 * n_ch + 1] = edgeq_requant_sat(edgeq_pair_lo(c[3], d[3], sums[3], b_lo), m1, r1, k1);
             }
             continue;
         }
         {
             /* Copies: the int8 stores below could alias the constants as far as C is concerned. */
             const int32_t m = rq[0], r = rq[1], k = rq[2];
-            o[0] = edgeq_requant_val(b_hi + d0, m, r, k, lo, hi);
-            o[n_ch] = edgeq_requant_val(b_hi + d1, m, r, k, lo, hi);
-            o[2 * n_ch] = edgeq_requant_val(b_hi + d2, m, r, k, lo, hi);
-            o[3 * n_ch] = edgeq_requant_val(b_hi + d3, m, r, k, lo, hi);
+            o[0] = edgeq_requant_val(b_hi + d[0], m, r, k, lo, hi);
+            o[n_ch] = edgeq_requant_val(b_hi + d[1], m, r, k, lo, hi);
+            o[2 * n_ch] = edgeq_requant_val(b_hi + d[2], m, r, k, lo, hi);
+            o[3 * n_ch] = edgeq_requant_val(b_hi + d[3], m, r, k, lo, hi);
         }
         if (2 * q + 1 < n_ch) {
             const int32_t m = rq[3], r = rq[4], k = rq[5];
-            o[1] = edgeq_requant_val(edgeq_pair_lo(c0, d0, sums[0], b_lo), m, r, k, lo, hi);
-            o[n_ch + 1] = edgeq_requant_val(edgeq_pair_lo(c1, d1, sums[1], b_lo), m, r, k, lo, hi);
-            o[2 * n_ch + 1] = edgeq_requant_val(edgeq_pair_lo(c2, d2, sums[2], b_lo), m, r, k, lo, hi);
-            o[3 * n_ch + 1] = edgeq_requant_val(edgeq_pair_lo(c3, d3, sums[3], b_lo), m, r, k, lo, hi);
+            o[1] = edgeq_requant_val(edgeq_pair_lo(c[0], d[0], sums[0], b_lo), m, r, k, lo, hi);
+            o[n_ch + 1] = edgeq_requant_val(edgeq_pair_lo(c[1], d[1], sums[1], b_lo), m, r, k, lo, hi);
+            o[2 * n_ch + 1] = edgeq_requant_val(edgeq_pair_lo(c[2], d[2], sums[2], b_lo), m, r, k, lo, hi);
+            o[3 * n_ch + 1] = edgeq_requant_val(edgeq_pair_lo(c[3], d[3], sums[3], b_lo), m, r, k, lo, hi);
         }
     }
 }

@@ -36,15 +36,27 @@ static inline int32_t pair_lo(uint32_t raw, int32_t d_hi, uint32_t sum128, int32
     return (int32_t)(raw - ((uint32_t)d_hi << 8) - sum128 + (uint32_t)bias_lo);
 }
 
-/* Output channels ch (hi) and ch + 1 (lo) of pair (raw, d_hi). */
+/* Output channels ch (hi) and ch + 1 (lo) when their pair holds an exact-form channel: each asks for its
+ * form, so only that channel pays the full-range requantization. Out of line: rare, and one copy is
+ * smaller than one per store_pair call site. */
+static EDGEQ_NOINLINE void store_pair_any(const edgeq_packed_s8_t *p, int32_t ch, int32_t hi_acc, int32_t lo_acc,
+                                          int8_t *out)
+{
+    const int32_t *rq = p->requant + 3 * ch;
+    out[ch] = edgeq_requant_any(hi_acc, rq, p->act_min, p->act_max);
+    out[ch + 1] = edgeq_requant_any(lo_acc, rq + 3, p->act_min, p->act_max);
+}
+
+/* Output channels ch (hi) and ch + 1 (lo) of pair (raw, d_hi). The pair's form is decided here, not per
+ * kernel: fast triples have a shift in [1, 31], exact ones rq[1] >= EDGEQ_RQ_EXACT - 31 > 31 (one OR tests
+ * both), so a hostile channel costs its own pair, not the layer. */
 static inline void store_pair(const edgeq_packed_s8_t *p, int32_t ch, uint32_t raw, int32_t d_hi, uint32_t sum128,
                               int32_t full_range, int8_t *out)
 {
     const int32_t *rq = p->requant + 3 * ch;
     const int32_t hi_acc = edgeq_add_wrap(p->bias[ch], d_hi), lo_acc = pair_lo(raw, d_hi, sum128, p->bias[ch + 1]);
-    if (p->exact_channels) {
-        out[ch] = edgeq_requant_any(hi_acc, rq, p->act_min, p->act_max);
-        out[ch + 1] = edgeq_requant_any(lo_acc, rq + 3, p->act_min, p->act_max);
+    if ((rq[1] | rq[4]) > 31) {
+        store_pair_any(p, ch, hi_acc, lo_acc, out);
     } else if (full_range) { /* the clamp is SSAT */
         out[ch] = edgeq_requant_sat(hi_acc, rq[0], rq[1], rq[2]);
         out[ch + 1] = edgeq_requant_sat(lo_acc, rq[3], rq[4], rq[5]);
