@@ -13,7 +13,8 @@
  * word i of the row (p->depth_words = ceil(filter_w * input_c / 4); taps past the row's run are zero), for
  * each channel of the group, the pair (w[4i], w[4i + 2]) then (w[4i + 1], w[4i + 3]) of the row's taps in
  * [fx][ic] order: SXTB16 and SXTB16 ROR 8 of the input word give the matching input pairs. Bias and
- * requantization as edgeq_kernels_packed.h (input zero point folded into the bias).
+ * requantization as edgeq_kernels_packed.h (input zero point folded into the bias); a channel on the exact
+ * form costs only its own outputs' requantization (the other channels of its group keep SSAT, see below).
  *
  * Read/write order (what the planner's overlap relies on, edgeq.plan.overlap): output row oy is written
  * pixel by pixel after edgeq_ring_load_s8 has copied every input row it reads into the ring, and no input
@@ -22,21 +23,43 @@
 #include "edgeq_kernels_packed.h"
 #include "edgeq_simd.h"
 
-/* Requantizes accumulators acc[0..3] of channels ch..ch+3 into out (only the channels below n_ch);
- * `fast`: every channel on the SMMULR form with the full int8 range (SSAT, no branch per channel). */
-static inline void store_group(const edgeq_packed_s8_t *p, int32_t ch, const int32_t acc[4], int32_t fast,
-                               int8_t *out)
+/*
+ * Requantization per group of 4 channels, chosen once per call (bit ch of a mask, ch a multiple of 4):
+ * `plain` groups (whole, full int8 range, no exact channel) take four SSATs; `mixed` groups (whole, full
+ * range, some exact channel) keep SSAT on their fast channels and take the exact form only on their exact
+ * ones; the rest (the last group when channels % 4 != 0, a clamped activation) check each channel.
+ */
+
+/* The exact form (edgeq_simd.h) for the full int8 range. A right shift (TFLM's shift in [-31, -1]: the
+ * usual hostile channel, whose accumulator or rounding term passes 2^30) runs inline: TFLM's high multiply
+ * and rounding divide (edgeq_requant.h), exact for every int32 accumulator, then + zp (which cannot wrap
+ * after a right shift) and SSAT; a left or zero shift calls edgeq_requant_exact. */
+static inline int8_t requant_exact_sat(int32_t acc, const int32_t *rq)
+{
+    const int32_t shift = rq[1] - EDGEQ_RQ_EXACT;
+    if (shift < 0) {
+        const int32_t v = edgeq_rounding_divide_by_pot(edgeq_sat_rounding_doubling_high_mul(acc, rq[0]), -shift);
+#if defined(__ARM_FEATURE_DSP)
+        return (int8_t)__ssat(v + rq[2], 8);
+#else
+        return (int8_t)edgeq_clamp_s32(v + rq[2], -128, 127);
+#endif
+    }
+    return edgeq_requant_exact(acc, rq, -128, 127);
+}
+
+/* One output of a mixed group (bias added): the exact form if bit c of `exact` is set, else SSAT. */
+static inline int8_t requant_mixed(int32_t acc, const int32_t *rq, uint32_t exact, int32_t c)
+{
+    return (exact >> c) & 1u ? requant_exact_sat(acc, rq) : edgeq_requant_sat(acc, rq[0], rq[1], rq[2]);
+}
+
+/* The other groups: channels ch + c below `channels`, each through edgeq_requant_out. */
+static void store_checked(const edgeq_packed_s8_t *p, int32_t ch, const int32_t acc[4], int8_t *out)
 {
     const int32_t *rq = p->requant + 3 * ch;
     const int32_t *bias = p->bias + ch;
     int32_t c;
-    if (fast && ch + 4 <= p->channels) {
-        out[ch] = edgeq_requant_sat(edgeq_add_wrap(bias[0], acc[0]), rq[0], rq[1], rq[2]);
-        out[ch + 1] = edgeq_requant_sat(edgeq_add_wrap(bias[1], acc[1]), rq[3], rq[4], rq[5]);
-        out[ch + 2] = edgeq_requant_sat(edgeq_add_wrap(bias[2], acc[2]), rq[6], rq[7], rq[8]);
-        out[ch + 3] = edgeq_requant_sat(edgeq_add_wrap(bias[3], acc[3]), rq[9], rq[10], rq[11]);
-        return;
-    }
     for (c = 0; c < 4 && ch + c < p->channels; ++c) {
         out[ch + c] = edgeq_requant_out(edgeq_add_wrap(bias[c], acc[c]), rq + 3 * c, p->act_min, p->act_max);
     }
@@ -53,8 +76,20 @@ void edgeq_conv2d_ring_direct_s8(const edgeq_conv_geom_t *g, const edgeq_packed_
     const int32_t step = g->stride_w * g->input_c;
     const int32_t words = p->depth_words, n_ch = p->channels, filter_h = g->filter_h;
     const int32_t window_words = filter_h * words;
-    const int32_t fast = !p->exact_channels && p->act_min == -128 && p->act_max == 127;
+    const int32_t full_range = p->act_min == -128 && p->act_max == 127;
+    uint32_t exact = 0; /* bit c: channel c's triple is the exact form (at most 8 channels, see above) */
+    uint32_t plain = 0, mixed = 0; /* bit ch: the group of channels ch..ch+3 (see above) */
     int32_t b, oy, ox, ch, fy, i;
+    for (ch = 0; ch < n_ch; ++ch) {
+        exact |= (uint32_t)(p->requant[3 * ch + 1] >= EDGEQ_RQ_EXACT - 31) << ch;
+    }
+    for (ch = 0; ch + 4 <= n_ch && full_range; ch += 4) {
+        if ((exact >> ch) & 0xFu) {
+            mixed |= 1u << ch;
+        } else {
+            plain |= 1u << ch;
+        }
+    }
     for (b = 0; b < g->batches; ++b) {
         const int8_t *image = input + b * g->input_h * g->input_w * g->input_c;
         int8_t *out = output + b * g->output_h * g->output_w * n_ch;
@@ -96,11 +131,29 @@ void edgeq_conv2d_ring_direct_s8(const edgeq_conv_geom_t *g, const edgeq_packed_
                         a3 = edgeq_smlad(even, w0, a3);
                         a3 = edgeq_smlad(odd, w1, a3);
                     }
-                    acc[0] = a0;
-                    acc[1] = a1;
-                    acc[2] = a2;
-                    acc[3] = a3;
-                    store_group(p, ch, acc, fast, out);
+                    {
+                        const int32_t *rq = p->requant + 3 * ch;
+                        const int32_t *bias = p->bias + ch;
+                        int8_t *o = out + ch;
+                        if ((plain >> ch) & 1u) { /* the hot path */
+                            o[0] = edgeq_requant_sat(edgeq_add_wrap(bias[0], a0), rq[0], rq[1], rq[2]);
+                            o[1] = edgeq_requant_sat(edgeq_add_wrap(bias[1], a1), rq[3], rq[4], rq[5]);
+                            o[2] = edgeq_requant_sat(edgeq_add_wrap(bias[2], a2), rq[6], rq[7], rq[8]);
+                            o[3] = edgeq_requant_sat(edgeq_add_wrap(bias[3], a3), rq[9], rq[10], rq[11]);
+                        } else if ((mixed >> ch) & 1u) {
+                            const uint32_t group_exact = (exact >> ch) & 0xFu;
+                            o[0] = requant_mixed(edgeq_add_wrap(bias[0], a0), rq, group_exact, 0);
+                            o[1] = requant_mixed(edgeq_add_wrap(bias[1], a1), rq + 3, group_exact, 1);
+                            o[2] = requant_mixed(edgeq_add_wrap(bias[2], a2), rq + 6, group_exact, 2);
+                            o[3] = requant_mixed(edgeq_add_wrap(bias[3], a3), rq + 9, group_exact, 3);
+                        } else {
+                            acc[0] = a0;
+                            acc[1] = a1;
+                            acc[2] = a2;
+                            acc[3] = a3;
+                            store_checked(p, ch, acc, out);
+                        }
+                    }
                 }
             }
         }
