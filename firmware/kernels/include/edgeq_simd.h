@@ -164,16 +164,33 @@ static inline int32_t edgeq_smmulr(int32_t a, int32_t b)
 /*
  * TFLM's MultiplyByQuantizedMultiplier, then + output zero point, for a right shift r in [1, 31] and
  * |acc| < 2^30 (both checked by the code generator from the weights and biases). There the saturating
- * rounding doubling high multiply is exactly SMMULR(2 * acc, multiplier), and the rounding divide by
+ * rounding doubling high multiply is exactly x = SMMULR(2 * acc, multiplier), and the rounding divide by
  * 2^r (half away from zero) followed by + zp is (x + 2^(r-1) + zp * 2^r - [x < 0]) >> r: adding a
  * multiple of 2^r before an arithmetic shift adds it after. `rq` = {multiplier, r, 2^(r-1) + zp * 2^r},
  * precomputed per channel (|2^(r-1) + zp * 2^r| < 2^30 is checked too, so nothing overflows).
+ *
+ * edgeq_rounded_product returns the part before the shift. It takes the sign from acc, not from x: the two
+ * differ only where a negative acc's product rounds to x = 0, and there (rounding - 1) >> r and
+ * rounding >> r are both zp (rounding - zp * 2^r = 2^(r-1) < 2^r); a constant channel's triple (0, 1,
+ * 2 * value + 1) is of that form too. So with the DSP extension one SMMLAR adds the rounding term inside
+ * the multiply and the correction is one ADD with ASR #31.
  */
+static inline int32_t edgeq_rounded_product(int32_t acc, int32_t multiplier, int32_t rounding)
+{
+#if defined(__ARM_FEATURE_DSP) && defined(__arm__)
+    int32_t y;
+    __asm__("smmlar %0, %1, %2, %3" : "=r"(y) : "r"((int32_t)((uint32_t)acc << 1)), "r"(multiplier), "r"(rounding));
+    return y + (acc >> 31);
+#else
+    const int32_t x = edgeq_smmulr((int32_t)((uint32_t)acc << 1), multiplier);
+    return x + rounding - (int32_t)((uint32_t)x >> 31);
+#endif
+}
+
 static inline int8_t edgeq_requant_val(int32_t acc, int32_t multiplier, int32_t shift, int32_t rounding,
                                        int32_t act_min, int32_t act_max)
 {
-    const int32_t x = edgeq_smmulr((int32_t)((uint32_t)acc << 1), multiplier);
-    int32_t v = (x + rounding - (int32_t)((uint32_t)x >> 31)) >> shift;
+    int32_t v = edgeq_rounded_product(acc, multiplier, rounding) >> shift;
     v = v < act_min ? act_min : v;
     v = v > act_max ? act_max : v;
     return (int8_t)v;
@@ -182,15 +199,13 @@ static inline int8_t edgeq_requant_val(int32_t acc, int32_t multiplier, int32_t 
 /* The same without the activation clamp, saturated to int8 (SSAT): for act range [-128, 127]. */
 static inline int8_t edgeq_requant_sat(int32_t acc, int32_t multiplier, int32_t shift, int32_t rounding)
 {
-    const int32_t x = edgeq_smmulr((int32_t)((uint32_t)acc << 1), multiplier);
-    const int32_t v = (x + rounding - (int32_t)((uint32_t)x >> 31)) >> shift;
+    const int32_t v = edgeq_rounded_product(acc, multiplier, rounding) >> shift;
 #if defined(__ARM_FEATURE_DSP)
     return (int8_t)__ssat(v, 8);
 #else
     return (int8_t)(v < -128 ? -128 : (v > 127 ? 127 : v));
 #endif
 }
-
 
 /*
  * Channels outside the SMMULR form's preconditions (a left or zero shift, an accumulator that may reach
