@@ -43,6 +43,13 @@ static inline int32_t edgeq_pair_has_exact(const int32_t *rq)
     return (rq[1] | rq[4]) > 31;
 }
 
+/* Channel pair q's first weight word: pairs come in blocks of two, each block 2 x depth_words x 2 words of
+ * 4 bytes, the pair's words interleaved with its neighbour's. */
+static inline const int8_t *edgeq_pair_weights(const int8_t *weights, int32_t depth_words, int32_t q)
+{
+    return weights + (q >> 1) * depth_words * 16 + (q & 1) * 4;
+}
+
 /* The raw (c) and D_hi (d) sums of one channel pair over the four rows of the tile: w is the pair's first
  * weight word, x the rows expanded with stride 4. Inline: its arrays become registers. */
 static inline void edgeq_tile4_mac(const int8_t *w, const uint32_t *x, int32_t depth_words, uint32_t c[4],
@@ -108,20 +115,20 @@ static inline void edgeq_tile4_mac(const int8_t *w, const uint32_t *x, int32_t d
 #endif
 }
 
-/* Channel pair q of the tile when it holds an exact-form channel: its sums, then each output asks
- * for its form (edgeq_requant_any), so only that channel pays the full-range requantization. Out of line
- * and decided before the tile's MAC loop: the fast pairs keep their registers and code, and a hostile
- * pair costs its own pair, not the layer. */
-static EDGEQ_NOINLINE void edgeq_tile4_pair_any(const edgeq_packed_s8_t *p, int32_t q, const int8_t *w,
-                                                const uint32_t *xq, const int32_t *sums, int8_t *o)
+/* Channel pair q of the tile when it holds an exact-form channel: its sums, then each output asks for its
+ * form (edgeq_requant_any), so only that channel pays the full-range requantization. Out of line: the
+ * fast pairs keep their registers and code, and a hostile pair costs its own pair, not the layer. */
+static EDGEQ_NOINLINE void edgeq_tile4_pair_any(const edgeq_packed_s8_t *p, int32_t q, const uint32_t *xq,
+                                                const int32_t *sums, int8_t *out)
 {
     const int32_t n_ch = p->channels, lo = p->act_min, hi = p->act_max;
     const int32_t *rq = p->requant + 6 * q;
     const int32_t b_hi = p->bias[2 * q], b_lo = p->bias[2 * q + 1];
+    int8_t *o = out + 2 * q;
     uint32_t c[4];
     int32_t d[4];
     int32_t i;
-    edgeq_tile4_mac(w, xq, p->depth_words, c, d);
+    edgeq_tile4_mac(edgeq_pair_weights(p->weights, p->depth_words, q), xq, p->depth_words, c, d);
     for (i = 0; i < 4; ++i, o += n_ch) {
         o[0] = edgeq_requant_any(edgeq_add_wrap(b_hi, d[i]), rq, lo, hi);
         if (2 * q + 1 < n_ch) {
@@ -130,56 +137,75 @@ static EDGEQ_NOINLINE void edgeq_tile4_pair_any(const edgeq_packed_s8_t *p, int3
     }
 }
 
+/* The tile's parameters, read once per call (the int8 stores would make C reload them per pair). */
+typedef struct {
+    const int8_t *weights;
+    const int32_t *bias, *requant;
+    int32_t n_ch, depth_words, lo, hi, full_range;
+} edgeq_tile4_t;
+
+/* Channel pair q of the tile on the fast forms (no exact-form channel): SSAT where the activation range
+ * is the full int8 range, the clamp otherwise. */
+static inline void edgeq_tile4_pair_fast(const edgeq_tile4_t t, int32_t q, const uint32_t *xq, const int32_t *sums,
+                                         int8_t *out)
+{
+    const int32_t n_ch = t.n_ch, lo = t.lo, hi = t.hi;
+    const int32_t *rq = t.requant + 6 * q;
+    const int32_t b_hi = t.bias[2 * q], b_lo = t.bias[2 * q + 1];
+    int8_t *o = out + 2 * q;
+    uint32_t c[4];
+    int32_t d[4];
+    edgeq_tile4_mac(edgeq_pair_weights(t.weights, t.depth_words, q), xq, t.depth_words, c, d);
+    if (t.full_range) { /* the clamp is SSAT */
+        const int32_t m = rq[0], r = rq[1], k = rq[2];
+        o[0] = edgeq_requant_sat(b_hi + d[0], m, r, k);
+        o[n_ch] = edgeq_requant_sat(b_hi + d[1], m, r, k);
+        o[2 * n_ch] = edgeq_requant_sat(b_hi + d[2], m, r, k);
+        o[3 * n_ch] = edgeq_requant_sat(b_hi + d[3], m, r, k);
+        if (2 * q + 1 < n_ch) {
+            const int32_t m1 = rq[3], r1 = rq[4], k1 = rq[5];
+            o[1] = edgeq_requant_sat(edgeq_pair_lo(c[0], d[0], sums[0], b_lo), m1, r1, k1);
+            o[n_ch + 1] = edgeq_requant_sat(edgeq_pair_lo(c[1], d[1], sums[1], b_lo), m1, r1, k1);
+            o[2 * n_ch + 1] = edgeq_requant_sat(edgeq_pair_lo(c[2], d[2], sums[2], b_lo), m1, r1, k1);
+            o[3 * n_ch + 1] = edgeq_requant_sat(edgeq_pair_lo(c[3], d[3], sums[3], b_lo), m1, r1, k1);
+        }
+        return;
+    }
+    {
+        /* Copies: the int8 stores below could alias the constants as far as C is concerned. */
+        const int32_t m = rq[0], r = rq[1], k = rq[2];
+        o[0] = edgeq_requant_val(b_hi + d[0], m, r, k, lo, hi);
+        o[n_ch] = edgeq_requant_val(b_hi + d[1], m, r, k, lo, hi);
+        o[2 * n_ch] = edgeq_requant_val(b_hi + d[2], m, r, k, lo, hi);
+        o[3 * n_ch] = edgeq_requant_val(b_hi + d[3], m, r, k, lo, hi);
+    }
+    if (2 * q + 1 < n_ch) {
+        const int32_t m = rq[3], r = rq[4], k = rq[5];
+        o[1] = edgeq_requant_val(edgeq_pair_lo(c[0], d[0], sums[0], b_lo), m, r, k, lo, hi);
+        o[n_ch + 1] = edgeq_requant_val(edgeq_pair_lo(c[1], d[1], sums[1], b_lo), m, r, k, lo, hi);
+        o[2 * n_ch + 1] = edgeq_requant_val(edgeq_pair_lo(c[2], d[2], sums[2], b_lo), m, r, k, lo, hi);
+        o[3 * n_ch + 1] = edgeq_requant_val(edgeq_pair_lo(c[3], d[3], sums[3], b_lo), m, r, k, lo, hi);
+    }
+}
+
 void edgeq_gemm_tile4_s8(const edgeq_packed_s8_t *p, const uint32_t *xq, const int32_t *sums, int8_t *out)
 {
-    const int32_t n_ch = p->channels;
-    const int32_t pairs = (n_ch + 1) >> 1;
-    const int32_t lo = p->act_min, hi = p->act_max;
-    const int32_t full_range = lo == -128 && hi == 127;
-    const int32_t exact_channels = p->exact_channels;
-    const int32_t group_bytes = p->depth_words * 16; /* 2 pairs x 2 depth pairs x 4 bytes per word */
-    int32_t q;
-    for (q = 0; q < pairs; ++q) {
-        const int8_t *w = p->weights + (q >> 1) * group_bytes + (q & 1) * 4;
-        const int32_t *rq = p->requant + 6 * q;
-        const int32_t b_hi = p->bias[2 * q], b_lo = p->bias[2 * q + 1];
-        int8_t *o = out + 2 * q;
-        uint32_t c[4];
-        int32_t d[4];
-        if (exact_channels && edgeq_pair_has_exact(rq)) { /* the other pairs keep the fast forms below */
-            edgeq_tile4_pair_any(p, q, w, xq, sums, o);
-            continue;
+    const edgeq_tile4_t t = {p->weights, p->bias, p->requant, p->channels, p->depth_words, p->act_min, p->act_max,
+                             p->act_min == -128 && p->act_max == 127};
+    const int32_t pairs = (t.n_ch + 1) >> 1;
+    int32_t q = 0;
+    while (q < pairs) {
+        /* the pairs up to the next one holding an exact-form channel take the fast forms, unchecked */
+        int32_t end = p->exact_channels ? q : pairs;
+        while (end < pairs && !edgeq_pair_has_exact(p->requant + 6 * end)) {
+            ++end;
         }
-        edgeq_tile4_mac(w, xq, p->depth_words, c, d);
-        if (full_range) { /* the clamp is SSAT */
-            const int32_t m = rq[0], r = rq[1], k = rq[2];
-            o[0] = edgeq_requant_sat(b_hi + d[0], m, r, k);
-            o[n_ch] = edgeq_requant_sat(b_hi + d[1], m, r, k);
-            o[2 * n_ch] = edgeq_requant_sat(b_hi + d[2], m, r, k);
-            o[3 * n_ch] = edgeq_requant_sat(b_hi + d[3], m, r, k);
-            if (2 * q + 1 < n_ch) {
-                const int32_t m1 = rq[3], r1 = rq[4], k1 = rq[5];
-                o[1] = edgeq_requant_sat(edgeq_pair_lo(c[0], d[0], sums[0], b_lo), m1, r1, k1);
-                o[n_ch + 1] = edgeq_requant_sat(edgeq_pair_lo(c[1], d[1], sums[1], b_lo), m1, r1, k1);
-                o[2 * n_ch + 1] = edgeq_requant_sat(edgeq_pair_lo(c[2], d[2], sums[2], b_lo), m1, r1, k1);
-                o[3 * n_ch + 1] = edgeq_requant_sat(edgeq_pair_lo(c[3], d[3], sums[3], b_lo), m1, r1, k1);
-            }
-            continue;
+        for (; q < end; ++q) {
+            edgeq_tile4_pair_fast(t, q, xq, sums, out);
         }
-        {
-            /* Copies: the int8 stores below could alias the constants as far as C is concerned. */
-            const int32_t m = rq[0], r = rq[1], k = rq[2];
-            o[0] = edgeq_requant_val(b_hi + d[0], m, r, k, lo, hi);
-            o[n_ch] = edgeq_requant_val(b_hi + d[1], m, r, k, lo, hi);
-            o[2 * n_ch] = edgeq_requant_val(b_hi + d[2], m, r, k, lo, hi);
-            o[3 * n_ch] = edgeq_requant_val(b_hi + d[3], m, r, k, lo, hi);
-        }
-        if (2 * q + 1 < n_ch) {
-            const int32_t m = rq[3], r = rq[4], k = rq[5];
-            o[1] = edgeq_requant_val(edgeq_pair_lo(c[0], d[0], sums[0], b_lo), m, r, k, lo, hi);
-            o[n_ch + 1] = edgeq_requant_val(edgeq_pair_lo(c[1], d[1], sums[1], b_lo), m, r, k, lo, hi);
-            o[2 * n_ch + 1] = edgeq_requant_val(edgeq_pair_lo(c[2], d[2], sums[2], b_lo), m, r, k, lo, hi);
-            o[3 * n_ch + 1] = edgeq_requant_val(edgeq_pair_lo(c[3], d[3], sums[3], b_lo), m, r, k, lo, hi);
+        if (q < pairs) {
+            edgeq_tile4_pair_any(p, q, xq, sums, out);
+            ++q;
         }
     }
 }

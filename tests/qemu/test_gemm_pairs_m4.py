@@ -1,0 +1,42 @@
+"""The packed GEMM with live hostile channels at chosen pair positions (tests/zoo/gemm_pairs.py) on the
+emulated Cortex-M4, where the tile and the direct rows take their SIMD paths: the packed kernel is still
+CHOSEN, says which channels are exact, and the output is bit-exact with TFLite Micro.
+tests/host_c/test_gemm_pairs.py runs the same models on the host (ASan/UBSan)."""
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+import pytest
+
+from device_run import run_on_emulated_board
+from zoo.build import zoo_case
+from zoo.gemm_pairs import GEMM_CASES
+from zoo.hostile_at import hostile_at
+
+SAMPLES = 4
+
+
+@pytest.mark.tools("qemu-system-arm", "arm-none-eabi-gcc")
+@pytest.mark.parametrize("case_id, live, left, zero_point, kernel", GEMM_CASES, ids=[c[0] for c in GEMM_CASES])
+def test_hostile_pairs_on_cortex_m4_equal_tflm(request, tmp_path, case_id, live, left, zero_point, kernel):
+    from edgeq.codegen.model import generate_model
+    from edgeq.ir import parse
+    from edgeq.reference.tflm import run_tflm
+
+    model = tmp_path / f"{case_id}.tflite"
+    model.write_bytes(hostile_at(zoo_case(request.config.rootpath, case_id).path.read_bytes(), live, left,
+                                  zero_point))
+    graph = parse(model.read_bytes())
+    (op,) = [op for op in generate_model(graph).ops if op.kernels]
+    assert kernel in op.kernels, (op.kernels, op.declined)
+    assert f"exact requantization for {len(live) + len(left)} channel(s)" in " ".join(op.declined), op.declined
+
+    rng = np.random.default_rng(zlib.crc32(case_id.encode()))
+    inputs = [rng.integers(-128, 128, size=(SAMPLES, *graph.tensors[i].shape), dtype=np.int8) for i in graph.inputs]
+    (expected,) = run_tflm(model, inputs).outputs
+    channels = expected.reshape(SAMPLES, -1, expected.shape[-1])
+    assert all(len(np.unique(channels[..., c])) > 1 for c in live)  # the live channels depend on the input
+    (got,) = run_on_emulated_board(model, inputs, tmp_path / "fw")
+    mismatched = int(np.count_nonzero(got != expected.reshape(SAMPLES, -1)))
+    assert mismatched == 0, f"{mismatched} of {expected.size} elements differ from TFLM"
