@@ -55,10 +55,11 @@ static inline int8_t requant_exact_sat(int32_t acc, const int32_t *rq)
     return edgeq_requant_exact(acc, rq, -128, 127);
 }
 
-/* One output of a mixed group (bias added): the exact form if bit c of `exact` is set, else SSAT. */
-static inline int8_t requant_mixed(int32_t acc, const int32_t *rq, uint32_t exact, int32_t c)
+/* One output of a mixed group (bias added): SSAT, or the exact form if the triple is an exact one. */
+static inline int8_t requant_mixed(int32_t acc, const int32_t *rq)
 {
-    return (exact >> c) & 1u ? requant_exact_sat(acc, rq) : edgeq_requant_sat(acc, rq[0], rq[1], rq[2]);
+    const int32_t shift = rq[1];
+    return shift < EDGEQ_RQ_EXACT - 31 ? edgeq_requant_sat(acc, rq[0], shift, rq[2]) : requant_exact_sat(acc, rq);
 }
 
 /* The other groups: channels ch + c below `channels`, each through edgeq_requant_out. */
@@ -148,11 +149,10 @@ void edgeq_conv2d_ring_direct_s8(const edgeq_conv_geom_t *g, const edgeq_packed_
                             o[2] = edgeq_requant_sat(edgeq_add_wrap(bias[2], a2), rq[6], rq[7], rq[8]);
                             o[3] = edgeq_requant_sat(edgeq_add_wrap(bias[3], a3), rq[9], rq[10], rq[11]);
                         } else if ((mixed >> ch) & 1u) {
-                            const uint32_t group_exact = (exact >> ch) & 0xFu;
-                            o[0] = requant_mixed(edgeq_add_wrap(bias[0], a0), rq, group_exact, 0);
-                            o[1] = requant_mixed(edgeq_add_wrap(bias[1], a1), rq + 3, group_exact, 1);
-                            o[2] = requant_mixed(edgeq_add_wrap(bias[2], a2), rq + 6, group_exact, 2);
-                            o[3] = requant_mixed(edgeq_add_wrap(bias[3], a3), rq + 9, group_exact, 3);
+                            o[0] = requant_mixed(edgeq_add_wrap(bias[0], a0), rq);
+                            o[1] = requant_mixed(edgeq_add_wrap(bias[1], a1), rq + 3);
+                            o[2] = requant_mixed(edgeq_add_wrap(bias[2], a2), rq + 6);
+                            o[3] = requant_mixed(edgeq_add_wrap(bias[3], a3), rq + 9);
                         } else {
                             acc[0] = a0;
                             acc[1] = a1;
