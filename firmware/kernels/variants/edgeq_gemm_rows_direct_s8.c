@@ -154,10 +154,9 @@ void edgeq_gemm_rows_direct_s8(const edgeq_packed_s8_t *p, int32_t rows, int32_t
                 mac8_word(tail, &w, c, d);
             }
             if (n + 8 <= n_ch) {
-                store_pair(p, n, c[0], d[0], sum128, full_range, output);
-                store_pair(p, n + 2, c[1], d[1], sum128, full_range, output);
-                store_pair(p, n + 4, c[2], d[2], sum128, full_range, output);
-                store_pair(p, n + 6, c[3], d[3], sum128, full_range, output);
+                for (k = 0; k < 4; ++k) { /* a loop: one inline copy of store_pair */
+                    store_pair(p, n + 2 * k, c[k], d[k], sum128, full_range, output);
+                }
                 continue;
             }
             for (k = 0; k < 4 && n + 2 * k < n_ch; ++k) { /* the last, partial block */
