@@ -13,7 +13,8 @@
  *       ring is loaded); padding holds pad_value.
  *
  * So each tap of four channels is one LDRD of input, one LDRD of weights and four SMLABB/SMLATT; the
- * taps of a filter row sit 8 * dilation_w bytes apart (the 3x3 undilated filter is unrolled). Rows are
+ * taps of a filter row sit 8 * dilation_w bytes apart (the 3x3 undilated filter is unrolled, for every full
+ * group: one holding an exact-form channel (edgeq_simd.h) only requantizes its channels one by one). Rows are
  * loaded in increasing order, only when an output row first needs them, which keeps the kernel safe in
  * place (see edgeq_ring_load_s8.c). Accumulators wrap modulo 2^32 like TFLM's int32.
  */
@@ -162,8 +163,8 @@ static inline void edgeq_dw_3x3(edgeq_acc4_t *a, const uint32_t *x0, const uint3
 }
 
 /* Out of line, one channel at a time (small code): the first `n` channels of a group, in either
- * requantization form. For the general loop: other filter sizes, the 3x3's last partial group and
- * kernels with an exact-form channel. */
+ * requantization form (`exact`: each channel in its own). For the general loop (other filter sizes, the
+ * 3x3's last partial group) and the 3x3's groups with an exact-form channel. */
 static void edgeq_dw_store_n(const edgeq_acc4_t *a, const int32_t *rq, int32_t exact, int32_t lo, int32_t hi,
                              int32_t n, int8_t *out)
 {
@@ -232,33 +233,62 @@ EDGEQ_DW_INLINE void edgeq_dw_3x3_row(const uint32_t *x0, const uint32_t *x1, co
     }
 }
 
-/* Does a group of four channels (its 12 requantization words) hold an exact-form channel? Out of line:
- * asked once per group and output row, only by kernels with exact channels (smaller code). */
-#if defined(__GNUC__)
-__attribute__((noinline))
-#endif
+/* Does a group of four channels (its 12 requantization words) hold an exact-form channel? */
 static int32_t edgeq_dw_group_exact(const int32_t *rq)
 {
     return rq[1] >= EDGEQ_RQ_EXACT - 31 || rq[4] >= EDGEQ_RQ_EXACT - 31 || rq[7] >= EDGEQ_RQ_EXACT - 31
         || rq[10] >= EDGEQ_RQ_EXACT - 31;
 }
 
-/* Output row of the `groups` full groups of the undilated 3x3 whose channels all take the fast form
- * (`exact`: the kernel has exact-form channels, whose groups are skipped here and done by the general
- * loop): group k reads the ring rows x0..x2 plus k * group_words, weights w + 18 k, bias + 4 k,
- * rq + 12 k and writes channels 4 k.. of each pixel. */
-EDGEQ_DW_INLINE void edgeq_dw_3x3_groups(const uint32_t *x0, const uint32_t *x1, const uint32_t *x2,
-                                         const uint32_t *w, const int32_t *bias, const int32_t *rq, int32_t form,
-                                         int32_t lo, int32_t hi, int32_t xstep, int32_t ow, int32_t channels,
-                                         int32_t groups, int32_t group_words, int32_t exact, int8_t *out)
+/* One output row of the undilated 3x3's `groups` full groups: ring rows x0..x2 at the row's first pixel
+ * (group k at k * group_words words), expanded weights w (group k at 18 k), the output row out (group k
+ * at channel 4 k); xstep words per output pixel. Groups any_first..any_end - 1 take
+ * edgeq_dw_3x3_groups_any, the others edgeq_dw_3x3_groups_sat. Groups exact_first..exact_end - 1 span
+ * those with exact-form channels (none: both `groups`), found once per call, not per group and row. */
+typedef struct {
+    const uint32_t *x0, *x1, *x2, *w;
+    const edgeq_packed_s8_t *p;
+    int32_t xstep, ow, channels, group_words, groups, any_first, any_end, exact_first, exact_end;
+    int8_t *out;
+} edgeq_dw_rows_t;
+
+/* The full groups but any_first..any_end - 1 in the saturating form (activation range [-128, 127]); all
+ * their channels take the fast requantization. Out of line: the pixel loop gets the registers. */
+static EDGEQ_NOINLINE void edgeq_dw_3x3_groups_sat(const edgeq_dw_rows_t *r)
 {
     int32_t grp;
-    for (grp = 0; grp < groups; ++grp, x0 += group_words, x1 += group_words, x2 += group_words) {
-        if (exact && edgeq_dw_group_exact(rq + 12 * grp)) {
-            continue;
+    for (grp = r->any_first ? 0 : r->any_end; grp < r->groups; grp = grp + 1 == r->any_first ? r->any_end : grp + 1) {
+        const int32_t offset = grp * r->group_words;
+        edgeq_dw_3x3_row(r->x0 + offset, r->x1 + offset, r->x2 + offset, r->w + 18 * grp, r->p->bias + 4 * grp,
+                         r->p->requant + 12 * grp, EDGEQ_DW_SAT, -128, 127, r->xstep, r->ow, r->channels,
+                         r->out + 4 * grp);
+    }
+}
+
+/* Groups any_first..any_end - 1 in the clamped form [lo, hi] (a saturating layer's are [-128, 127]). A
+ * group in the span of those with exact-form channels keeps the unrolled taps and requantizes each
+ * channel in its own form (edgeq_dw_store_n), so the exact form costs little more than its own
+ * channels; the clamped layers pay a test of that per pixel. Out of line, like the saturating form. */
+static EDGEQ_NOINLINE void edgeq_dw_3x3_groups_any(const edgeq_dw_rows_t *r)
+{
+    const int32_t lo = r->p->act_min, hi = r->p->act_max, xstep = r->xstep, channels = r->channels;
+    int32_t grp;
+    for (grp = r->any_first; grp < r->any_end; ++grp) {
+        const int32_t offset = grp * r->group_words;
+        const uint32_t *x0 = r->x0 + offset, *x1 = r->x1 + offset, *x2 = r->x2 + offset;
+        const uint32_t *const w = r->w + 18 * grp;
+        const int32_t *const bias = r->p->bias + 4 * grp, *const rq = r->p->requant + 12 * grp;
+        const int32_t exact = grp >= r->exact_first && grp < r->exact_end;
+        int8_t *out = r->out + 4 * grp, *const end = out + r->ow * channels;
+        for (; out != end; out += channels, x0 += xstep, x1 += xstep, x2 += xstep) {
+            edgeq_acc4_t a;
+            edgeq_dw_3x3(&a, x0, x1, x2, w, bias);
+            if (exact) {
+                edgeq_dw_store_n(&a, rq, 1, lo, hi, 4, out);
+            } else {
+                edgeq_dw_store(&a, rq, EDGEQ_DW_CLAMP, lo, hi, out);
+            }
         }
-        edgeq_dw_3x3_row(x0, x1, x2, w + 18 * grp, bias + 4 * grp, rq + 12 * grp, form, lo, hi, xstep, ow, channels,
-                         out + 4 * grp);
     }
 }
 
@@ -273,13 +303,31 @@ void edgeq_depthwise_ring_s8(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t
     const int32_t xstep = 2 * g->stride_w, tap_step = 2 * g->dilation_w;
     const int32_t lo = p->act_min, hi = p->act_max;
     const int32_t full_range = lo == -128 && hi == 127; /* clamp = SSAT */
-    /* the unrolled 3x3 for the groups whose channels all take the fast requantization form; a group with
-     * a hostile channel (dead with a bias near 2^31, a left shift) takes the general loop, not the layer */
+    /* the unrolled 3x3 for every full group, also one with a hostile channel (an accumulator past 2^30, a
+     * left shift): only the requantization of its group takes the per-channel form */
     const int32_t unrolled = taps == 9 && g->filter_w == 3 && g->dilation_h == 1 && g->dilation_w == 1;
     const uint32_t pad2 = edgeq_sxtb16((uint32_t)(uint8_t)pad_value * 0x01010101u);
     uint32_t *ring = (uint32_t *)scratch;
     uint32_t *wq = ring + row_words * ring_h;
+    edgeq_dw_rows_t rows;
     int32_t b, oy, ox, grp, fy, fx, i;
+    rows.w = wq;
+    rows.p = p;
+    rows.xstep = xstep;
+    rows.ow = g->output_w;
+    rows.channels = channels;
+    rows.group_words = 2 * cols;
+    rows.groups = full_groups;
+    rows.exact_first = full_groups;
+    rows.exact_end = full_groups;
+    for (grp = 0; unrolled && p->exact_channels && grp < full_groups; ++grp) {
+        if (edgeq_dw_group_exact(p->requant + 12 * grp)) {
+            rows.exact_first = rows.exact_first < grp ? rows.exact_first : grp;
+            rows.exact_end = grp + 1;
+        }
+    }
+    rows.any_first = full_range ? rows.exact_first : 0; /* the clamped layers: every full group */
+    rows.any_end = full_range ? rows.exact_end : full_groups;
     for (i = 0; i < groups * taps; ++i) {
         const uint32_t k = edgeq_read_u32(p->weights + 4 * i);
         wq[2 * i] = edgeq_sxtb16(k);
@@ -298,21 +346,19 @@ void edgeq_depthwise_ring_s8(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t
             }
             next_row = r;
             if (unrolled) { /* the full groups, three ring rows: the unrolled 3x3 */
-                const uint32_t *x0 = ring + slot0 * row_words;
-                const uint32_t *x1 = ring + (slot0 == 2 ? 0 : slot0 + 1) * row_words;
-                const uint32_t *x2 = ring + (slot0 == 0 ? 2 : slot0 - 1) * row_words;
-                int8_t *out = out_b + oy * g->output_w * channels;
-                /* one loop nest per requantization form, so the pixel loop carries no test of it */
+                rows.x0 = ring + slot0 * row_words;
+                rows.x1 = ring + (slot0 == 2 ? 0 : slot0 + 1) * row_words;
+                rows.x2 = ring + (slot0 == 0 ? 2 : slot0 - 1) * row_words;
+                rows.out = out_b + oy * g->output_w * channels;
                 if (full_range) {
-                    edgeq_dw_3x3_groups(x0, x1, x2, wq, p->bias, p->requant, EDGEQ_DW_SAT, lo, hi, xstep,
-                                        g->output_w, channels, full_groups, 2 * cols, p->exact_channels, out);
-                } else {
-                    edgeq_dw_3x3_groups(x0, x1, x2, wq, p->bias, p->requant, EDGEQ_DW_CLAMP, lo, hi, xstep,
-                                        g->output_w, channels, full_groups, 2 * cols, p->exact_channels, out);
+                    edgeq_dw_3x3_groups_sat(&rows);
+                }
+                if (rows.any_first < rows.any_end) {
+                    edgeq_dw_3x3_groups_any(&rows);
                 }
             }
-            /* the other filters, the 3x3's last partial group and its groups with an exact-form channel */
-            for (grp = unrolled && !p->exact_channels ? full_groups : 0; grp < groups; ++grp) {
+            /* the other filters and the 3x3's last partial group */
+            for (grp = unrolled ? full_groups : 0; grp < groups; ++grp) {
                 const uint32_t *w = wq + grp * taps * 2;
                 const int32_t *bias = p->bias + 4 * grp;
                 const int32_t *rq = p->requant + 12 * grp;
@@ -320,9 +366,6 @@ void edgeq_depthwise_ring_s8(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t
                 const int32_t ow = g->output_w;
                 int8_t *out = out_b + oy * ow * channels + 4 * grp;
                 edgeq_acc4_t a;
-                if (unrolled && grp < full_groups && !edgeq_dw_group_exact(rq)) {
-                    continue; /* done by the unrolled 3x3 */
-                }
                 for (ox = 0; ox < ow; ++ox, out += channels) {
                     const uint32_t *tw = w;
                     int32_t slot = slot0;
