@@ -21,8 +21,10 @@
 #include "edgeq_kernels_packed.h"
 #include "edgeq_simd.h"
 
-/* Loads input row r (padding outside the image) into its ring slot dst. */
-static void load_row(const edgeq_conv_geom_t *g, uint32_t pad2, const int8_t *image, int32_t r, uint32_t *dst)
+/* Loads input row r (padding outside the image) into its ring slot dst. Out of line: its column loop gets
+ * the registers (inlined into the kernel it costs two or three instructions more per column). */
+static EDGEQ_NOINLINE void load_row(const edgeq_conv_geom_t *g, uint32_t pad2, const int8_t *image, int32_t r,
+                                    uint32_t *dst)
 {
     const int32_t cols = edgeq_ring_cols(g), in_c = g->input_c, m = g->depth_multiplier;
     const int32_t groups = (g->output_c + 3) >> 2;
@@ -243,8 +245,9 @@ static int32_t edgeq_dw_group_exact(const int32_t *rq)
 /* One output row of the undilated 3x3's `groups` full groups: ring rows x0..x2 at the row's first pixel
  * (group k at k * group_words words), expanded weights w (group k at 18 k), the output row out (group k
  * at channel 4 k); xstep words per output pixel. Groups any_first..any_end - 1 take
- * edgeq_dw_3x3_groups_any, the others edgeq_dw_3x3_groups_sat. Groups exact_first..exact_end - 1 span
- * those with exact-form channels (none: both `groups`), found once per call, not per group and row. */
+ * edgeq_dw_3x3_groups_any, the others (of a saturating layer) edgeq_dw_3x3_groups_sat. Groups
+ * exact_first..exact_end - 1 span those with exact-form channels (none: both `groups`), found once per
+ * call, not per group and row. */
 typedef struct {
     const uint32_t *x0, *x1, *x2, *w;
     const edgeq_packed_s8_t *p;
@@ -252,16 +255,19 @@ typedef struct {
     int8_t *out;
 } edgeq_dw_rows_t;
 
-/* The full groups but any_first..any_end - 1 in the saturating form (activation range [-128, 127]); all
- * their channels take the fast requantization. Out of line: the pixel loop gets the registers. */
-static EDGEQ_NOINLINE void edgeq_dw_3x3_groups_sat(const edgeq_dw_rows_t *r)
+/* Full groups first..last - 1 in the saturating form (activation range [-128, 127]), all of whose
+ * channels take the fast requantization. Out of line: the pixel loop gets the registers. */
+static EDGEQ_NOINLINE void edgeq_dw_3x3_groups_sat(const edgeq_dw_rows_t *r, int32_t first, int32_t last)
 {
+    const int32_t group_words = r->group_words, xstep = r->xstep, ow = r->ow, channels = r->channels;
+    const uint32_t *x0 = r->x0 + first * group_words, *x1 = r->x1 + first * group_words;
+    const uint32_t *x2 = r->x2 + first * group_words, *w = r->w + 18 * first;
+    const int32_t *bias = r->p->bias + 4 * first, *rq = r->p->requant + 12 * first;
+    int8_t *out = r->out + 4 * first;
     int32_t grp;
-    for (grp = r->any_first ? 0 : r->any_end; grp < r->groups; grp = grp + 1 == r->any_first ? r->any_end : grp + 1) {
-        const int32_t offset = grp * r->group_words;
-        edgeq_dw_3x3_row(r->x0 + offset, r->x1 + offset, r->x2 + offset, r->w + 18 * grp, r->p->bias + 4 * grp,
-                         r->p->requant + 12 * grp, EDGEQ_DW_SAT, -128, 127, r->xstep, r->ow, r->channels,
-                         r->out + 4 * grp);
+    for (grp = first; grp < last; ++grp, x0 += group_words, x1 += group_words, x2 += group_words, w += 18, bias += 4,
+                                  rq += 12, out += 4) {
+        edgeq_dw_3x3_row(x0, x1, x2, w, bias, rq, EDGEQ_DW_SAT, -128, 127, xstep, ow, channels, out);
     }
 }
 
@@ -350,8 +356,11 @@ void edgeq_depthwise_ring_s8(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t
                 rows.x1 = ring + (slot0 == 2 ? 0 : slot0 + 1) * row_words;
                 rows.x2 = ring + (slot0 == 0 ? 2 : slot0 - 1) * row_words;
                 rows.out = out_b + oy * g->output_w * channels;
-                if (full_range) {
-                    edgeq_dw_3x3_groups_sat(&rows);
+                if (full_range) { /* the groups before and after the span with exact-form channels */
+                    edgeq_dw_3x3_groups_sat(&rows, 0, rows.any_first);
+                    if (rows.any_end < full_groups) {
+                        edgeq_dw_3x3_groups_sat(&rows, rows.any_end, full_groups);
+                    }
                 }
                 if (rows.any_first < rows.any_end) {
                     edgeq_dw_3x3_groups_any(&rows);
