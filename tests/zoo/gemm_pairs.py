@@ -13,6 +13,10 @@ GEMM_CASES = (
     ("hostile_conv_1x1-int8", (3, 8), (4,), None, POINTWISE),
     # 9 channels, 6 rows: pair 0 hi, and channel 8, alone in the last pair
     ("hostile_fc_batch-int8", (0, 8), (), None, POINTWISE),
+    # 14 channels, ReLU clamping at 0 (zero point 0): the tile's clamped pairs around pairs 1 (hi) and 4 (lo)
+    ("gemm_tile_relu-int8", (2, 9), (), 0, POINTWISE),
+    # 14 channels, full range: the asm runs of fast pairs start at pair 0 and at the odd pair 3 (after pair 2)
+    ("gemm_tile_relu-int8", (4,), (), None, POINTWISE),
     # 11 channels, one row: pairs 0 (lo), 1 (hi, left shift) and 3 (hi) of the first 8-channel block
     ("hostile_fc-int8", (1, 6), (2,), None, ROWS_DIRECT),
 )
