@@ -62,12 +62,11 @@ static inline uint32_t edgeq_tile4_c_init(const int32_t *bias2, uint32_t s7)
     return (uint32_t)bias2[1] + ((uint32_t)bias2[0] << 8) - s7;
 }
 
-/* The MACs of one channel pair over the tile's four rows, in registers: on entry d0 points to the pair's
- * (b_hi, b_lo), c0 to s7, w to its first weight word, x to the rows expanded with stride 4, j = depth words;
- * on exit d_k = hi_k and c_k = lo_k, the accumulators with their biases (edgeq_tile4_c_init); w, x, j, wr, wo
- * and v are free. Used by both asm blocks below. */
+/* The MACs of one channel pair over the tile's four rows, in registers: on entry (d0, wr) = the pair's
+ * (b_hi, b_lo), c0 points to s7, w to its first weight word, x to the rows expanded with stride 4, j = depth
+ * words; on exit d_k = hi_k and c_k = lo_k, the accumulators with their biases (edgeq_tile4_c_init); w, x, j,
+ * wr, wo and v are free. Used by both asm blocks below. */
 #define EDGEQ_TILE4_MAC_ASM \
-    "ldrd %[d0], %[wr], [%[d0]]\n\t" \
     "add %[wr], %[wr], %[d0], lsl #8\n\t" \
     "ldrd %[c2], %[c3], [%[c0], #8]\n\t" \
     "ldrd %[c0], %[c1], [%[c0]]\n\t" \
@@ -125,7 +124,7 @@ static inline void edgeq_tile4_mac(const int8_t *w, const uint32_t *x, int32_t d
     uint32_t c0 = (uint32_t)s7, d0 = (uint32_t)bias2; /* pointers until the first loads */
     uint32_t c1, c2, c3, d1, d2, d3, wr, wo, v;
     int32_t j = depth_words;
-    __asm__ volatile(EDGEQ_TILE4_MAC_ASM
+    __asm__ volatile("ldrd %[d0], %[wr], [%[d0]]\n\t" EDGEQ_TILE4_MAC_ASM
                      : [c0] "+r"(c0), [c1] "=&r"(c1), [c2] "=&r"(c2), [c3] "=&r"(c3), [d0] "+r"(d0),
                        [d1] "=&r"(d1), [d2] "=&r"(d2), [d3] "=&r"(d3), [w] "+r"(w), [x] "+r"(x), [j] "+r"(j),
                        [wr] "=&r"(wr), [wo] "=&r"(wo), [v] "=&r"(v)
@@ -192,20 +191,12 @@ static inline void edgeq_tile4_pair_clamp(const edgeq_tile4_t *t, int32_t q, con
     int32_t acc_hi[4], acc_lo[4];
     edgeq_tile4_mac(edgeq_pair_weights(t->weights, t->depth_words, q), xq, t->depth_words, t->bias + 2 * q, t->s7,
                     acc_hi, acc_lo);
-    {
-        /* Copies: the int8 stores below could alias the constants as far as C is concerned. */
-        const int32_t m = rq[0], r = rq[1], k = rq[2];
-        o[0] = edgeq_requant_val(acc_hi[0], m, r, k, lo, hi);
-        o[n_ch] = edgeq_requant_val(acc_hi[1], m, r, k, lo, hi);
-        o[2 * n_ch] = edgeq_requant_val(acc_hi[2], m, r, k, lo, hi);
-        o[3 * n_ch] = edgeq_requant_val(acc_hi[3], m, r, k, lo, hi);
-    }
-    {
-        const int32_t m = rq[3], r = rq[4], k = rq[5];
-        o[1] = edgeq_requant_val(acc_lo[0], m, r, k, lo, hi);
-        o[n_ch + 1] = edgeq_requant_val(acc_lo[1], m, r, k, lo, hi);
-        o[2 * n_ch + 1] = edgeq_requant_val(acc_lo[2], m, r, k, lo, hi);
-        o[3 * n_ch + 1] = edgeq_requant_val(acc_lo[3], m, r, k, lo, hi);
+    /* Copies: the int8 stores below could alias the constants as far as C is concerned. */
+    const int32_t m_hi = rq[0], r_hi = rq[1], k_hi = rq[2], m_lo = rq[3], r_lo = rq[4], k_lo = rq[5];
+    int32_t i;
+    for (i = 0; i < 4; ++i, o += n_ch) { /* a loop: this path is rare (converters clamp at the int8 minimum) */
+        o[0] = edgeq_requant_val(acc_hi[i], m_hi, r_hi, k_hi, lo, hi);
+        o[1] = edgeq_requant_val(acc_lo[i], m_lo, r_lo, k_lo, lo, hi);
     }
 }
 
@@ -234,7 +225,9 @@ static void edgeq_tile4_pairs_sat(const edgeq_tile4_t *t, int32_t q, int32_t end
     uint32_t c0, c1, c2, c3, d0, d1, d2, d3, wr, wo, v, w, x, j;
     __asm__ volatile(
         "2:\n\t"
-        "ldr %[d0], %[bias]\n\t"
+        "ldr %[v], %[bias]\n\t"
+        "ldrd %[d0], %[wr], [%[v]], #8\n\t"
+        "str %[v], %[bias]\n\t"
         "ldr %[c0], %[s7]\n\t"
         "ldr %[w], %[wstart]\n\t"
         "ldr %[x], %[xq]\n\t"
@@ -249,8 +242,9 @@ static void edgeq_tile4_pairs_sat(const edgeq_tile4_t *t, int32_t q, int32_t end
         "str %[v], %[step]\n\t"
         /* the hi triple (m, r, k) in (wr, wo, v), o in w, n_ch in j */
         "ldr %[x], %[rq]\n\t"
-        "ldrd %[wr], %[wo], [%[x]]\n\t"
-        "ldr %[v], [%[x], #8]\n\t"
+        "ldrd %[wr], %[wo], [%[x]], #24\n\t"
+        "ldr %[v], [%[x], #-16]\n\t"
+        "str %[x], %[rq]\n\t"
         "ldr %[w], %[o]\n\t"
         "ldr %[j], %[n]\n\t"
         /* hi channel, rows 0..3 */
@@ -279,15 +273,10 @@ static void edgeq_tile4_pairs_sat(const edgeq_tile4_t *t, int32_t q, int32_t end
         "asr %[d0], %[d0], %[wo]\n\t"
         "ssat %[d0], #8, %[d0]\n\t"
         "strb %[d0], [%[x], %[j]]\n\t"
-        /* lo channel: its triple (the pair's requant and bias pointers advance), then rows 0..3 one byte on */
+        /* lo channel: its triple (the requant pointer has moved on to the next pair), rows 0..3 one byte on */
         "ldr %[d1], %[rq]\n\t"
-        "ldrd %[wr], %[wo], [%[d1], #12]\n\t"
-        "ldr %[v], [%[d1], #20]\n\t"
-        "add %[d1], %[d1], #24\n\t"
-        "str %[d1], %[rq]\n\t"
-        "ldr %[d1], %[bias]\n\t"
-        "add %[d1], %[d1], #8\n\t"
-        "str %[d1], %[bias]\n\t"
+        "ldrd %[wr], %[wo], [%[d1], #-12]\n\t"
+        "ldr %[v], [%[d1], #-4]\n\t"
         "add %[d2], %[j], #1\n\t"
         "lsl %[c0], %[c0], #1\n\t"
         "smmlar %[d0], %[c0], %[wr], %[v]\n\t"
