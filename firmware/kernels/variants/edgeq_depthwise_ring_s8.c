@@ -199,20 +199,49 @@ static void edgeq_dw_store_n(const edgeq_acc4_t *a, const int32_t *rq, int32_t e
  * is SSAT), or clamped to [lo, hi]. */
 enum { EDGEQ_DW_SAT, EDGEQ_DW_CLAMP };
 
+/* The saturating requantization of accumulator A (destroyed) by the channel parameters at byte offsets
+ * MOFF (multiplier), SOFF (shift), ROFF (rounding) of rq, stored at out + I, in two temporaries m and t: the
+ * sign correction goes into the rounding term before the SMMLAR (equal modulo 2^32), the shift into the
+ * temporary the multiply frees. */
+#define EDGEQ_DW_RQ_ONE(A, I, MOFF, SOFF, ROFF)                  \
+    "ldr %[m], [%[rq], #" MOFF "]\n\t"                           \
+    "ldr %[t], [%[rq], #" ROFF "]\n\t"                           \
+    "add %[t], %[t], %[" A "], asr #31\n\t"                      \
+    "lsl %[" A "], %[" A "], #1\n\t"                             \
+    "smmlar %[" A "], %[" A "], %[m], %[t]\n\t"                  \
+    "ldr %[t], [%[rq], #" SOFF "]\n\t"                           \
+    "asr %[" A "], %[" A "], %[t]\n\t"                           \
+    "ssat %[" A "], #8, %[" A "]\n\t"                            \
+    "strb %[" A "], [%[out], #" I "]\n\t"
+
 EDGEQ_DW_INLINE void edgeq_dw_store(const edgeq_acc4_t *a, const int32_t *rq, int32_t form, int32_t lo, int32_t hi,
                                     int8_t *out)
 {
     int32_t m0, s0, m1, s1, m2, s2, m3, s3;
-    EDGEQ_DW_RQ2(rq, 0, m0, s0);
-    EDGEQ_DW_RQ2(rq, 3, m1, s1);
-    EDGEQ_DW_RQ2(rq, 6, m2, s2);
-    EDGEQ_DW_RQ2(rq, 9, m3, s3);
     if (form == EDGEQ_DW_SAT) {
+#if defined(__arm__) && defined(__ARM_FEATURE_DSP)
+        /* as edgeq_dw_store_pair does for each pixel: fewer registers and instructions than GCC's */
+        int32_t a0 = a->a0, a1 = a->a1, a2 = a->a2, a3 = a->a3, m, t;
+        __asm__ volatile(EDGEQ_DW_RQ_ONE("a0", "0", "0", "4", "8") EDGEQ_DW_RQ_ONE("a1", "1", "12", "16", "20")
+                             EDGEQ_DW_RQ_ONE("a2", "2", "24", "28", "32") EDGEQ_DW_RQ_ONE("a3", "3", "36", "40", "44")
+                         : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [m] "=&r"(m), [t] "=&r"(t)
+                         : [rq] "r"(rq), [out] "r"(out)
+                         : "memory");
+#else
+        EDGEQ_DW_RQ2(rq, 0, m0, s0);
+        EDGEQ_DW_RQ2(rq, 3, m1, s1);
+        EDGEQ_DW_RQ2(rq, 6, m2, s2);
+        EDGEQ_DW_RQ2(rq, 9, m3, s3);
         out[0] = edgeq_requant_sat(a->a0, m0, s0, rq[2]);
         out[1] = edgeq_requant_sat(a->a1, m1, s1, rq[5]);
         out[2] = edgeq_requant_sat(a->a2, m2, s2, rq[8]);
         out[3] = edgeq_requant_sat(a->a3, m3, s3, rq[11]);
+#endif
     } else {
+        EDGEQ_DW_RQ2(rq, 0, m0, s0);
+        EDGEQ_DW_RQ2(rq, 3, m1, s1);
+        EDGEQ_DW_RQ2(rq, 6, m2, s2);
+        EDGEQ_DW_RQ2(rq, 9, m3, s3);
         out[0] = edgeq_requant_val(a->a0, m0, s0, rq[2], lo, hi);
         out[1] = edgeq_requant_val(a->a1, m1, s1, rq[5], lo, hi);
         out[2] = edgeq_requant_val(a->a2, m2, s2, rq[8], lo, hi);
@@ -220,22 +249,130 @@ EDGEQ_DW_INLINE void edgeq_dw_store(const edgeq_acc4_t *a, const int32_t *rq, in
     }
 }
 
-/* One output row of a full group of the undilated 3x3: input ring rows x0..x2 at the row's first
- * pixel, `xstep` words per output pixel; `form` is a constant at each call, so the pixel loop is
+/* `ow` output pixels of a row of a full group of the undilated 3x3: input ring row 0 at x0 (the first
+ * pixel), rows 1 and 2 d1 and d2 words further, `xstep` words per output pixel; `form` is a constant at each call, so the pixel loop is
  * specialized to it. */
-EDGEQ_DW_INLINE void edgeq_dw_3x3_row(const uint32_t *x0, const uint32_t *x1, const uint32_t *x2, const uint32_t *w,
+EDGEQ_DW_INLINE void edgeq_dw_3x3_row(const uint32_t *x0, int32_t d1, int32_t d2, const uint32_t *w,
                                       const int32_t *bias, const int32_t *rq, int32_t form, int32_t lo, int32_t hi,
                                       int32_t xstep, int32_t ow, int32_t channels, int8_t *out)
 {
     int8_t *const end = out + ow * channels;
-    /* one input pointer advances, rows x1 and x2 at fixed distances: a register fewer carried than three
-     * advancing pointers, where the taps' 13 leave few */
-    const int32_t d1 = (int32_t)(x1 - x0), d2 = (int32_t)(x2 - x0);
+    /* one input pointer advances, rows 1 and 2 at fixed distances d1, d2 (words): a register fewer carried
+     * than three advancing pointers, where the taps' 13 leave few */
     for (; out != end; out += channels, x0 += xstep) {
         edgeq_acc4_t a;
         edgeq_dw_3x3(&a, x0, x0 + d1, x0 + d2, w, bias);
         edgeq_dw_store(&a, rq, form, lo, hi, out);
     }
+}
+
+/* Two horizontally adjacent output pixels of four channels of the stride-1 3x3, a at x, b one ring column
+ * right: per filter row four input LDRDs and three weight LDRDs feed both (each input column but the
+ * outer two serves b with one tap's weights and a with the next's), where two single pixels load six and
+ * six. steps[] (bytes, in memory: the 14 registers hold the accumulators, one input and one weight pair
+ * and the two pointers) moves x from row 0 to row 1, row 1 to row 2, and row 2 to the next pair's row 0. */
+EDGEQ_DW_INLINE void edgeq_dw_3x3_pair(edgeq_acc4_t *a, edgeq_acc4_t *b, const uint32_t **x, const int32_t *steps,
+                                       const uint32_t *w, const int32_t *const *bias)
+{
+#if defined(__arm__) && defined(__ARM_FEATURE_DSP)
+    int32_t a0, a1, a2, a3, b0, b1, b2, b3;
+    uint32_t xe, xo, we, wo;
+    const uint32_t *xp = *x;
+#define EDGEQ_DW_MAC4(P)                                         \
+    "smlabb %[" P "0], %[xe], %[we], %[" P "0]\n\t"              \
+    "smlatt %[" P "2], %[xe], %[we], %[" P "2]\n\t"              \
+    "smlabb %[" P "1], %[xo], %[wo], %[" P "1]\n\t"              \
+    "smlatt %[" P "3], %[xo], %[wo], %[" P "3]\n\t"
+#define EDGEQ_DW_ROW2(W0, W1, W2)                                \
+    "ldrd %[we], %[wo], [%[w], #" W0 "]\n\t"                     \
+    "ldrd %[xe], %[xo], [%[x]]\n\t" EDGEQ_DW_MAC4("a")           \
+    "ldrd %[xe], %[xo], [%[x], #8]\n\t" EDGEQ_DW_MAC4("b")       \
+    "ldrd %[we], %[wo], [%[w], #" W1 "]\n\t" EDGEQ_DW_MAC4("a")  \
+    "ldrd %[xe], %[xo], [%[x], #16]\n\t" EDGEQ_DW_MAC4("b")      \
+    "ldrd %[we], %[wo], [%[w], #" W2 "]\n\t" EDGEQ_DW_MAC4("a")  \
+    "ldrd %[xe], %[xo], [%[x], #24]\n\t" EDGEQ_DW_MAC4("b")
+    __asm__(
+        "ldr %[xe], %[bias]\n\t"
+        "ldrd %[a0], %[a1], [%[xe]]\n\t"
+        "ldrd %[a2], %[a3], [%[xe], #8]\n\t"
+        "ldrd %[b0], %[b1], [%[xe]]\n\t"
+        "ldrd %[b2], %[b3], [%[xe], #8]\n\t"
+        EDGEQ_DW_ROW2("0", "8", "16")
+        "ldr %[xe], %[s0]\n\t"
+        "add %[x], %[xe]\n\t"
+        EDGEQ_DW_ROW2("24", "32", "40")
+        "ldr %[xe], %[s1]\n\t"
+        "add %[x], %[xe]\n\t"
+        EDGEQ_DW_ROW2("48", "56", "64")
+        "ldr %[xe], %[s2]\n\t"
+        "add %[x], %[xe]\n\t"
+        : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [b0] "=&r"(b0), [b1] "=&r"(b1),
+          [b2] "=&r"(b2), [b3] "=&r"(b3), [xe] "=&r"(xe), [xo] "=&r"(xo), [we] "=&r"(we), [wo] "=&r"(wo),
+          [x] "+r"(xp)
+        : [w] "r"(w), [bias] "m"(*bias), [s0] "m"(steps[0]), [s1] "m"(steps[1]), [s2] "m"(steps[2])
+        : "memory");
+#undef EDGEQ_DW_ROW2
+#undef EDGEQ_DW_MAC4
+    a->a0 = a0;
+    a->a1 = a1;
+    a->a2 = a2;
+    a->a3 = a3;
+    b->a0 = b0;
+    b->a1 = b1;
+    b->a2 = b2;
+    b->a3 = b3;
+    *x = xp;
+#else
+    const uint32_t *x0 = *x, *x1 = (const uint32_t *)((const uint8_t *)x0 + steps[0]);
+    const uint32_t *x2 = (const uint32_t *)((const uint8_t *)x1 + steps[1]);
+    edgeq_dw_3x3(a, x0, x1, x2, w, *bias);
+    edgeq_dw_3x3(b, x0 + 2, x1 + 2, x2 + 2, w, *bias);
+    *x = (const uint32_t *)((const uint8_t *)x2 + steps[2]);
+#endif
+}
+
+/* The saturating requantization of a pair of pixels (a at out, b at out + channels): each channel's
+ * multiplier and shift are loaded once for both. On Arm in 13 registers: the sign correction goes into
+ * the rounding term before the SMMLAR (equal modulo 2^32), so a channel needs two temporaries (the shift is
+ * loaded into the one freed by the multiply, b's rounding term into a's freed accumulator). */
+EDGEQ_DW_INLINE void edgeq_dw_store_pair(const edgeq_acc4_t *a, const edgeq_acc4_t *b, const int32_t *rq,
+                                         int32_t channels, int8_t *out)
+{
+#if defined(__arm__) && defined(__ARM_FEATURE_DSP)
+    int32_t a0 = a->a0, a1 = a->a1, a2 = a->a2, a3 = a->a3, b0 = b->a0, b1 = b->a1, b2 = b->a2, b3 = b->a3;
+    int32_t m, t;
+#define EDGEQ_DW_RQ_PAIR(A, B, I, MOFF, SOFF, ROFF)              \
+    EDGEQ_DW_RQ_ONE(A, I, MOFF, SOFF, ROFF)                      \
+    "ldr %[" A "], [%[rq], #" ROFF "]\n\t"                       \
+    "add %[" A "], %[" A "], %[" B "], asr #31\n\t"              \
+    "lsl %[" B "], %[" B "], #1\n\t"                             \
+    "smmlar %[" B "], %[" B "], %[m], %[" A "]\n\t"              \
+    "asr %[" B "], %[" B "], %[t]\n\t"                           \
+    "ssat %[" B "], #8, %[" B "]\n\t"                            \
+    "strb %[" B "], [%[out2], #" I "]\n\t"
+    __asm__ volatile(EDGEQ_DW_RQ_PAIR("a0", "b0", "0", "0", "4", "8") EDGEQ_DW_RQ_PAIR("a1", "b1", "1", "12", "16", "20")
+                         EDGEQ_DW_RQ_PAIR("a2", "b2", "2", "24", "28", "32")
+                             EDGEQ_DW_RQ_PAIR("a3", "b3", "3", "36", "40", "44")
+                     : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [b0] "+r"(b0), [b1] "+r"(b1),
+                       [b2] "+r"(b2), [b3] "+r"(b3), [m] "=&r"(m), [t] "=&r"(t)
+                     : [rq] "r"(rq), [out] "r"(out), [out2] "r"(out + channels)
+                     : "memory");
+#undef EDGEQ_DW_RQ_PAIR
+#else
+    int32_t m, s;
+    EDGEQ_DW_RQ2(rq, 0, m, s);
+    out[0] = edgeq_requant_sat(a->a0, m, s, rq[2]);
+    out[channels] = edgeq_requant_sat(b->a0, m, s, rq[2]);
+    EDGEQ_DW_RQ2(rq, 3, m, s);
+    out[1] = edgeq_requant_sat(a->a1, m, s, rq[5]);
+    out[channels + 1] = edgeq_requant_sat(b->a1, m, s, rq[5]);
+    EDGEQ_DW_RQ2(rq, 6, m, s);
+    out[2] = edgeq_requant_sat(a->a2, m, s, rq[8]);
+    out[channels + 2] = edgeq_requant_sat(b->a2, m, s, rq[8]);
+    EDGEQ_DW_RQ2(rq, 9, m, s);
+    out[3] = edgeq_requant_sat(a->a3, m, s, rq[11]);
+    out[channels + 3] = edgeq_requant_sat(b->a3, m, s, rq[11]);
+#endif
 }
 
 /* Does a group of four channels (its 12 requantization words) hold an exact-form channel? */
@@ -263,14 +400,25 @@ typedef struct {
 static EDGEQ_NOINLINE void edgeq_dw_3x3_groups_sat(const edgeq_dw_rows_t *r, int32_t first, int32_t last)
 {
     const int32_t group_words = r->group_words, xstep = r->xstep, ow = r->ow, channels = r->channels;
-    const uint32_t *x0 = r->x0 + first * group_words, *x1 = r->x1 + first * group_words;
-    const uint32_t *x2 = r->x2 + first * group_words, *w = r->w + 18 * first;
+    const int32_t d1 = (int32_t)(r->x1 - r->x0), d2 = (int32_t)(r->x2 - r->x0);
+    const uint32_t *x0 = r->x0 + first * group_words, *w = r->w + 18 * first;
     const int32_t *bias = r->p->bias + 4 * first, *rq = r->p->requant + 12 * first;
     int8_t *out = r->out + 4 * first;
+    /* stride 1: pixels in pairs, the odd last one (and stride 2's rows) one by one */
+    const int32_t paired = xstep == 2 ? ow & ~1 : 0, single = ow - paired, paired_bytes = paired * channels;
+    const int32_t steps[3] = {4 * d1, 4 * (d2 - d1), 16 - 4 * d2};
     int32_t grp;
-    for (grp = first; grp < last; ++grp, x0 += group_words, x1 += group_words, x2 += group_words, w += 18, bias += 4,
-                                  rq += 12, out += 4) {
-        edgeq_dw_3x3_row(x0, x1, x2, w, bias, rq, EDGEQ_DW_SAT, -128, 127, xstep, ow, channels, out);
+    for (grp = first; grp < last; ++grp, x0 += group_words, w += 18, bias += 4, rq += 12, out += 4) {
+        const uint32_t *x = x0;
+        int8_t *o = out, *const pairs_end = out + paired_bytes;
+        for (; o != pairs_end; o += 2 * channels) {
+            edgeq_acc4_t a, b;
+            edgeq_dw_3x3_pair(&a, &b, &x, steps, w, &bias);
+            edgeq_dw_store_pair(&a, &b, rq, channels, o);
+        }
+        if (single) {
+            edgeq_dw_3x3_row(x, d1, d2, w, bias, rq, EDGEQ_DW_SAT, -128, 127, xstep, single, channels, o);
+        }
     }
 }
 
