@@ -70,31 +70,31 @@ def im2col_scratch_bytes(geom: dict[str, int]) -> int:
 
 def ring_direct_scratch_bytes(geom: dict[str, int]) -> int:
     """edgeq_conv2d_ring_direct_s8_scratch_size: the ring, 4 bytes read past a window's last word, the
-    gathered window."""
+    gathered window (filter_h whole-word rows: each row is copied in words, the last up to 3 bytes past
+    the contiguous window)."""
     window = geom["filter_h"] * round4(geom["filter_w"] * geom["input_c"])
     return round4(ring_cols(geom) * geom["input_c"]) * ring_rows(geom) + 4 + window
 
 
-def pack_ring_direct(w2d: np.ndarray, geom: dict[str, int]) -> np.ndarray:
-    """[N][filter_h * filter_w * input_c] → int16 in edgeq_conv2d_ring_direct_s8.c's order: per group of 4
-    channels, per filter row, per window word i, per channel, (w[4i], w[4i+2]) then (w[4i+1], w[4i+3])."""
-    n, fh = w2d.shape[0], geom["filter_h"]
-    run = geom["filter_w"] * geom["input_c"]
-    words = round4(run) // 4
-    padded = np.zeros((round4(n), fh, words * 4), dtype=np.int64)
-    padded[:n, :, :run] = w2d.reshape(n, fh, run)
-    six = padded.reshape(-1, 4, fh, words, 2, 2)  # [g][c][fy][i][s][t]: depth 4i + 2s + t
-    return np.ascontiguousarray(six.transpose(0, 2, 3, 1, 5, 4)).reshape(-1)  # [g][fy][i][c][t][s]
+def pack_ring_direct(w2d: np.ndarray) -> np.ndarray:
+    """[N][filter_h * filter_w * input_c] (N <= RING_DIRECT_MAX_CHANNELS) → int16 in
+    edgeq_conv2d_ring_direct_s8.c's order: per word i of the contiguous window, per channel (N padded to 4,
+    or 8 above 4: the kernel's one pass), (w[4i], w[4i+2]) then (w[4i+1], w[4i+3])."""
+    n, depth = w2d.shape
+    padded = np.zeros((4 if n <= 4 else 8, round4(depth)), dtype=np.int64)
+    padded[:n, :depth] = w2d
+    four = padded.reshape(padded.shape[0], round4(depth) // 4, 2, 2)  # [c][i][s][t]: depth 4i + 2s + t
+    return np.ascontiguousarray(four.transpose(1, 0, 3, 2)).reshape(-1)  # [i][c][t][s]
 
 
 def ring_direct_call(ctx: OpContext, geom: dict[str, int], w2d: np.ndarray) -> KernelCall | Declined:
     quant = packed_quant(ctx, w2d)
     if isinstance(quant, Declined):
         return quant
-    weights = ctx.const_array("w16", "int16_t", pack_ring_direct(w2d, geom))
+    weights = ctx.const_array("w16", "int16_t", pack_ring_direct(w2d))
     bias = ctx.const_array("packed_bias", "int32_t", quant.bias)
     requant = ctx.const_array("requant", "int32_t", quant.requant)
-    words = round4(geom["filter_w"] * geom["input_c"]) // 4
+    words = round4(w2d.shape[1]) // 4
     return KernelCall(
         statements=(
             struct("edgeq_conv_geom_t", "geom", geom),

@@ -8,18 +8,23 @@
  * last tap, and one pixel's window gathered as int8 words (so the dot products run one flat loop); with
  * as few channels the im2col tile has little to share anyway.
  *
- * Weights (int16 pairs, 4-byte aligned; im2col_variants.py packs them): for each group of 4 output
- * channels (channels padded with zero weights to a multiple of 4), for each filter row, for each window
- * word i of the row (p->depth_words = ceil(filter_w * input_c / 4); taps past the row's run are zero), for
- * each channel of the group, the pair (w[4i], w[4i + 2]) then (w[4i + 1], w[4i + 3]) of the row's taps in
- * [fx][ic] order: SXTB16 and SXTB16 ROR 8 of the input word give the matching input pairs. Bias and
- * requantization as edgeq_kernels_packed.h (input zero point folded into the bias); a channel on the exact
- * form costs only its own outputs' requantization (the other channels of its group keep SSAT, see below).
+ * All channels in one pass over the window: 4 accumulators, or 8 for 5 to 8 channels (one input word
+ * unpacked for eight channels; the 8 and the pointers just fit the core's registers).
+ * Weights (int16 pairs, 4-byte aligned; im2col_variants.py packs them): the channels padded with zero
+ * weights to 4, or 8 if more than 4 (the bias array holds round4(channels) entries), for each word i of the whole window
+ * (its filter_h * filter_w * input_c taps in [fy][fx][ic] order, contiguous, p->depth_words = that depth
+ * rounded up to words; taps past it are zero), for each channel of the group, the pair (w[4i], w[4i + 2])
+ * then (w[4i + 1], w[4i + 3]): SXTB16 and SXTB16 ROR 8 of the input word give the matching input pairs.
+ * One padding per window, not one per filter row (a 3x3 window of 3 channels: 7 words, not 3 x 3).
+ * Bias and requantization as edgeq_kernels_packed.h (input zero point folded into the bias, which starts
+ * the accumulators); a channel on the exact form costs only its own outputs' requantization (the other
+ * channels of its group keep SSAT, see below).
  *
  * Read/write order (what the planner's overlap relies on, edgeq.plan.overlap): output row oy is written
  * pixel by pixel after edgeq_ring_load_s8 has copied every input row it reads into the ring, and no input
  * row is read again once copied, so the output may overlap the input as for edgeq_conv2d_im2col_s8.
  */
+#include "edgeq_compiler.h"
 #include "edgeq_kernels_packed.h"
 #include "edgeq_simd.h"
 
@@ -62,16 +67,59 @@ static inline int8_t requant_mixed(int32_t acc, const int32_t *rq)
     return shift < EDGEQ_RQ_EXACT - 31 ? edgeq_requant_sat(acc, rq[0], shift, rq[2]) : requant_exact_sat(acc, rq);
 }
 
-/* The other groups: channels ch + c below `channels`, each through edgeq_requant_out. */
+/* The other groups: channels ch + c below `channels` (accumulators with their biases), each through
+ * edgeq_requant_out. */
 static void store_checked(const edgeq_packed_s8_t *p, int32_t ch, const int32_t acc[4], int8_t *out)
 {
     const int32_t *rq = p->requant + 3 * ch;
-    const int32_t *bias = p->bias + ch;
     int32_t c;
     for (c = 0; c < 4 && ch + c < p->channels; ++c) {
-        out[ch + c] = edgeq_requant_out(edgeq_add_wrap(bias[c], acc[c]), rq + 3 * c, p->act_min, p->act_max);
+        out[ch + c] = edgeq_requant_out(acc[c], rq + 3 * c, p->act_min, p->act_max);
     }
 }
+
+/* Channels ch..ch+3 of a pixel outside a plain group (accumulators with their biases) into out[ch..]. Out of
+ * line: the plain groups' inline stores keep the pixel loop's registers and code small. */
+static EDGEQ_NOINLINE void store4_other(const edgeq_packed_s8_t *p, uint32_t mixed, int32_t ch, int32_t a0,
+                                        int32_t a1, int32_t a2, int32_t a3, int8_t *out)
+{
+    const int32_t *rq = p->requant + 3 * ch;
+    int8_t *o = out + ch;
+    if ((mixed >> ch) & 1u) {
+        o[0] = requant_mixed(a0, rq);
+        o[1] = requant_mixed(a1, rq + 3);
+        o[2] = requant_mixed(a2, rq + 6);
+        o[3] = requant_mixed(a3, rq + 9);
+    } else {
+        const int32_t acc[4] = {a0, a1, a2, a3};
+        store_checked(p, ch, acc, out);
+    }
+}
+
+/* Channels ch..ch+3 of a pixel (accumulators with their biases) into out[ch..]: see above. */
+EDGEQ_INLINE void store4(const edgeq_packed_s8_t *p, uint32_t plain, uint32_t mixed, int32_t ch, int32_t a0,
+                         int32_t a1, int32_t a2, int32_t a3, int8_t *out)
+{
+    if ((plain >> ch) & 1u) { /* the hot path */
+        const int32_t *rq = p->requant + 3 * ch;
+        int8_t *o = out + ch;
+        o[0] = edgeq_requant_sat(a0, rq[0], rq[1], rq[2]);
+        o[1] = edgeq_requant_sat(a1, rq[3], rq[4], rq[5]);
+        o[2] = edgeq_requant_sat(a2, rq[6], rq[7], rq[8]);
+        o[3] = edgeq_requant_sat(a3, rq[9], rq[10], rq[11]);
+    } else {
+        store4_other(p, mixed, ch, a0, a1, a2, a3, out);
+    }
+}
+
+/* One output channel's two products for the input word (even, odd): its weight pair is next at w. */
+#define MAC_PAIR(acc)                          \
+    do {                                       \
+        uint32_t w0, w1;                       \
+        edgeq_load2(&w, &w0, &w1);             \
+        acc = edgeq_smlad(even, w0, acc);      \
+        acc = edgeq_smlad(odd, w1, acc);       \
+    } while (0)
 
 void edgeq_conv2d_ring_direct_s8(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t *p, int32_t pad_value,
                                  const int8_t *input, int8_t *output, void *scratch)
@@ -80,14 +128,20 @@ void edgeq_conv2d_ring_direct_s8(const edgeq_conv_geom_t *g, const edgeq_packed_
     const int32_t row_bytes = edgeq_ring_row_bytes(g), ring_h = edgeq_ring_rows(g);
     const int32_t ring_bytes = row_bytes * ring_h, ring_step = g->dilation_h * row_bytes;
     const int8_t *ring_end = ring + ring_bytes;
-    uint32_t *col = (uint32_t *)(void *)(ring + ring_bytes + 4); /* the window, filter_h * words words */
-    const int32_t step = g->stride_w * g->input_c;
-    const int32_t words = p->depth_words, n_ch = p->channels, filter_h = g->filter_h;
-    const int32_t window_words = filter_h * words;
+    /* The window, contiguous: filter row fy at byte fy * run. Each row is copied in whole words, up to 3
+     * bytes past its run, which the next row overwrites (the last row's stay in the window's
+     * filter_h * round4(run) bytes of scratch, or meet zero weights). */
+    int8_t *col = ring + ring_bytes + 4;
+    const int32_t step = g->stride_w * g->input_c, run = g->filter_w * g->input_c;
+    const int32_t row_words = (run + 3) >> 2;
+    const int32_t window_words = p->depth_words, n_ch = p->channels, filter_h = g->filter_h;
     const int32_t full_range = p->act_min == -128 && p->act_max == 127;
     uint32_t exact = 0; /* bit c: channel c's triple is the exact form (at most 8 channels, see above) */
     uint32_t plain = 0, mixed = 0; /* bit ch: the group of channels ch..ch+3 (see above) */
+    const int32_t *bias = p->bias;
     int32_t b, oy, ox, ch, fy, i;
+    /* Bytes of the last word past the window meet zero weights; cleared so no product reads stale data. */
+    edgeq_write_u32(col + 4 * window_words - 4, 0u);
     for (ch = 0; ch < n_ch; ++ch) {
         exact |= (uint32_t)(p->requant[3 * ch + 1] >= EDGEQ_RQ_EXACT - 31) << ch;
     }
@@ -107,62 +161,50 @@ void edgeq_conv2d_ring_direct_s8(const edgeq_conv_geom_t *g, const edgeq_packed_
             edgeq_ring_load_s8(g, pad_value, image, ring, oy, &next_row);
             for (ox = 0; ox < g->output_w; ++ox, out += n_ch) {
                 const int32_t *w = (const int32_t *)(const void *)p->weights;
+                const uint32_t *x = (const uint32_t *)(const void *)col;
                 const int8_t *row = first_row + ox * step;
-                uint32_t *dst = col;
-                /* Gather the window's rows (whole words: up to 3 bytes past a row's run, whose weights are
-                 * zero; the ring is followed by 4 spare bytes). */
-                for (fy = 0; fy < filter_h; ++fy) {
-                    for (i = 0; i < words; ++i) {
-                        *dst++ = edgeq_read_u32(row + 4 * i);
+                int8_t *dst = col;
+                /* Gather the window's rows (whole words read up to 3 bytes past a row's run: the ring is
+                 * followed by 4 spare bytes). */
+                for (fy = 0; fy < filter_h; ++fy, dst += run) {
+                    for (i = 0; i < row_words; ++i) {
+                        edgeq_write_u32(dst + 4 * i, edgeq_read_u32(row + 4 * i));
                     }
                     row += ring_step;
                     row = row >= ring_end ? row - ring_bytes : row;
                 }
-                for (ch = 0; ch < n_ch; ch += 4) {
-                    const uint32_t *x = col;
-                    int32_t acc[4];
-                    int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, j;
-                    for (j = window_words; j > 0; --j) {
+                if (n_ch > 4) { /* channels 0..7 in one pass: one input word unpacked for eight */
+                    int32_t a0 = bias[0], a1 = bias[1], a2 = bias[2], a3 = bias[3];
+                    int32_t a4 = bias[4], a5 = bias[5], a6 = bias[6], a7 = bias[7];
+                    for (i = window_words; i > 0; --i) {
                         const uint32_t v = *x++;
                         const uint32_t even = edgeq_sxtb16(v), odd = edgeq_sxtb16_ror8(v);
-                        uint32_t w0, w1;
-                        edgeq_load2(&w, &w0, &w1);
-                        a0 = edgeq_smlad(even, w0, a0);
-                        a0 = edgeq_smlad(odd, w1, a0);
-                        edgeq_load2(&w, &w0, &w1);
-                        a1 = edgeq_smlad(even, w0, a1);
-                        a1 = edgeq_smlad(odd, w1, a1);
-                        edgeq_load2(&w, &w0, &w1);
-                        a2 = edgeq_smlad(even, w0, a2);
-                        a2 = edgeq_smlad(odd, w1, a2);
-                        edgeq_load2(&w, &w0, &w1);
-                        a3 = edgeq_smlad(even, w0, a3);
-                        a3 = edgeq_smlad(odd, w1, a3);
+                        MAC_PAIR(a0);
+                        MAC_PAIR(a1);
+                        MAC_PAIR(a2);
+                        MAC_PAIR(a3);
+                        MAC_PAIR(a4);
+                        MAC_PAIR(a5);
+                        MAC_PAIR(a6);
+                        MAC_PAIR(a7);
                     }
-                    {
-                        const int32_t *rq = p->requant + 3 * ch;
-                        const int32_t *bias = p->bias + ch;
-                        int8_t *o = out + ch;
-                        if ((plain >> ch) & 1u) { /* the hot path */
-                            o[0] = edgeq_requant_sat(edgeq_add_wrap(bias[0], a0), rq[0], rq[1], rq[2]);
-                            o[1] = edgeq_requant_sat(edgeq_add_wrap(bias[1], a1), rq[3], rq[4], rq[5]);
-                            o[2] = edgeq_requant_sat(edgeq_add_wrap(bias[2], a2), rq[6], rq[7], rq[8]);
-                            o[3] = edgeq_requant_sat(edgeq_add_wrap(bias[3], a3), rq[9], rq[10], rq[11]);
-                        } else if ((mixed >> ch) & 1u) {
-                            o[0] = requant_mixed(edgeq_add_wrap(bias[0], a0), rq);
-                            o[1] = requant_mixed(edgeq_add_wrap(bias[1], a1), rq + 3);
-                            o[2] = requant_mixed(edgeq_add_wrap(bias[2], a2), rq + 6);
-                            o[3] = requant_mixed(edgeq_add_wrap(bias[3], a3), rq + 9);
-                        } else {
-                            acc[0] = a0;
-                            acc[1] = a1;
-                            acc[2] = a2;
-                            acc[3] = a3;
-                            store_checked(p, ch, acc, out);
-                        }
+                    store4(p, plain, mixed, 0, a0, a1, a2, a3, out);
+                    store4(p, plain, mixed, 4, a4, a5, a6, a7, out);
+                } else {
+                    int32_t a0 = bias[0], a1 = bias[1], a2 = bias[2], a3 = bias[3];
+                    for (i = window_words; i > 0; --i) {
+                        const uint32_t v = *x++;
+                        const uint32_t even = edgeq_sxtb16(v), odd = edgeq_sxtb16_ror8(v);
+                        MAC_PAIR(a0);
+                        MAC_PAIR(a1);
+                        MAC_PAIR(a2);
+                        MAC_PAIR(a3);
                     }
+                    store4(p, plain, mixed, 0, a0, a1, a2, a3, out);
                 }
             }
         }
     }
 }
+
+#undef MAC_PAIR
