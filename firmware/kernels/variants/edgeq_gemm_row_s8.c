@@ -182,21 +182,23 @@ static EDGEQ_NOINLINE void edgeq_tile4_pair_any(const edgeq_tile4_t *t, int32_t 
     }
 }
 
-/* Full channel pair q of the tile on the fast forms, clamped to an activation range narrower than int8. */
-static inline void edgeq_tile4_pair_clamp(const edgeq_tile4_t *t, int32_t q, const uint32_t *xq, int8_t *out)
+/* Full channel pairs [q, end) of the tile on the fast forms, clamped to an activation range narrower than
+ * int8 (converters clamp at the int8 minimum, so this is rare): out of line and compact, so that the tile's
+ * own code keeps its registers. */
+static EDGEQ_NOINLINE void edgeq_tile4_pairs_clamp(const edgeq_tile4_t *t, int32_t q, int32_t end, const uint32_t *xq,
+                                                   int8_t *out)
 {
     const int32_t n_ch = t->n_ch, lo = t->lo, hi = t->hi;
-    const int32_t *rq = t->requant + 6 * q;
-    int8_t *o = out + 2 * q;
-    int32_t acc_hi[4], acc_lo[4];
-    edgeq_tile4_mac(edgeq_pair_weights(t->weights, t->depth_words, q), xq, t->depth_words, t->bias + 2 * q, t->s7,
-                    acc_hi, acc_lo);
-    /* Copies: the int8 stores below could alias the constants as far as C is concerned. */
-    const int32_t m_hi = rq[0], r_hi = rq[1], k_hi = rq[2], m_lo = rq[3], r_lo = rq[4], k_lo = rq[5];
-    int32_t i;
-    for (i = 0; i < 4; ++i, o += n_ch) { /* a loop: this path is rare (converters clamp at the int8 minimum) */
-        o[0] = edgeq_requant_val(acc_hi[i], m_hi, r_hi, k_hi, lo, hi);
-        o[1] = edgeq_requant_val(acc_lo[i], m_lo, r_lo, k_lo, lo, hi);
+    for (; q < end; ++q) {
+        const int32_t *rq = t->requant + 6 * q;
+        int8_t *o = out + 2 * q;
+        int32_t acc_hi[4], acc_lo[4], i;
+        edgeq_tile4_mac(edgeq_pair_weights(t->weights, t->depth_words, q), xq, t->depth_words, t->bias + 2 * q,
+                        t->s7, acc_hi, acc_lo);
+        for (i = 0; i < 4; ++i, o += n_ch) {
+            o[0] = edgeq_requant_val(acc_hi[i], rq[0], rq[1], rq[2], lo, hi);
+            o[1] = edgeq_requant_val(acc_lo[i], rq[3], rq[4], rq[5], lo, hi);
+        }
     }
 }
 
@@ -350,15 +352,13 @@ void edgeq_gemm_tile4_s8(const edgeq_packed_s8_t *p, const uint32_t *xq, const i
         while (end < full_pairs && !edgeq_pair_has_exact(p->requant + 6 * end)) {
             ++end;
         }
-        if (full_range) {
-            if (q < end) {
+        if (q < end) {
+            if (full_range) {
                 edgeq_tile4_pairs_sat(&t, q, end, xq, out);
-                q = end;
+            } else {
+                edgeq_tile4_pairs_clamp(&t, q, end, xq, out);
             }
-        } else {
-            for (; q < end; ++q) {
-                edgeq_tile4_pair_clamp(&t, q, xq, out);
-            }
+            q = end;
         }
         if (q < pairs) { /* an exact-form pair, or the half pair of an odd channel count */
             edgeq_tile4_pair_any(&t, q, xq, out);
