@@ -112,6 +112,23 @@ EDGEQ_INLINE void store4(const edgeq_packed_s8_t *p, uint32_t plain, uint32_t mi
     }
 }
 
+/* A filter row's `words` (>= 1) words from the ring to the window (unaligned both sides). First layers have
+ * 1-3 words a row: those are copied straight, without a loop's setup. */
+EDGEQ_INLINE void copy_row(int8_t *dst, const int8_t *src, int32_t words)
+{
+    edgeq_write_u32(dst, edgeq_read_u32(src));
+    if (words > 1) {
+        edgeq_write_u32(dst + 4, edgeq_read_u32(src + 4));
+        if (words > 2) {
+            int32_t i;
+            edgeq_write_u32(dst + 8, edgeq_read_u32(src + 8));
+            for (i = 3; i < words; ++i) {
+                edgeq_write_u32(dst + 4 * i, edgeq_read_u32(src + 4 * i));
+            }
+        }
+    }
+}
+
 /* One output channel's two products for the input word (even, odd): its weight pair is next at w. */
 #define MAC_PAIR(acc)                          \
     do {                                       \
@@ -167,9 +184,7 @@ void edgeq_conv2d_ring_direct_s8(const edgeq_conv_geom_t *g, const edgeq_packed_
                 /* Gather the window's rows (whole words read up to 3 bytes past a row's run: the ring is
                  * followed by 4 spare bytes). */
                 for (fy = 0; fy < filter_h; ++fy, dst += run) {
-                    for (i = 0; i < row_words; ++i) {
-                        edgeq_write_u32(dst + 4 * i, edgeq_read_u32(row + 4 * i));
-                    }
+                    copy_row(dst, row, row_words);
                     row += ring_step;
                     row = row >= ring_end ? row - ring_bytes : row;
                 }
