@@ -162,31 +162,13 @@ typedef struct {
     uint32_t s7[4]; /* each row's input sum << 7 */
 } edgeq_tile4_t;
 
-/* Channel pair q of the tile when it holds an exact-form channel (or is the last, half pair): each output
- * asks for its form (edgeq_requant_any), so only that channel pays the full-range requantization. Out of
- * line: the fast pairs keep their registers and code, and a hostile pair costs its own pair, not the layer. */
-static EDGEQ_NOINLINE void edgeq_tile4_pair_any(const edgeq_tile4_t *t, int32_t q, const uint32_t *xq, int8_t *out)
-{
-    const int32_t n_ch = t->n_ch, lo = t->lo, hi = t->hi;
-    const int32_t *rq = t->requant + 6 * q;
-    int8_t *o = out + 2 * q;
-    int32_t acc_hi[4], acc_lo[4];
-    int32_t i;
-    edgeq_tile4_mac(edgeq_pair_weights(t->weights, t->depth_words, q), xq, t->depth_words, t->bias + 2 * q, t->s7,
-                    acc_hi, acc_lo);
-    for (i = 0; i < 4; ++i, o += n_ch) {
-        o[0] = edgeq_requant_any(acc_hi[i], rq, lo, hi);
-        if (2 * q + 1 < n_ch) {
-            o[1] = edgeq_requant_any(acc_lo[i], rq + 3, lo, hi);
-        }
-    }
-}
-
-/* Full channel pairs [q, end) of the tile on the fast forms, clamped to an activation range narrower than
- * int8 (converters clamp at the int8 minimum, so this is rare): out of line and compact, so that the tile's
- * own code keeps its registers. */
-static EDGEQ_NOINLINE void edgeq_tile4_pairs_clamp(const edgeq_tile4_t *t, int32_t q, int32_t end, const uint32_t *xq,
-                                                   int8_t *out)
+/* Channel pairs [q, end) of the tile, each output asking for its form (edgeq_requant_any): a pair holding an
+ * exact-form channel (only that channel pays the full-range requantization), the last, half pair, and the
+ * fast pairs of a layer clamped to a range narrower than int8 (converters clamp at the int8 minimum, so
+ * that is rare; one compare per output more than its own loop, and one copy of the code less). Out of line:
+ * the full-range fast pairs keep their registers and code, and a hostile pair costs its own pair. */
+static EDGEQ_NOINLINE void edgeq_tile4_pairs_any(const edgeq_tile4_t *t, int32_t q, int32_t end, const uint32_t *xq,
+                                                 int8_t *out)
 {
     const int32_t n_ch = t->n_ch, lo = t->lo, hi = t->hi;
     for (; q < end; ++q) {
@@ -196,8 +178,10 @@ static EDGEQ_NOINLINE void edgeq_tile4_pairs_clamp(const edgeq_tile4_t *t, int32
         edgeq_tile4_mac(edgeq_pair_weights(t->weights, t->depth_words, q), xq, t->depth_words, t->bias + 2 * q,
                         t->s7, acc_hi, acc_lo);
         for (i = 0; i < 4; ++i, o += n_ch) {
-            o[0] = edgeq_requant_val(acc_hi[i], rq[0], rq[1], rq[2], lo, hi);
-            o[1] = edgeq_requant_val(acc_lo[i], rq[3], rq[4], rq[5], lo, hi);
+            o[0] = edgeq_requant_any(acc_hi[i], rq, lo, hi);
+            if (2 * q + 1 < n_ch) {
+                o[1] = edgeq_requant_any(acc_lo[i], rq + 3, lo, hi);
+            }
         }
     }
 }
@@ -356,12 +340,12 @@ void edgeq_gemm_tile4_s8(const edgeq_packed_s8_t *p, const uint32_t *xq, const i
             if (full_range) {
                 edgeq_tile4_pairs_sat(&t, q, end, xq, out);
             } else {
-                edgeq_tile4_pairs_clamp(&t, q, end, xq, out);
+                edgeq_tile4_pairs_any(&t, q, end, xq, out);
             }
             q = end;
         }
         if (q < pairs) { /* an exact-form pair, or the half pair of an odd channel count */
-            edgeq_tile4_pair_any(&t, q, xq, out);
+            edgeq_tile4_pairs_any(&t, q, q + 1, xq, out);
             ++q;
         }
     }
