@@ -79,12 +79,12 @@ def ring_direct_scratch_bytes(geom: dict[str, int]) -> int:
 def pack_ring_direct(w2d: np.ndarray) -> np.ndarray:
     """[N][filter_h * filter_w * input_c] (N <= RING_DIRECT_MAX_CHANNELS) → int16 in
     edgeq_conv2d_ring_direct_s8.c's order: per word i of the contiguous window, per channel (N padded to 4,
-    or 8 above 4: the kernel's one pass), (w[4i], w[4i+2]) then (w[4i+1], w[4i+3])."""
+    or 8 above 4: the kernel's one pass), the pair (w[4i], w[4i+2]); then per channel (w[4i+1], w[4i+3])."""
     n, depth = w2d.shape
     padded = np.zeros((4 if n <= 4 else 8, round4(depth)), dtype=np.int64)
     padded[:n, :depth] = w2d
     four = padded.reshape(padded.shape[0], round4(depth) // 4, 2, 2)  # [c][i][s][t]: depth 4i + 2s + t
-    return np.ascontiguousarray(four.transpose(1, 0, 3, 2)).reshape(-1)  # [i][c][t][s]
+    return np.ascontiguousarray(four.transpose(1, 3, 0, 2)).reshape(-1)  # [i][t][c][s]
 
 
 def ring_direct_call(ctx: OpContext, geom: dict[str, int], w2d: np.ndarray) -> KernelCall | Declined:

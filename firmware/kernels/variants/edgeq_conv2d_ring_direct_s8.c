@@ -11,10 +11,11 @@
  * All channels in one pass over the window: 4 accumulators, or 8 for 5 to 8 channels (one input word
  * unpacked for eight channels; the 8 and the pointers just fit the core's registers).
  * Weights (int16 pairs, 4-byte aligned; im2col_variants.py packs them): the channels padded with zero
- * weights to 4, or 8 if more than 4 (the bias array holds round4(channels) entries), for each word i of the whole window
- * (its filter_h * filter_w * input_c taps in [fy][fx][ic] order, contiguous, p->depth_words = that depth
- * rounded up to words; taps past it are zero), for each channel of the group, the pair (w[4i], w[4i + 2])
- * then (w[4i + 1], w[4i + 3]): SXTB16 and SXTB16 ROR 8 of the input word give the matching input pairs.
+ * weights to 4, or 8 if more than 4 (the bias array holds round4(channels) entries); for each word i of the
+ * whole window (its filter_h * filter_w * input_c taps in [fy][fx][ic] order, contiguous, p->depth_words =
+ * that depth rounded up to words; taps past it are zero), for each channel the pair (w[4i], w[4i + 2]), then
+ * for each channel (w[4i + 1], w[4i + 3]): SXTB16 and SXTB16 ROR 8 of the input word give the matching input
+ * pairs, each half multiplied with every channel in turn.
  * One padding per window, not one per filter row (a 3x3 window of 3 channels: 7 words, not 3 x 3).
  * Bias and requantization as edgeq_kernels_packed.h (input zero point folded into the bias, which starts
  * the accumulators); a channel on the exact form costs only its own outputs' requantization (the other
@@ -129,14 +130,21 @@ EDGEQ_INLINE void copy_row(int8_t *dst, const int8_t *src, int32_t words)
     }
 }
 
-/* One output channel's two products for the input word (even, odd): its weight pair is next at w. */
-#define MAC_PAIR(acc)                          \
-    do {                                       \
-        uint32_t w0, w1;                       \
-        edgeq_load2(&w, &w0, &w1);             \
-        acc = edgeq_smlad(even, w0, acc);      \
-        acc = edgeq_smlad(odd, w1, acc);       \
+/* Two output channels' products with one half of the input word (x: its SXTB16 or SXTB16 ROR 8 pairs):
+ * their weight pairs for that half are next at w. */
+#define MAC_TWO(x, acc_a, acc_b)                 \
+    do {                                         \
+        uint32_t w0, w1;                         \
+        edgeq_load2(&w, &w0, &w1);               \
+        acc_a = edgeq_smlad(x, w0, acc_a);       \
+        acc_b = edgeq_smlad(x, w1, acc_b);       \
     } while (0)
+
+/* MAC_TWO in the 8-channel asm loop. */
+#define MAC_TWO_ASM(acc_a, acc_b)                             \
+    "ldrd %[w0], %[w1], [%[w]], #8\n\t"                      \
+    "smlad %[" acc_a "], %[t], %[w0], %[" acc_a "]\n\t"       \
+    "smlad %[" acc_b "], %[t], %[w1], %[" acc_b "]\n\t"
 
 void edgeq_conv2d_ring_direct_s8(const edgeq_conv_geom_t *g, const edgeq_packed_s8_t *p, int32_t pad_value,
                                  const int8_t *input, int8_t *output, void *scratch)
@@ -189,20 +197,49 @@ void edgeq_conv2d_ring_direct_s8(const edgeq_conv_geom_t *g, const edgeq_packed_
                     row = row >= ring_end ? row - ring_bytes : row;
                 }
                 if (n_ch > 4) { /* channels 0..7 in one pass: one input word unpacked for eight */
+#if defined(__arm__) && defined(__ARM_FEATURE_DSP)
+                    /* 14 registers: the input word is loaded once per half, so one register holds its pairs
+                     * (C spilled the input pointer, 2 instructions more a word); the accumulators start at the
+                     * biases inside (a0 holds their address until then). */
+                    int32_t a0 = (int32_t)(uintptr_t)bias, a1, a2, a3, a4, a5, a6, a7;
+                    int32_t j = window_words;
+                    uint32_t t, w0, w1;
+                    __asm__ volatile("ldrd %[a6], %[a7], [%[a0], #24]\n\t"
+                                     "ldrd %[a4], %[a5], [%[a0], #16]\n\t"
+                                     "ldrd %[a2], %[a3], [%[a0], #8]\n\t"
+                                     "ldrd %[a0], %[a1], [%[a0]]\n\t"
+                                     "1:\n\t"
+                                     "ldr %[t], [%[x]]\n\t"
+                                     "sxtb16 %[t], %[t]\n\t"
+                                     MAC_TWO_ASM("a0", "a1") MAC_TWO_ASM("a2", "a3")
+                                     MAC_TWO_ASM("a4", "a5") MAC_TWO_ASM("a6", "a7")
+                                     "ldr %[t], [%[x]], #4\n\t"
+                                     "sxtb16 %[t], %[t], ror #8\n\t"
+                                     MAC_TWO_ASM("a0", "a1") MAC_TWO_ASM("a2", "a3")
+                                     MAC_TWO_ASM("a4", "a5") MAC_TWO_ASM("a6", "a7")
+                                     "subs %[j], %[j], #1\n\t"
+                                     "bne 1b\n\t"
+                                     : [a0] "+r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [a4] "=&r"(a4),
+                                       [a5] "=&r"(a5), [a6] "=&r"(a6), [a7] "=&r"(a7), [x] "+r"(x), [w] "+r"(w),
+                                       [j] "+r"(j), [t] "=&r"(t), [w0] "=&r"(w0), [w1] "=&r"(w1)
+                                     :
+                                     : "cc", "memory");
+#else
                     int32_t a0 = bias[0], a1 = bias[1], a2 = bias[2], a3 = bias[3];
                     int32_t a4 = bias[4], a5 = bias[5], a6 = bias[6], a7 = bias[7];
                     for (i = window_words; i > 0; --i) {
                         const uint32_t v = *x++;
                         const uint32_t even = edgeq_sxtb16(v), odd = edgeq_sxtb16_ror8(v);
-                        MAC_PAIR(a0);
-                        MAC_PAIR(a1);
-                        MAC_PAIR(a2);
-                        MAC_PAIR(a3);
-                        MAC_PAIR(a4);
-                        MAC_PAIR(a5);
-                        MAC_PAIR(a6);
-                        MAC_PAIR(a7);
+                        MAC_TWO(even, a0, a1);
+                        MAC_TWO(even, a2, a3);
+                        MAC_TWO(even, a4, a5);
+                        MAC_TWO(even, a6, a7);
+                        MAC_TWO(odd, a0, a1);
+                        MAC_TWO(odd, a2, a3);
+                        MAC_TWO(odd, a4, a5);
+                        MAC_TWO(odd, a6, a7);
                     }
+#endif
                     store4(p, plain, mixed, 0, a0, a1, a2, a3, out);
                     store4(p, plain, mixed, 4, a4, a5, a6, a7, out);
                 } else {
@@ -210,10 +247,10 @@ void edgeq_conv2d_ring_direct_s8(const edgeq_conv_geom_t *g, const edgeq_packed_
                     for (i = window_words; i > 0; --i) {
                         const uint32_t v = *x++;
                         const uint32_t even = edgeq_sxtb16(v), odd = edgeq_sxtb16_ror8(v);
-                        MAC_PAIR(a0);
-                        MAC_PAIR(a1);
-                        MAC_PAIR(a2);
-                        MAC_PAIR(a3);
+                        MAC_TWO(even, a0, a1);
+                        MAC_TWO(even, a2, a3);
+                        MAC_TWO(odd, a0, a1);
+                        MAC_TWO(odd, a2, a3);
                     }
                     store4(p, plain, mixed, 0, a0, a1, a2, a3, out);
                 }
@@ -222,4 +259,5 @@ void edgeq_conv2d_ring_direct_s8(const edgeq_conv_geom_t *g, const edgeq_packed_
     }
 }
 
-#undef MAC_PAIR
+#undef MAC_TWO
+#undef MAC_TWO_ASM
