@@ -2,14 +2,15 @@
  * CONV_2D with few output channels (at most 8: first layers such as micro_speech's DEPTHWISE_CONV_2D with
  * one input channel and depth multiplier 8), undilated in width: each output pixel's window is read
  * straight from the int8 input-row ring (edgeq_ring_load_s8.c), sign-extended in registers (SXTB16) and
- * multiplied with weights stored as int16 pairs, four output channels per pass over the window.
+ * multiplied with weights stored as int16 pairs.
  * No expanded copy of the window in scratch (edgeq_conv2d_im2col_s8.c keeps four pixels' windows as int16,
  * 640 bytes for micro_speech): the scratch is the ring, 4 spare bytes for the word reads past a window's
  * last tap, and one pixel's window gathered as int8 words (so the dot products run one flat loop); with
  * as few channels the im2col tile has little to share anyway.
  *
  * All channels in one pass over the window: 4 accumulators, or 8 for 5 to 8 channels (one input word
- * unpacked for eight channels; the 8 and the pointers just fit the core's registers).
+ * unpacked for eight channels; on the DSP cores an asm loop keeps the 8, the pointers and the count in the
+ * core's 14 registers).
  * Weights (int16 pairs, 4-byte aligned; im2col_variants.py packs them): the channels padded with zero
  * weights to 4, or 8 if more than 4 (the bias array holds round4(channels) entries); for each word i of the
  * whole window (its filter_h * filter_w * input_c taps in [fy][fx][ic] order, contiguous, p->depth_words =
