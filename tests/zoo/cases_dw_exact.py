@@ -1,7 +1,7 @@
 """Depthwise layers wide enough for exact-form channels in several groups of four (issue 10): the unrolled
 3x3 of edgeq_depthwise_ring_s8 keeps every full group and requantizes only the groups that hold such a
-channel per channel. `DW_EXACT_CASES` says where tests/zoo/hostile_at.py puts them (tests/qemu/
-test_depthwise_exact_m4.py, tests/host_c/test_depthwise_exact.py)."""
+channel per channel. `DW_EXACT_CASES` says where tests/zoo/hostile_at.py puts them (tests/host_c/
+test_hostile_at.py, tests/qemu/test_hostile_at_m4.py)."""
 from __future__ import annotations
 
 from zoo.cases import L, _case

@@ -21,6 +21,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from zoo.cases_dw_exact import DW_EXACT_CASES
+from zoo.gemm_pairs import GEMM_CASES
 from zoo.hostile import _WEIGHTED, LIVE_BIAS, _opcode
 
 
@@ -64,10 +66,23 @@ IM2COL = "variants/edgeq_conv2d_im2col_s8.c"
 #: each requantization path of edgeq_conv2d_ring_direct_s8 (whole full-range groups holding exact channels, through the exact form's
 #: right- and left-shift branches; a partial last group; a clamped activation) and exact channels in
 #: different pairs and blocks of the im2col GEMM, the last pair partial
-#: (tests/qemu/test_ring_exact_m4.py, tests/host_c/test_ring_exact.py).
+#: (tests/host_c/test_hostile_at.py, tests/qemu/test_hostile_at_m4.py).
 CONV_CASES = (
     ("hc_dw_m8_c1_5x4_s2_same-int8", (1, 6), (4,), None, RING_DIRECT),  # 8 channels: both groups mixed
     ("hc_conv_c4_1x5_same-int8", (2, 5), (6,), None, RING_DIRECT),      # 7 channels: a mixed and a partial group
     ("conv_3x3_s2_valid_relu6-int8", (0, 5), (3,), 0, RING_DIRECT),      # ReLU6 clamping at 0: groups checked
     ("hostile_conv_3x3-int8", (1, 4, 8), (7,), None, IM2COL),            # 9 channels: pairs 0, 2, 3, 4 (partial)
 )
+
+DEPTHWISE_RING = "variants/edgeq_depthwise_ring_s8.c"
+#: Every (zoo case, live, left, zero point, kernel) the hostile-position tests run: ring-direct and im2col
+#: groups (above), the GEMM's pairs (gemm_pairs.py), the depthwise ring's groups (cases_dw_exact.py).
+HOSTILE_AT_CASES = CONV_CASES + GEMM_CASES + tuple((*case, DEPTHWISE_RING) for case in DW_EXACT_CASES)
+
+
+def case_label(case: tuple) -> str:
+    """A test id: the zoo case and where its exact channels are (cases repeat with other positions)."""
+    zoo_id, live, left, zero_point, _ = case
+    where = "-".join(map(str, live)) + (f"-left{'-'.join(map(str, left))}" if left else "")
+    return f"{zoo_id}-{where}" + ("" if zero_point is None else f"-zp{zero_point}")
+
