@@ -1,6 +1,6 @@
 """Depthwise layers wide enough for exact-form channels in several groups of four (issue 10): the unrolled
 3x3 of edgeq_depthwise_ring_s8 keeps every full group and requantizes only the groups that hold such a
-channel per channel. `DW_EXACT_CASES` says where tests/zoo/hostile_at.py puts them (tests/host_c/
+channel per channel. tests/zoo/hostile_at.py's DW_EXACT_CASES put exact channels in them (tests/host_c/
 test_hostile_at.py, tests/qemu/test_hostile_at_m4.py)."""
 from __future__ import annotations
 
@@ -14,16 +14,4 @@ CASES = (
     _case("dwx_m2_c11_3x3_relu", [[5, 4, 11]], [L("DepthwiseConv2D", kernel_size=3, depth_multiplier=2,
                                                    padding="same", activation="relu")],
           ("DEPTHWISE_CONV_2D",), variants=("int8",)),
-)
-
-#: (zoo case, live channels, left-shift channels, output zero point or None): hostile_at's arguments.
-DW_EXACT_CASES = (
-    # groups 0, 1, 2 (two exact channels), 4 exact; group 3 clean between them, group 5 clean after
-    ("dwx_c24_3x3_same-int8", (3, 5, 8, 9, 16), (1,), None),
-    # groups 2 and 4 exact: clean groups before, between and after them
-    ("dwx_c24_3x3_same-int8", (9, 16), (), None),
-    # multiplier 2, full range (ReLU at zero point -128): an exact channel in every full group
-    ("dwx_m2_c11_3x3_relu-int8", (3, 5, 8, 9, 16), (14,), None),
-    # multiplier 2, ReLU clamping at zero point 0 (the clamped form); exact channel 21 in the partial group
-    ("dwx_m2_c11_3x3_relu-int8", (3, 5, 8, 9, 16, 21), (12,), 0),
 )

@@ -21,7 +21,6 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from zoo.cases_dw_exact import DW_EXACT_CASES
 from zoo.gemm_pairs import GEMM_CASES
 from zoo.hostile import _WEIGHTED, LIVE_BIAS, _opcode
 
@@ -75,8 +74,20 @@ CONV_CASES = (
 )
 
 DEPTHWISE_RING = "variants/edgeq_depthwise_ring_s8.c"
+#: The depthwise ring's groups (zoo cases of cases_dw_exact.py): (zoo case, live, left, zero point).
+DW_EXACT_CASES = (
+    # groups 0, 1, 2 (two exact channels), 4 exact; group 3 clean between them, group 5 clean after
+    ("dwx_c24_3x3_same-int8", (3, 5, 8, 9, 16), (1,), None),
+    # groups 2 and 4 exact: clean groups before, between and after them
+    ("dwx_c24_3x3_same-int8", (9, 16), (), None),
+    # multiplier 2, full range (ReLU at zero point -128): an exact channel in every full group
+    ("dwx_m2_c11_3x3_relu-int8", (3, 5, 8, 9, 16), (14,), None),
+    # multiplier 2, ReLU clamping at zero point 0 (the clamped form); exact channel 21 in the partial group
+    ("dwx_m2_c11_3x3_relu-int8", (3, 5, 8, 9, 16, 21), (12,), 0),
+)
+
 #: Every (zoo case, live, left, zero point, kernel) the hostile-position tests run: ring-direct and im2col
-#: groups (above), the GEMM's pairs (gemm_pairs.py), the depthwise ring's groups (cases_dw_exact.py).
+#: groups, the GEMM's pairs (gemm_pairs.py), the depthwise ring's groups.
 HOSTILE_AT_CASES = CONV_CASES + GEMM_CASES + tuple((*case, DEPTHWISE_RING) for case in DW_EXACT_CASES)
 
 
