@@ -31,7 +31,6 @@ _WEIGHTED = {"CONV_2D": 0, "DEPTHWISE_CONV_2D": 3, "FULLY_CONNECTED": 0}  # opco
 
 
 def hostile_channels(data: bytes) -> bytes:
-    import flatbuffers
     from ai_edge_litert import schema_py_generated as schema
 
     model = schema.ModelT.InitFromPackedBuf(data, 0)
@@ -60,6 +59,16 @@ def hostile_channels(data: bytes) -> bytes:
     scales[6] = 40.5 / LIVE_BIAS * out_scale / in_scale
 
     model.buffers[wt.buffer].data = np.ascontiguousarray(weights).reshape(-1).view(np.uint8)
+    return packed_per_channel(model, wt, bt, axis, scales, bias, in_scale, len(data))
+
+
+def packed_per_channel(model, wt, bt, axis: int, scales: np.ndarray, bias: np.ndarray, in_scale: float,
+                       size: int) -> bytes:
+    """The model packed again with per-channel weight scales `scales` along `axis`, the bias scales that go
+    with them (input scale x weight scale, as the converter writes) and `bias` as the bias tensor's data."""
+    import flatbuffers
+
+    channels = len(scales)
     model.buffers[bt.buffer].data = bias.astype("<i4").view(np.uint8)
     wt.quantization.scale = [float(s) for s in scales]
     wt.quantization.zeroPoint = [0] * channels
@@ -67,7 +76,7 @@ def hostile_channels(data: bytes) -> bytes:
     bt.quantization.scale = [float(in_scale * s) for s in scales]
     bt.quantization.zeroPoint = [0] * channels
     bt.quantization.quantizedDimension = 0
-    builder = flatbuffers.Builder(len(data) + 4096)
+    builder = flatbuffers.Builder(size + 4096)
     builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
     return bytes(builder.Output())
 

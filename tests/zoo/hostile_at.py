@@ -22,12 +22,11 @@ from collections.abc import Iterable
 import numpy as np
 
 from zoo.gemm_pairs import GEMM_CASES
-from zoo.hostile import _WEIGHTED, LIVE_BIAS, _opcode
+from zoo.hostile import _WEIGHTED, LIVE_BIAS, _opcode, packed_per_channel
 
 
 def hostile_at(data: bytes, live: Iterable[int] = (), left: Iterable[int] = (),
                zero_point: int | None = None) -> bytes:
-    import flatbuffers
     from ai_edge_litert import schema_py_generated as schema
 
     model = schema.ModelT.InitFromPackedBuf(data, 0)
@@ -47,16 +46,7 @@ def hostile_at(data: bytes, live: Iterable[int] = (), left: Iterable[int] = (),
 
     if zero_point is not None:
         out.quantization.zeroPoint = [zero_point]
-    model.buffers[bt.buffer].data = bias.astype("<i4").view(np.uint8)
-    wt.quantization.scale = [float(s) for s in scales]
-    wt.quantization.zeroPoint = [0] * channels
-    wt.quantization.quantizedDimension = axis
-    bt.quantization.scale = [float(in_scale * s) for s in scales]
-    bt.quantization.zeroPoint = [0] * channels
-    bt.quantization.quantizedDimension = 0
-    builder = flatbuffers.Builder(len(data) + 4096)
-    builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
-    return bytes(builder.Output())
+    return packed_per_channel(model, wt, bt, axis, scales, bias, in_scale, len(data))
 
 
 RING_DIRECT = "variants/edgeq_conv2d_ring_direct_s8.c"

@@ -218,25 +218,33 @@ static inline int8_t edgeq_requant_sat(int32_t acc, int32_t multiplier, int32_t 
 #define EDGEQ_RQ_EXACT 64
 
 /*
+ * TFLM's MultiplyByQuantizedMultiplier for a right shift r in [1, 31] (TFLM's shift -r: the usual hostile
+ * channel, an accumulator or rounding term past 2^30), exact for every int32 acc, as one 64-bit sum. For
+ * P = acc * multiplier (multiplier >= 0, so the high multiply never saturates) the high multiply is
+ * x = floor((P + 2^30) / 2^31) and the rounding divide floor((x + 2^(r-1) - s) / 2^r) with
+ * s = [x < 0] = [P + 2^30 < 0]; nested floors of divisions by powers of two are one floor, so the result is
+ * (P + 2^30 + (2^(r-1) - s) * 2^31) >> (31 + r), which stays below 2^63 (SMLAL, an add with carry, an ASR).
+ */
+static inline int32_t edgeq_requantize_right(int32_t acc, int32_t multiplier, int32_t r)
+{
+    const int64_t product = (int64_t)acc * multiplier + ((int64_t)1 << 30);
+    const uint32_t half = ((uint32_t)1 << (r - 1)) - (uint32_t)(product < 0);
+    const int64_t sum = (int64_t)((uint64_t)product + ((uint64_t)half << 31));
+    return (int32_t)(sum >> 32) >> (r - 1);
+}
+
+/*
  * The full-range form alone, out of line: few channels need it, and inlined at every output of a
- * kernel's unrolled tiles it would double the kernel's code. (One copy per kernel file.)
- *
- * A right shift r (TFLM's shift -r, the usual hostile channel: an accumulator or rounding term past 2^30)
- * takes TFLM's two roundings as one 64-bit sum. For P = acc * multiplier (multiplier >= 0, so the high
- * multiply never saturates) the high multiply is x = floor((P + 2^30) / 2^31) and the rounding divide
- * floor((x + 2^(r-1) - s) / 2^r) with s = [x < 0] = [P + 2^30 < 0]; nested floors of divisions by powers of
- * two are one floor, so the result is (P + 2^30 + (2^(r-1) - s) * 2^31) >> (31 + r), which stays below 2^63.
- * After a right shift + zp cannot wrap. Any other shift: TFLM's MultiplyByQuantizedMultiplier itself.
+ * kernel's unrolled tiles it would double the kernel's code. (One copy per kernel file.) A right shift
+ * takes edgeq_requantize_right, after which + zp cannot wrap; any other shift TFLM's
+ * MultiplyByQuantizedMultiplier itself.
  */
 static EDGEQ_NOINLINE int8_t edgeq_requant_exact(int32_t acc, const int32_t *rq, int32_t act_min, int32_t act_max)
 {
     const int32_t shift = rq[1] - EDGEQ_RQ_EXACT;
     int32_t v;
     if (shift < 0) {
-        const int64_t product = (int64_t)acc * rq[0] + ((int64_t)1 << 30);
-        const uint32_t half = ((uint32_t)1 << (-shift - 1)) - (uint32_t)(product < 0);
-        const int64_t sum = (int64_t)((uint64_t)product + ((uint64_t)half << 31));
-        v = ((int32_t)(sum >> 32) >> (-shift - 1)) + rq[2];
+        v = edgeq_requantize_right(acc, rq[0], -shift) + rq[2];
     } else { /* + zp wraps as TFLM's int32 addition does on two's-complement targets */
         v = (int32_t)((uint32_t)edgeq_requantize(acc, rq[0], shift) + (uint32_t)rq[2]);
     }

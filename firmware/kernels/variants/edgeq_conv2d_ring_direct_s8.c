@@ -38,21 +38,13 @@
  */
 
 /* The exact form (edgeq_simd.h) for the full int8 range. A right shift r (TFLM's shift -r in [-31, -1]: the
- * usual hostile channel, whose accumulator or rounding term passes 2^30) runs inline; a left or zero shift
- * calls edgeq_requant_exact. Inline, TFLM's two roundings become one 64-bit sum: its high multiply is
- * x = floor((P + 2^30) / 2^31) for P = acc * multiplier, its rounding divide floor((x + 2^(r-1) - s) / 2^r)
- * with s = [x < 0] = [P + 2^30 < 0], and nested floors of divisions by powers of two are one floor, so the
- * result is floor((P + 2^30 + (2^(r-1) - s) * 2^31) / 2^(31+r)): the sum's high word shifted right by r - 1
- * (SMLAL, the carry of one 64-bit add, one ASR; exact for every int32 accumulator and multiplier, zero
- * included). + zp cannot wrap after a right shift. */
+ * usual hostile channel) runs inline as edgeq_requantize_right's one 64-bit sum; a left or zero shift calls
+ * edgeq_requant_exact. + zp cannot wrap after a right shift. */
 static inline int8_t requant_exact_sat(int32_t acc, const int32_t *rq)
 {
     const int32_t r = EDGEQ_RQ_EXACT - rq[1];
     if (r > 0) {
-        const int64_t p = (int64_t)acc * rq[0] + ((int64_t)1 << 30);
-        const uint32_t c = ((uint32_t)1 << (r - 1)) - (uint32_t)(p < 0);
-        const int64_t q = (int64_t)((uint64_t)p + ((uint64_t)c << 31));
-        const int32_t v = ((int32_t)(q >> 32) >> (r - 1)) + rq[2];
+        const int32_t v = edgeq_requantize_right(acc, rq[0], r) + rq[2];
 #if defined(__ARM_FEATURE_DSP)
         return (int8_t)__ssat(v, 8);
 #else
